@@ -1,0 +1,44 @@
+"""The one exception family of the tool.
+
+Every error a user can cause is a `RoutesError` whose message is complete: it names the file and
+line where that makes sense, says what is wrong and what to do. Only the CLI turns them into
+``Error: ...`` and exit code 1; the stages below it just raise.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class RoutesError(Exception):
+    """Base of every error the tool reports to its user."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the places file, at a position an editor can jump to."""
+
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+    what: str
+    todo: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.what} — {self.todo}"
+
+
+class PlacesFileError(RoutesError):
+    """The places file cannot be read or is not valid; carries every problem found at once."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+class GeocodingError(RoutesError):
+    """A place could not be given coordinates (not found, ambiguous, wrong country, no service)."""
+
+
+class ArticleCheckError(RoutesError):
+    """A quote does not appear verbatim in the article it cites, or the article is missing."""

@@ -1,0 +1,259 @@
+"""Stage 1: read places.yaml and validate it into typed records.
+
+The YAML is read with ruamel.yaml's round-trip loader because it keeps the line and column of
+every key and value: every problem, whether YAML syntax, a wrong type or a broken reference, is
+reported as ``places.yaml:LINE:COL: what is wrong — what to do``, all of them at once.
+"""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import DuplicateKeyError
+from ruamel.yaml.error import MarkedYAMLError
+
+from .errors import PlacesFileError, Problem
+from .models import PlacesFile, reference_problems
+
+
+def round_trip_yaml() -> YAML:
+    """The one YAML configuration used to read and to write back places files."""
+    yaml = YAML()
+    yaml.preserve_quotes = True
+    yaml.width = 100
+    yaml.indent(mapping=2, sequence=4, offset=2)
+    return yaml
+
+
+def read_document(path: Path) -> CommentedMap:
+    """Parse the file into ruamel's commented mapping, or raise a PlacesFileError saying where."""
+    name = str(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise PlacesFileError(
+            [Problem(name, 1, 1, "the file does not exist", "check the path or create it")]
+        ) from None
+    except OSError as error:
+        raise PlacesFileError(
+            [Problem(name, 1, 1, f"the file cannot be read ({error.strerror})", "check its path")]
+        ) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise PlacesFileError(
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"byte 0x{raw[error.start]:02x} is not UTF-8 text",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
+    try:
+        document = round_trip_yaml().load(text)
+    except DuplicateKeyError as error:
+        mark = error.problem_mark
+        raise PlacesFileError(
+            [
+                Problem(
+                    name,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"{error.problem}",
+                    "each key may appear once in a mapping: remove or rename one",
+                )
+            ]
+        ) from None
+    except MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        what = error.problem or error.context or "not valid YAML"
+        if "'\\t'" in what:
+            todo = "indent with spaces, not tabs"
+        else:
+            todo = "fix the YAML syntax here (indentation, a missing colon, quote or bracket)"
+        raise PlacesFileError(
+            [Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax: {what}", todo)]
+        ) from None
+    if document is None:
+        raise PlacesFileError(
+            [Problem(name, 1, 1, "the file is empty", "start from the example in the README")]
+        )
+    if not isinstance(document, CommentedMap):
+        line, column = _position(document)
+        raise PlacesFileError(
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    "the file is not a mapping of keys (title:, sources:, places:, ...)",
+                    "start from the example in the README",
+                )
+            ]
+        )
+    return document
+
+
+def _position(node: Any) -> tuple[int, int]:
+    lc = getattr(node, "lc", None)
+    if lc is None or lc.line is None:
+        return 1, 1
+    return lc.line + 1, lc.col + 1
+
+
+def locate(document: CommentedMap, path: tuple) -> tuple[int, int, bool]:
+    """1-based line and column of the node at `path`, and whether the path was found whole.
+
+    For a key that is missing the position is that of the mapping that lacks it.
+    """
+    node: Any = document
+    line, column = _position(document)
+    for step in path:
+        if isinstance(node, CommentedMap) and step in node:
+            key_line, key_column = node.lc.key(step)
+            value = node[step]
+            if isinstance(value, (CommentedMap, CommentedSeq)) and value:
+                line, column = _position(value)
+            else:
+                line, column = node.lc.value(step)
+                line, column = line + 1, column + 1
+            if not isinstance(value, (CommentedMap, CommentedSeq)):
+                node = value
+                continue
+            if not value:
+                line, column = key_line + 1, key_column + 1
+            node = value
+        elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
+            item_line, item_column = node.lc.item(step)
+            line, column = item_line + 1, item_column + 1
+            node = node[step]
+        else:
+            return line, column, False
+    return line, column, True
+
+
+def _key_position(document: CommentedMap, path: tuple) -> tuple[int, int]:
+    """Position of the key itself (for unknown keys), falling back to its value."""
+    parent_path, key = path[:-1], path[-1]
+    line, column, _ = locate(document, parent_path)
+    parent: Any = document
+    for step in parent_path:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            return line, column
+    if isinstance(parent, CommentedMap) and key in parent:
+        key_line, key_column = parent.lc.key(key)
+        return key_line + 1, key_column + 1
+    return line, column
+
+
+def _field_name(loc: tuple) -> str:
+    names = [str(step) for step in loc if not isinstance(step, int)]
+    return names[-1] if names else "this entry"
+
+
+def _allowed_keys(loc: tuple) -> list[str]:
+    """The keys the model at `loc` accepts, for 'did you mean' on an unknown key."""
+    model: Any = PlacesFile
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        if field is None:
+            return []
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if not hasattr(inner, "model_fields"):
+            return []
+        model = inner
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _explain(error: dict) -> tuple[str, str]:
+    """Turn one pydantic error into (what is wrong, what to do) in an editor's words."""
+    kind = error["type"]
+    loc = error["loc"]
+    field = _field_name(loc)
+    value = error.get("input")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return f"`{field}` is missing", f"add `{field}:` here"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(loc)
+        close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
+        hint = f"did you mean `{close[0]}`?" if close else "remove it"
+        return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed)}"
+    if kind == "literal_error":
+        return (
+            f"`{field}` is {value!r}, which is not one of the choices",
+            f"use one of: {context.get('expected', '')}",
+        )
+    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+        return f"`{field}` is {value!r}, not a number", "write a number here, like 55.75"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        if field == "lat":
+            return f"latitude {value} is out of range", "a latitude goes from -90 to 90"
+        if field == "lon":
+            return f"longitude {value} is out of range", "a longitude goes from -180 to 180"
+        low, high = context.get("ge"), context.get("le")
+        bound = f"at least {low}" if low is not None else f"at most {high}"
+        return f"`{field}` is {value}, out of range", f"it must be {bound}"
+    if kind == "string_pattern_mismatch":
+        if field == "country":
+            return f"country {value!r} is not an ISO 3166 code", "use two capital letters, like RU"
+        return (
+            f"`{field}` {value!r} is not a valid id",
+            "use lowercase letters, digits and single dashes, like st-petersburg",
+        )
+    if kind == "string_too_short":
+        return f"`{field}` is empty", "write something here or remove the key"
+    if kind == "too_short":
+        return f"`{field}` is empty", "list at least one entry"
+    if kind == "string_type":
+        return f"`{field}` must be text, not {value!r}", "put the value in quotes"
+    if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
+        shape = "a list (lines starting with `- `)" if kind == "list_type" else "a mapping of keys"
+        return f"`{field}` must be {shape}", f"write `{field}` as {shape}"
+    if kind == "value_error":
+        return str(context.get("error", error["msg"])), "correct the value"
+    return f"`{field}`: {error['msg']}", "correct the value"
+
+
+def validate(document: CommentedMap, path: Path) -> PlacesFile:
+    """Validate the parsed document into a PlacesFile, or raise every problem at once."""
+    name = str(path)
+    problems: list[Problem] = []
+    try:
+        places = PlacesFile.model_validate(document)
+    except ValidationError as error:
+        for item in error.errors():
+            loc = item["loc"]
+            if item["type"] == "extra_forbidden":
+                line, column = _key_position(document, loc)
+            else:
+                line, column, _ = locate(document, loc)
+            problems.append(Problem(name, line, column, *_explain(item)))
+        raise PlacesFileError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+    for loc, what, todo in reference_problems(places):
+        line, column, _ = locate(document, loc)
+        problems.append(Problem(name, line, column, what, todo))
+    if problems:
+        raise PlacesFileError(sorted(problems, key=lambda p: (p.line, p.column)))
+    return places
+
+
+def read_places(path: Path) -> PlacesFile:
+    """Read and validate a places file: the whole of stage 1."""
+    return validate(read_document(path), path)

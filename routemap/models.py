@@ -1,0 +1,193 @@
+"""The typed records places.yaml is validated into, and the check of its cross-references.
+
+Every model forbids unknown keys, so a misspelt key is an error rather than silently ignored.
+Cross-references (a leg's `to`, a quote's `speaker`, ...) are checked in one place,
+`reference_problems`, which returns every broken one at once with its location.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Text = Annotated[str, StringConstraints(min_length=1)]
+CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
+Latitude = Annotated[float, Field(ge=-90, le=90)]
+Longitude = Annotated[float, Field(ge=-180, le=180)]
+
+PlaceKind = Literal["city", "border-crossing", "country"]
+Mode = Literal["flight", "car", "bus", "train", "foot", "unspecified"]
+JourneyStatus = Literal["trip", "sold-out", "costly"]
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Source(Record):
+    """A news article the map is made from."""
+
+    id: Id
+    title: Text
+    publisher: Text | None = None
+    author: Text | None = None
+    url: Text | None = None
+    file: Text | None = None
+
+    @field_validator("url")
+    @classmethod
+    def _web_url(cls, url: str | None) -> str | None:
+        if url is not None and not url.lower().startswith(("http://", "https://")):
+            raise ValueError("a source's url must start with http:// or https://")
+        return url
+
+    @property
+    def label(self) -> str:
+        """How a caption names the article: its publisher, else its author, else its title."""
+        return self.publisher or self.author or self.title
+
+
+class Person(Record):
+    id: Id
+    name: Text
+    age: Annotated[int, Field(ge=0, le=130)] | None = None
+    role: Text | None = None
+
+
+class Place(Record):
+    id: Id
+    name: Text
+    kind: PlaceKind
+    country: CountryCode
+    lat: Latitude | None = None
+    lon: Longitude | None = None
+    note: Text | None = None
+    inferred: Text | None = None
+    query: Text | None = None
+    geocoder: Text | None = None
+
+
+class Group(Record):
+    """Journeys the articles discuss together (the sold-out flights), shown as one layer."""
+
+    id: Id
+    name: Text
+    sources: list[Id] = Field(min_length=1)
+    note: Text | None = None
+
+
+class Leg(Record):
+    to: Id
+    mode: Mode
+    when: Text | None = None
+    note: Text | None = None
+
+
+class Journey(Record):
+    id: Id
+    name: Text
+    sources: list[Id] = Field(min_length=1)
+    start: Id = Field(alias="from")
+    legs: list[Leg] = Field(min_length=1)
+    person: Id | None = None
+    status: JourneyStatus = "trip"
+    group: Id | None = None
+    summary: Text | None = None
+
+
+class Quote(Record):
+    text: Text
+    speaker: Id
+    source: Id
+    journey: Id | None = None
+    place: Id | None = None
+    group: Id | None = None
+
+
+class PlacesFile(Record):
+    title: Text
+    sources: list[Source] = Field(min_length=1)
+    people: list[Person] = []
+    places: list[Place] = Field(min_length=1)
+    groups: list[Group] = []
+    journeys: list[Journey] = []
+    quotes: list[Quote] = []
+
+
+# A broken reference: where it is (a path into the document), what is wrong, what to do.
+Reference = tuple[tuple, str, str]
+
+
+def _did_you_mean(name: str, known: list[str]) -> str:
+    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean “{close[0]}”?"
+    return f"use one of: {', '.join(known)}" if len(known) <= 12 else "check the spelling"
+
+
+def reference_problems(document: PlacesFile) -> list[Reference]:
+    """Every id that is defined twice or referred to but never defined, in document order."""
+    problems: list[Reference] = []
+    tables = {
+        "sources": [source.id for source in document.sources],
+        "people": [person.id for person in document.people],
+        "places": [place.id for place in document.places],
+        "groups": [group.id for group in document.groups],
+        "journeys": [journey.id for journey in document.journeys],
+    }
+    for table, ids in tables.items():
+        seen: set[str] = set()
+        for index, id_ in enumerate(ids):
+            if id_ in seen:
+                problems.append(
+                    (
+                        (table, index, "id"),
+                        f"the id “{id_}” is used twice in {table}",
+                        "give each entry its own id",
+                    )
+                )
+            seen.add(id_)
+
+    def check(path: tuple, table: str, id_: str | None, what: str) -> None:
+        if id_ is not None and id_ not in tables[table]:
+            problems.append(
+                (
+                    path,
+                    f"{what} “{id_}” is not in {table}",
+                    f"{_did_you_mean(id_, tables[table])} Or add it to {table}.",
+                )
+            )
+
+    for index, group in enumerate(document.groups):
+        for n, source in enumerate(group.sources):
+            check(("groups", index, "sources", n), "sources", source, "the source")
+    for index, journey in enumerate(document.journeys):
+        here = ("journeys", index)
+        for n, source in enumerate(journey.sources):
+            check((*here, "sources", n), "sources", source, "the source")
+        check((*here, "from"), "places", journey.start, "the place")
+        for n, leg in enumerate(journey.legs):
+            check((*here, "legs", n, "to"), "places", leg.to, "the place")
+        check((*here, "person"), "people", journey.person, "the person")
+        check((*here, "group"), "groups", journey.group, "the group")
+    for index, quote in enumerate(document.quotes):
+        here = ("quotes", index)
+        check((*here, "speaker"), "people", quote.speaker, "the speaker")
+        check((*here, "source"), "sources", quote.source, "the source")
+        targets = [key for key in ("journey", "place", "group") if getattr(quote, key)]
+        if len(targets) != 1:
+            problems.append(
+                (
+                    here,
+                    "a quote must belong to exactly one journey, place or group"
+                    + (f" (this one names {' and '.join(targets)})" if targets else ""),
+                    "give it one of `journey:`, `place:` or `group:`",
+                )
+            )
+        check((*here, "journey"), "journeys", quote.journey, "the journey")
+        check((*here, "place"), "places", quote.place, "the place")
+        check((*here, "group"), "groups", quote.group, "the group")
+    return problems

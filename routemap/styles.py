@@ -1,0 +1,99 @@
+"""How each kind of place and each kind of line looks: the one table the page and legend use.
+
+Options are Leaflet path options (color, fillColor, radius, weight, dashArray, ...); the page
+passes them to Leaflet as they are and builds the legend from the same entries.
+"""
+
+from __future__ import annotations
+
+# What a place is on the map, derived from the journeys (see render.marker_role).
+MARKER_STYLES: dict[str, dict] = {
+    "origin": {
+        "label": "Where a journey starts",
+        "radius": 8,
+        "color": "#ffffff",
+        "weight": 2,
+        "fillColor": "#1d3557",
+        "fillOpacity": 1,
+    },
+    "stop": {
+        "label": "Stop on the way",
+        "radius": 6,
+        "color": "#1d3557",
+        "weight": 2,
+        "fillColor": "#ffffff",
+        "fillOpacity": 1,
+    },
+    "border-crossing": {
+        "label": "Border crossing",
+        "radius": 7,
+        "color": "#ffffff",
+        "weight": 2,
+        "fillColor": "#d62828",
+        "fillOpacity": 1,
+    },
+    "destination": {
+        "label": "Destination",
+        "radius": 8,
+        "color": "#ffffff",
+        "weight": 2,
+        "fillColor": "#2a9d8f",
+        "fillOpacity": 1,
+    },
+    "context": {
+        "label": "Named in the articles",
+        "radius": 5,
+        "color": "#ffffff",
+        "weight": 1.5,
+        "fillColor": "#6c757d",
+        "fillOpacity": 1,
+    },
+}
+
+# Laid over a marker's style when the article does not name the point itself.
+INFERRED_STYLE: dict = {
+    "label": "Point not named in the article (inferred)",
+    "fillOpacity": 0.15,
+    "weight": 2.5,
+    "dashArray": "3 3",
+}
+
+# Lines by mode of travel, for the journeys people describe; each journey adds its colour.
+MODE_STYLES: dict[str, dict] = {
+    "flight": {"label": "Flight (great-circle arc)", "weight": 3, "opacity": 0.9},
+    "car": {"label": "By car", "weight": 5, "opacity": 0.9},
+    "bus": {"label": "By bus", "weight": 5, "opacity": 0.9, "dashArray": "10 4"},
+    "train": {"label": "By train", "weight": 4, "opacity": 0.9, "dashArray": "14 4 2 4"},
+    "foot": {"label": "On foot", "weight": 3, "opacity": 0.9, "dashArray": "2 5"},
+    "unspecified": {"label": "Means not stated", "weight": 3, "opacity": 0.9, "dashArray": "1 7"},
+}
+
+# Flight routes the articles discuss rather than journeys people made: these override colour.
+STATUS_STYLES: dict[str, dict] = {
+    "sold-out": {
+        "label": "Flight route the articles call sold out",
+        "color": "#8d99ae",
+        "weight": 2,
+        "opacity": 0.9,
+        "dashArray": "6 6",
+    },
+    "costly": {
+        "label": "Flight route that cost about £5,000",
+        "color": "#9d4edd",
+        "weight": 2,
+        "opacity": 0.9,
+        "dashArray": "6 6",
+    },
+}
+
+# One colour per journey a person describes, in the order of places.yaml (colour-blind safe).
+JOURNEY_COLOURS: list[str] = [
+    "#e76f51",
+    "#0077b6",
+    "#2a9d8f",
+    "#e9c46a",
+    "#6a4c93",
+    "#f15bb5",
+    "#264653",
+    "#8ac926",
+]

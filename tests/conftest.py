@@ -1,0 +1,153 @@
+"""Shared fixtures: the repo's files, the articles, and a real Chromium driven by Playwright.
+
+No test reaches the internet: pytest-socket (see pyproject.toml) blocks every socket but
+localhost, and the browser answers map-tile requests with a local blank tile and aborts the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from routemap.build import build
+
+REPO = Path(__file__).resolve().parent.parent
+SHIPPED_PLACES = REPO / "places.yaml"
+TILE_HOST = "tile.openstreetmap.org"
+
+
+def articles_dir() -> Path:
+    """The articles' texts: $ROUTES_ARTICLES, else ../shared/articles beside the repo."""
+    return Path(os.environ.get("ROUTES_ARTICLES", REPO.parent / "shared" / "articles"))
+
+
+def chromium_path() -> str:
+    """Debian's Chromium: $ROUTES_CHROMIUM, else the first browser found on PATH."""
+    if os.environ.get("ROUTES_CHROMIUM"):
+        return os.environ["ROUTES_CHROMIUM"]
+    for name in ("chromium", "chromium-browser", "google-chrome", "chrome"):
+        found = shutil.which(name)
+        if found:
+            return found
+    return "/usr/bin/chromium"
+
+
+def blank_tile_png() -> bytes:
+    """A 256×256 light grey PNG, made here so tile requests never leave the machine."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        )
+
+    rows = b"".join(b"\x00" + b"\xdd\xe3\xe8" * 256 for _ in range(256))
+    header = struct.pack(">IIBBBBB", 256, 256, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=chromium_path(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class MapPage:
+    """One opened map: the Playwright page plus what it asked the network for and logged."""
+
+    def __init__(self, page, tiles: bool):
+        self.page = page
+        self.requests: list[str] = []
+        self.console_errors: list[str] = []
+        self.page_errors: list[str] = []
+        tile = blank_tile_png()
+
+        def route(route):
+            url = route.request.url
+            if url.startswith(("file:", "data:")):
+                route.continue_()
+                return
+            self.requests.append(url)
+            if tiles and TILE_HOST in url:
+                route.fulfill(status=200, content_type="image/png", body=tile)
+            else:
+                route.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and self.console_errors.append(m.text))
+        page.on("pageerror", lambda e: self.page_errors.append(str(e)))
+
+    def open(self, html: Path) -> MapPage:
+        self.page.goto(html.resolve().as_uri())
+        self.page.wait_for_function("window.routeMap !== undefined")
+        self.page.wait_for_timeout(300)
+        return self
+
+    def marker_point(self, place_id: str) -> tuple[float, float]:
+        """Where a place's marker is on screen, in page pixels."""
+        x, y = self.page.evaluate(
+            """id => { const m = window.routeMap.markers[id];
+                       const p = window.routeMap.map.latLngToContainerPoint(m.getLatLng());
+                       return [p.x, p.y]; }""",
+            place_id,
+        )
+        box = self.page.locator(".folium-map").bounding_box()
+        return box["x"] + x, box["y"] + y
+
+    def click_marker(self, place_id: str) -> None:
+        self.page.evaluate(
+            "id => window.routeMap.map.panTo(window.routeMap.markers[id].getLatLng(), {animate: false})",
+            place_id,
+        )
+        self.page.wait_for_timeout(200)  # let the canvas redraw at the new view
+        self.page.mouse.click(*self.marker_point(place_id))
+        self.page.wait_for_selector(".leaflet-popup-content")
+
+    def popup_text(self) -> str:
+        return self.page.locator(".leaflet-popup-content").inner_text()
+
+
+@pytest.fixture
+def open_map(browser):
+    """open_map(html, width=1280, height=800, tiles=True) -> MapPage."""
+    contexts = []
+
+    def opener(html: Path, width: int = 1280, height: int = 800, tiles: bool = True) -> MapPage:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        return MapPage(context.new_page(), tiles).open(html)
+
+    yield opener
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_map(tmp_path_factory) -> Path:
+    """The map of the shipped places.yaml, built once for the browser tests."""
+    out = tmp_path_factory.mktemp("map") / "routes.html"
+    build(SHIPPED_PLACES, out)
+    return out

@@ -1,0 +1,107 @@
+"""The command line, run in-process: what it prints, what it writes, how it fails."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from routemap.cli import main
+
+from .conftest import SHIPPED_PLACES
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_build_writes_the_map_and_says_what_it_drew(tmp_path, capsys):
+    out = tmp_path / "map.html"
+    assert main(["--places", str(SHIPPED_PLACES), "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"Drew 18 places, 9 journeys and 20 quotes: {out}\n"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_defaults_are_places_yaml_and_routes_html_in_the_current_folder(
+    tmp_path, capsys, monkeypatch
+):
+    shutil.copy(DATA / "minimal.yaml", tmp_path / "places.yaml")
+    monkeypatch.chdir(tmp_path)
+    assert main([]) == 0
+    assert capsys.readouterr().out == "Drew 2 places, 1 journeys and 1 quotes: routes.html\n"
+    assert (tmp_path / "routes.html").exists()
+
+
+def test_build_subcommand_takes_the_same_options(tmp_path, capsys):
+    out = tmp_path / "m.html"
+    assert main(["build", "--places", str(DATA / "minimal.yaml"), "--out", str(out)]) == 0
+    assert out.exists()
+
+
+def test_a_missing_places_file_is_an_error_not_a_traceback(tmp_path, capsys):
+    missing = tmp_path / "nope.yaml"
+    assert main(["--places", str(missing), "--out", str(tmp_path / "m.html")]) == 1
+    captured = capsys.readouterr()
+    assert (
+        captured.err
+        == f"Error: {missing}:1:1: the file does not exist — check the path or create it\n"
+    )
+    assert captured.out == ""
+    assert not (tmp_path / "m.html").exists()
+
+
+def test_a_failed_build_leaves_the_previous_map_untouched(tmp_path, capsys):
+    out = tmp_path / "m.html"
+    out.write_text("previous map", encoding="utf-8")
+    broken = tmp_path / "places.yaml"
+    broken.write_text((DATA / "minimal.yaml").read_text().replace("lat: 40.17765", "lat: north"))
+    assert main(["--places", str(broken), "--out", str(out)]) == 1
+    assert "Error: " in capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == "previous map"
+
+
+def test_a_place_without_coordinates_is_named(tmp_path, capsys):
+    places = tmp_path / "places.yaml"
+    places.write_text(
+        (DATA / "minimal.yaml").read_text().replace("    lat: 40.17765\n    lon: 44.5126\n", "")
+    )
+    assert main(["--places", str(places), "--out", str(tmp_path / "m.html")]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: {places}:19:5: place “yerevan” has no coordinates — "
+        "add `lat:` and `lon:`, or run `routes geocode` to look them up\n"
+    )
+
+
+def test_check_validates_without_writing(tmp_path, capsys):
+    assert main(["check", "--places", str(DATA / "minimal.yaml")]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"{DATA / 'minimal.yaml'} is valid: 2 places, 1 journeys, 1 quotes.\n"
+    )
+
+
+def test_check_with_articles_lists_quotes_that_are_not_verbatim(tmp_path, capsys):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "story.txt").write_text("She said: “I’m leaving,” and left.", encoding="utf-8")
+    places = tmp_path / "places.yaml"
+    places.write_text(
+        (DATA / "minimal.yaml")
+        .read_text()
+        .replace("title: A story", "title: A story\n    file: story.txt")
+    )
+    assert main(["check", "--places", str(places), "--articles", str(articles)]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: {places}:35:11: this quote is not in story.txt word for word — "
+        "copy it exactly as the article prints it\n"
+    )
+    places.write_text(places.read_text().replace("I am leaving.", "I'm leaving"))
+    assert main(["check", "--places", str(places), "--articles", str(articles)]) == 0
+
+
+@pytest.mark.parametrize("flag", ["--help"])
+def test_help_names_the_commands(flag, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main([flag])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert "check" in out and "--places" in out and "--out" in out

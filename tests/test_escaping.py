@@ -1,0 +1,87 @@
+"""No text from places.yaml runs as script or markup in the page, whatever it holds."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from routemap.build import build
+from routemap.load import read_places
+
+from .hostile import HOSTILE, hostile_places_yaml
+
+
+@pytest.fixture
+def hostile_map(tmp_path):
+    places = tmp_path / "places.yaml"
+    places.write_text(hostile_places_yaml(), encoding="utf-8")
+    out = tmp_path / "routes.html"
+    build(places, out)
+    return places, out
+
+
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+def test_every_text_field_reaches_the_page_data_unchanged(hostile_map):
+    places_path, out = hostile_map
+    page = out.read_text(encoding="utf-8")
+    block = re.search(r'<script type="application/json" id="route-data">(.*?)</script>', page, re.S)
+    data = json.loads(block.group(1))
+    places = read_places(places_path)
+    # Every text field of the file, as the page data carries it: none altered, none lost.
+    expected_fields = sum(1 for s in strings(places.model_dump(by_alias=True)) if s == HOSTILE)
+    carried = sum(1 for s in strings(data) if s == HOSTILE)
+    assert expected_fields == 20
+    assert carried >= expected_fields
+
+
+def test_no_hostile_markup_appears_raw_in_the_page(hostile_map):
+    _, out = hostile_map
+    page = out.read_text(encoding="utf-8")
+    assert "<script>window.__pwned" not in page
+    assert "<img src=x" not in page
+    assert "<!-- '" not in page
+    assert page.count("</script>") == page.count("<script")
+    assert "<title>&lt;/script&gt;&lt;script&gt;" in page
+
+
+def test_in_the_browser_nothing_runs_and_the_reader_sees_the_text(hostile_map, open_map):
+    _, out = hostile_map
+    shown = open_map(out)
+    page = shown.page
+    texts = page.evaluate(
+        """() => {
+            const seen = [];
+            const m = window.routeMap;
+            const layers = [];
+            Object.values(m.markers).forEach(l => layers.push(l));
+            Object.values(m.journeyLayers).forEach(g => g.eachLayer(l => layers.push(l)));
+            for (const layer of layers) {
+                layer.openTooltip && layer.getTooltip() && layer.openTooltip(layer.getLatLng ? layer.getLatLng() : layer.getLatLngs()[0]);
+                if (layer.getTooltip()) seen.push(layer.getTooltip().getElement().textContent);
+                layer.openPopup();
+                seen.push(document.querySelector('.leaflet-popup-content').textContent);
+                layer.closePopup();
+            }
+            seen.push(document.querySelector('.leaflet-control-layers').textContent);
+            seen.push(document.querySelector('.route-title').textContent);
+            return seen;
+        }"""
+    )
+    assert page.evaluate("window.__pwned") is None
+    assert shown.page_errors == []
+    assert len(texts) > 6
+    missing = [t for t in texts if HOSTILE.replace("\u2028", "") not in t.replace("\u2028", "")]
+    assert missing == []
+    assert page.title() == HOSTILE

@@ -1,0 +1,87 @@
+"""Arcs, straight legs and arrowheads: the shapes the map draws."""
+
+from __future__ import annotations
+
+import pytest
+from geographiclib.geodesic import Geodesic
+
+from routemap.geometry import arrow, great_circle, leg_line, straight, unwrap
+
+MOSCOW = (55.75204, 37.61781)
+DUBAI = (25.07725, 55.30927)
+ANADYR = (64.73424, 177.5103)
+ANCHORAGE = (61.21806, -149.90028)
+
+
+def distance(a, b) -> float:
+    return Geodesic.WGS84.Inverse(a[0], a[1], b[0], b[1])["s12"]
+
+
+@pytest.mark.parametrize(("start", "end"), [(MOSCOW, DUBAI), (ANADYR, ANCHORAGE), (DUBAI, MOSCOW)])
+def test_arc_endpoints_are_exactly_the_places(start, end):
+    arc = great_circle(start, end)
+    assert arc[0] == start
+    assert (arc[-1][0], arc[-1][1] % 360) == (end[0], end[1] % 360)
+
+
+@pytest.mark.parametrize(("start", "end"), [(MOSCOW, DUBAI), (ANADYR, ANCHORAGE)])
+def test_arc_points_lie_on_the_geodesic(start, end):
+    arc = great_circle(start, end)
+    total = distance(start, end)
+    assert len(arc) > 10
+    for point in arc[1:-1]:
+        # On the shortest path, the two parts add up to the whole (to within a metre).
+        assert distance(start, point) + distance(point, end) == pytest.approx(total, abs=1.0)
+
+
+def test_arc_is_not_a_straight_line_on_the_map():
+    irkutsk = (52.29566, 104.29076)
+    arc = great_circle(MOSCOW, irkutsk)
+    lat, lon = arc[len(arc) // 2]
+    along = (lon - MOSCOW[1]) / (irkutsk[1] - MOSCOW[1])
+    straight_lat = MOSCOW[0] + along * (irkutsk[0] - MOSCOW[0])
+    assert lat > straight_lat + 1  # great circles bow towards the pole
+
+
+@pytest.mark.parametrize("line", [great_circle(ANADYR, ANCHORAGE), straight(ANADYR, ANCHORAGE)])
+def test_a_leg_across_the_antimeridian_is_one_continuous_line(line):
+    steps = [abs(b[1] - a[1]) for a, b in zip(line, line[1:])]
+    assert max(steps) < (5 if len(line) > 2 else 180)
+    assert line[0][1] == pytest.approx(177.5103)
+    assert line[-1][1] == pytest.approx(-149.90028 + 360)
+
+
+def test_unwrap_keeps_ordinary_lines_as_they_are():
+    assert unwrap([MOSCOW, DUBAI]) == [MOSCOW, DUBAI]
+
+
+def test_land_legs_are_straight_and_flights_are_arcs():
+    assert leg_line("car", MOSCOW, DUBAI) == [MOSCOW, DUBAI]
+    assert len(leg_line("flight", MOSCOW, DUBAI)) > 2
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "heading"),
+    [
+        ((50, 30), (50, 40), 90),
+        ((50, 40), (50, 30), 270),
+        ((40, 30), (50, 30), 0),
+        ((50, 30), (40, 30), 180),
+    ],
+)
+def test_arrow_sits_mid_leg_and_points_in_the_direction_of_travel(start, end, heading):
+    lat, lon, found = arrow(straight(start, end))
+    assert found == pytest.approx(heading)
+    assert lon == pytest.approx((start[1] + end[1]) / 2)
+    assert min(start[0], end[0]) - 1e-9 <= lat <= max(start[0], end[0]) + 1e-9
+
+
+def test_arrow_on_an_arc_follows_the_arc_not_the_chord():
+    # Moscow to Irkutsk bows north: at its middle the arc heads east-south-east, not east-north-east.
+    lat, lon, heading = arrow(great_circle(MOSCOW, (52.29566, 104.29076)))
+    assert 90 < heading < 120
+    assert lat > 58
+
+
+def test_a_leg_of_no_length_has_no_arrow():
+    assert arrow([MOSCOW, MOSCOW]) is None

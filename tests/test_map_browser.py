@@ -1,0 +1,166 @@
+"""The shipped map in a real Chromium, the way a reader uses it."""
+
+from __future__ import annotations
+
+import pytest
+
+from routemap.load import read_places
+
+from .conftest import SHIPPED_PLACES, TILE_HOST
+
+
+@pytest.fixture(scope="module")
+def places():
+    return read_places(SHIPPED_PLACES)
+
+
+def test_the_page_loads_nothing_but_tiles_and_logs_no_errors(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    assert shown.page_errors == []
+    assert shown.console_errors == []
+    assert shown.requests, "the map should at least ask for tiles"
+    assert [url for url in shown.requests if TILE_HOST not in url] == []
+
+
+def test_every_place_is_a_marker_at_its_coordinates(shipped_map, open_map, places):
+    shown = open_map(shipped_map)
+    drawn = shown.page.evaluate(
+        """() => Object.fromEntries(Object.entries(window.routeMap.markers).map(([id, m]) => {
+              const p = window.routeMap.map.latLngToContainerPoint(m.getLatLng());
+              const size = window.routeMap.map.getSize();
+              const inView = p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y;
+              return [id, [m.getLatLng().lat, m.getLatLng().lng, window.routeMap.map.hasLayer(m), inView]];
+           }))"""
+    )
+    assert set(drawn) == {place.id for place in places.places}
+    for place in places.places:
+        lat, lon, on_map, in_view = drawn[place.id]
+        assert (lat, lon) == pytest.approx((place.lat, place.lon), abs=1e-5)
+        assert on_map and in_view, place.id
+
+
+def test_every_journey_is_a_line_from_its_start_to_its_end(shipped_map, open_map, places):
+    shown = open_map(shipped_map)
+    lines = shown.page.evaluate(
+        """() => Object.fromEntries(Object.entries(window.routeMap.journeyLayers).map(([id, g]) => {
+              const lines = g.getLayers().filter(l => l instanceof L.Polyline && !(l instanceof L.Polygon));
+              return [id, lines.map(l => l.getLatLngs().map(p => [p.lat, p.lng]))];
+           }))"""
+    )
+    by_id = {place.id: place for place in places.places}
+    assert set(lines) == {journey.id for journey in places.journeys}
+    for journey in places.journeys:
+        drawn = lines[journey.id]
+        assert len(drawn) == len(journey.legs)
+        start, end = by_id[journey.start], by_id[journey.legs[-1].to]
+        assert drawn[0][0] == pytest.approx([start.lat, start.lon], abs=1e-5)
+        assert drawn[-1][-1] == pytest.approx([end.lat, end.lon], abs=1e-5)
+
+
+def test_clicking_a_marker_opens_its_popup_with_its_quotes(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    shown.click_marker("moscow")
+    popup = shown.page.locator(".leaflet-popup-content")
+    assert popup.locator("h2").inner_text() == "Moscow"
+    figures = popup.locator("figure")
+    assert figures.count() == 2
+    assert (
+        figures.nth(0).locator("blockquote").inner_text()
+        == "Putin lied that there will be no mobilization"
+    )
+    assert (
+        figures.nth(0).locator("figcaption").inner_text()
+        == "Anton, 23, student in Moscow · The Guardian"
+    )
+
+
+def test_clicking_a_route_opens_its_leg_and_quotes(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    page = shown.page
+    # The middle of Oleg's drive from Orenburg to the Kazakh border, on screen.
+    x, y = page.evaluate(
+        """() => { const m = window.routeMap.map;
+                   const line = window.routeMap.journeyLayers.oleg.getLayers().filter(l => l instanceof L.Polyline)[1];
+                   m.fitBounds(line.getBounds(), {animate: false, padding: [200, 200]});
+                   const pts = line.getLatLngs().map(p => m.latLngToContainerPoint(p));
+                   return [(pts[0].x * 3 + pts[1].x) / 4, (pts[0].y * 3 + pts[1].y) / 4]; }"""
+    )
+    page.wait_for_timeout(300)  # let the canvas redraw at the new view before clicking it
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    text = shown.popup_text()
+    assert (
+        "Leg 2 of 2: Orenburg → Sagarchin checkpoint (Russia–Kazakhstan) · by car · tonight" in text
+    )
+    assert "Tonight I will drive across the border" in text
+    assert page.locator(".leaflet-popup-content figure").count() == 9
+
+
+def test_an_inferred_point_says_why(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    shown.click_marker("upper-lars")
+    text = shown.popup_text()
+    assert "Inferred: The Guardian names the Russian-Georgian border, not a checkpoint." in text
+
+
+def test_the_layer_control_hides_a_journey(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    page = shown.page
+    label = page.locator(
+        ".leaflet-control-layers-overlays label", has_text="Igor, from St. Petersburg to Georgia"
+    )
+    assert page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.igor)")
+    label.locator("input").uncheck()
+    assert not page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.igor)")
+    assert page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.oleg)")
+    label.locator("input").check()
+    assert page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.igor)")
+
+
+def test_the_group_of_sold_out_flights_switches_as_one(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    page = shown.page
+    label = page.locator(
+        ".leaflet-control-layers-overlays label", has_text="Sold-out and costly flights"
+    )
+    label.locator("input").uncheck()
+    hidden = page.evaluate(
+        "['moscow-istanbul','moscow-yerevan','moscow-tashkent','moscow-baku','moscow-dubai']"
+        ".map(id => window.routeMap.map.hasLayer(window.routeMap.journeyLayers[id]))"
+    )
+    assert hidden == [False] * 5
+
+
+def test_the_title_names_the_sources_and_the_legend_names_the_kinds(shipped_map, open_map):
+    shown = open_map(shipped_map)
+    title = shown.page.locator(".route-title").inner_text()
+    assert "The Guardian" in title and "Chingkheinganbi Mayengbam" in title
+    legend = shown.page.locator(".route-legend").inner_text()
+    for label in ["Where a journey starts", "Border crossing", "Destination", "Stop on the way",
+                  "Named in the articles", "inferred", "Flight (great-circle arc)", "By car",
+                  "sold out", "Direction of travel"]:  # fmt: skip
+        assert label in legend
+
+
+def test_with_tiles_blocked_the_map_still_shows_everything_and_says_why(shipped_map, open_map):
+    shown = open_map(shipped_map, tiles=False)
+    page = shown.page
+    page.wait_for_selector(".tile-notice")
+    assert "could not load" in page.locator(".tile-notice").inner_text()
+    assert page.evaluate(
+        "Object.values(window.routeMap.markers).every(m => window.routeMap.map.hasLayer(m))"
+    )
+    shown.click_marker("orenburg")
+    assert "Oleg, from Kazan to Kazakhstan" in shown.popup_text()
+
+
+def test_on_a_phone_the_popup_fits_the_screen(shipped_map, open_map, tmp_path):
+    shown = open_map(shipped_map, width=390, height=844)
+    page = shown.page
+    shown.click_marker("orenburg")
+    page.mouse.click(*shown.marker_point("kazan"))
+    page.wait_for_timeout(400)
+    box = page.locator(".leaflet-popup").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
+    page.screenshot(path=tmp_path / "phone.png", animations="disabled")
