@@ -105,3 +105,10 @@ def test_help_names_the_commands(flag, capsys):
     assert exit_.value.code == 0
     out = capsys.readouterr().out
     assert "check" in out and "--places" in out and "--out" in out
+
+
+def test_the_installed_routes_command_is_this_cli():
+    from importlib.metadata import entry_points
+
+    (script,) = entry_points(group="console_scripts", name="routes")
+    assert script.load() is main

@@ -164,3 +164,12 @@ def test_on_a_phone_the_popup_fits_the_screen(shipped_map, open_map, tmp_path):
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     assert box["y"] >= 0 and box["y"] + box["height"] <= 844
     page.screenshot(path=tmp_path / "phone.png", animations="disabled")
+
+
+@pytest.mark.parametrize("place_id", ["vaalimaa", "moscow", "bucha"])
+def test_hovering_a_marker_shows_its_name(shipped_map, open_map, places, place_id):
+    shown = open_map(shipped_map)
+    name = next(p.name for p in places.places if p.id == place_id)
+    shown.page.mouse.move(*shown.marker_point(place_id))
+    tooltip = shown.page.locator(".leaflet-tooltip", has_text=name)
+    tooltip.first.wait_for(state="visible")
