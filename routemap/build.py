@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ class BuildResult:
     journeys: int
     quotes: int
     out: Path
+    geocoded: object = None  # the GeocodeReport, when places had to be geocoded first
 
 
 def require_coordinates(document, places: PlacesFile, path: Path) -> None:
@@ -38,10 +40,30 @@ def require_coordinates(document, places: PlacesFile, path: Path) -> None:
         raise PlacesFileError(problems)
 
 
-def build(places_path: Path, out_path: Path) -> BuildResult:
-    """Read, check and draw places_path into the HTML map at out_path."""
+def build(
+    places_path: Path,
+    out_path: Path,
+    geocoder: Callable[[], object] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Read, check and draw places_path into the HTML map at out_path.
+
+    Places without coordinates are first looked up with `geocoder()` (a factory, so that no
+    geocoder is set up, and no request sent, when every place already has coordinates) and
+    written back into places_path.
+    """
     document = read_document(places_path)
     places = validate(document, places_path)
+    report = None
+    if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
+        from .geocode import geocode_places, require_no_problems
+
+        report = geocode_places(places_path, geocoder(), on_progress)
+        require_no_problems(report)
+        document = read_document(places_path)
+        places = validate(document, places_path)
     require_coordinates(document, places, places_path)
     write_atomic(out_path, render_html(places))
-    return BuildResult(len(places.places), len(places.journeys), len(places.quotes), out_path)
+    return BuildResult(
+        len(places.places), len(places.journeys), len(places.quotes), out_path, report
+    )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from .errors import RoutesError
 
+PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -17,7 +19,21 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the places file to read (default: places.yaml)",
     )
-    common.add_argument(
+    geocoding = argparse.ArgumentParser(add_help=False)
+    geocoding.add_argument(
+        "--offline",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="geocode with the offline GeoNames data (pip install '.[offline]'), not Nominatim",
+    )
+    geocoding.add_argument(
+        "--nominatim-url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="a self-hosted Nominatim to geocode with (or set ROUTES_NOMINATIM_URL)",
+    )
+    output = argparse.ArgumentParser(add_help=False)
+    output.add_argument(
         "--out",
         type=Path,
         default=argparse.SUPPRESS,
@@ -26,10 +42,19 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routes",
         description="Build an interactive map of the routes in places.yaml.",
-        parents=[common],
+        parents=[common, output, geocoding],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("build", parents=[common], help="build the map (the default)")
+    commands.add_parser(
+        "build",
+        parents=[common, output, geocoding],
+        help="geocode places without coordinates, then build the map (the default)",
+    )
+    commands.add_parser(
+        "geocode",
+        parents=[common, geocoding],
+        help="look up places without coordinates and write them into places.yaml",
+    )
     check = commands.add_parser("check", parents=[common], help="validate places.yaml only")
     check.add_argument(
         "--articles",
@@ -39,26 +64,81 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Progress:
+    """A progress bar on stderr, shown once more than a few places are pending."""
+
+    def __init__(self):
+        self.bar = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_FROM:
+            return
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, desc="Geocoding", unit="place", file=sys.stderr)
+        self.bar.update(done - self.bar.n)
+        if done == total:
+            self.close()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _geocoder_factory(args):
+    def make():
+        from .geocode import default_geocoder
+
+        return default_geocoder(
+            offline=getattr(args, "offline", False),
+            nominatim_url=getattr(args, "nominatim_url", None),
+        )
+
+    return make
+
+
+def _geocode_summary(report, places_path: Path) -> str:
+    if not report.pending:
+        return f"Nothing to geocode: every place in {places_path} has coordinates."
+    by = ", ".join(f"{place_id} ({used})" for place_id, (_, used) in report.found.items())
+    found = f"Geocoded {len(report.found)} of {report.pending} places"
+    return f"{found}: {by}; written to {places_path}." if report.found else f"{found}."
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     places_path = getattr(args, "places", Path("places.yaml"))
     out_path = getattr(args, "out", Path("routes.html"))
+    progress = _Progress()
     try:
         if args.command == "check":
             from .check import check
 
-            report = check(places_path, getattr(args, "articles", None))
-            print(report)
+            print(check(places_path, getattr(args, "articles", None)))
+            return 0
+        if args.command == "geocode":
+            from .geocode import geocode_places, require_no_problems
+
+            report = geocode_places(places_path, _geocoder_factory(args)(), progress)
+            progress.close()
+            print(_geocode_summary(report, places_path))
+            require_no_problems(report)
             return 0
         from .build import build
 
-        result = build(places_path, out_path)
+        result = build(places_path, out_path, _geocoder_factory(args), progress)
     except RoutesError as error:
+        progress.close()
         print(f"Error: {error}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
+        progress.close()
         print("Interrupted.", file=sys.stderr)
         return 130
+    if result.geocoded is not None:
+        print(_geocode_summary(result.geocoded, places_path))
     print(
         f"Drew {result.places} places, {result.journeys} journeys and {result.quotes} quotes: "
         f"{result.out}"

@@ -31,7 +31,7 @@ def round_trip_yaml() -> YAML:
 
 
 def read_document(path: Path) -> CommentedMap:
-    """Parse the file into ruamel's commented mapping, or raise a PlacesFileError saying where."""
+    """Read the file as UTF-8 and parse it (see parse_document)."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -60,6 +60,12 @@ def read_document(path: Path) -> CommentedMap:
                 )
             ]
         ) from None
+    return parse_document(text, path)
+
+
+def parse_document(text: str, path: Path) -> CommentedMap:
+    """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
+    name = str(path)
     try:
         document = round_trip_yaml().load(text)
     except DuplicateKeyError as error:

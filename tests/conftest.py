@@ -55,6 +55,12 @@ def blank_tile_png() -> bytes:
     )
 
 
+@pytest.fixture(autouse=True)
+def no_public_geocoder(monkeypatch):
+    """Any geocoding a test did not set up goes to a closed local port, never to the internet."""
+    monkeypatch.setenv("ROUTES_NOMINATIM_URL", "http://127.0.0.1:9")
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright

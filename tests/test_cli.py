@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from routemap.build import build
 from routemap.cli import main
+from routemap.errors import PlacesFileError
 
 from .conftest import SHIPPED_PLACES
 
@@ -59,16 +61,28 @@ def test_a_failed_build_leaves_the_previous_map_untouched(tmp_path, capsys):
     assert out.read_text(encoding="utf-8") == "previous map"
 
 
-def test_a_place_without_coordinates_is_named(tmp_path, capsys):
+def test_a_place_without_coordinates_is_named_when_it_is_not_geocoded(tmp_path):
     places = tmp_path / "places.yaml"
-    places.write_text(
-        (DATA / "minimal.yaml").read_text().replace("    lat: 40.17765\n    lon: 44.5126\n", "")
+    places.write_text((DATA / "minimal.yaml").read_text().replace("    lat: 40.17765\n    lon: 44.5126\n", ""))
+    with pytest.raises(PlacesFileError) as error:
+        build(places, tmp_path / "m.html")
+    assert str(error.value) == (
+        f"{places}:19:5: place “yerevan” has no coordinates — "
+        "add `lat:` and `lon:`, or run `routes geocode` to look them up"
     )
-    assert main(["--places", str(places), "--out", str(tmp_path / "m.html")]) == 1
+
+
+def test_a_place_the_geocoder_cannot_find_stops_the_build(tmp_path, capsys):
+    places = tmp_path / "places.yaml"
+    text = (DATA / "minimal.yaml").read_text()
+    places.write_text(text.replace("    name: Yerevan\n", "    name: Nowhere At All\n").replace("    lat: 40.17765\n    lon: 44.5126\n", ""))
+    out = tmp_path / "m.html"
+    assert main(["--places", str(places), "--out", str(out), "--offline"]) == 1
     assert capsys.readouterr().err == (
-        f"Error: {places}:19:5: place “yerevan” has no coordinates — "
-        "add `lat:` and `lon:`, or run `routes geocode` to look them up\n"
+        f"Error: {places}:19:5: place “yerevan”: no result for “Nowhere At All” in AM — add a "
+        "`query:` that names it more exactly, or write `lat:` and `lon:` by hand\n"
     )
+    assert not out.exists()
 
 
 def test_check_validates_without_writing(tmp_path, capsys):

@@ -1,0 +1,86 @@
+"""Write found coordinates into places.yaml without disturbing anything the editor wrote.
+
+Rather than re-dumping the YAML (which would re-indent and re-wrap it), the new keys are
+inserted as lines after the last line of each place's entry, at its keys' indentation. The
+result is parsed again and compared with the original before it replaces the file, atomically.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap
+
+from .errors import GeocodingError
+from .load import parse_document, validate
+from .models import PlacesFile
+from .render import write_atomic
+
+
+def _entry_end(lines: list[str], document: CommentedMap, index: int) -> int:
+    """Index of the last line of places[index] that holds content (not a comment or blank)."""
+    places = document["places"]
+    if index + 1 < len(places):
+        boundary = places.lc.item(index + 1)[0]
+    else:
+        keys = list(document)
+        after = keys[keys.index("places") + 1 :]
+        boundary = document.lc.key(after[0])[0] if after else len(lines)
+    last = boundary - 1
+    while last > places[index].lc.line and (
+        not lines[last].strip() or lines[last].lstrip().startswith("#")
+    ):
+        last -= 1
+    return last
+
+
+def _number(value: float) -> str:
+    return repr(round(value, 5))
+
+
+def insert_coordinates(
+    path: Path, text: str, document: CommentedMap, places: PlacesFile, found: dict
+) -> None:
+    """Add lat, lon and geocoder to each place in `found` (place id → (candidate, geocoder))."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    insertions = []
+    for index, place in enumerate(places.places):
+        if place.id not in found:
+            continue
+        candidate, geocoder = found[place.id]
+        entry = document["places"][index]
+        indent = " " * min(entry.lc.key(key)[1] for key in entry)
+        new = [f"{indent}lat: {_number(candidate.lat)}", f"{indent}lon: {_number(candidate.lon)}"]
+        if "geocoder" not in entry:
+            new.append(f"{indent}geocoder: {geocoder}")
+        insertions.append((_entry_end(lines, document, index), [line + newline for line in new]))
+    for after, new_lines in sorted(insertions, reverse=True):
+        lines[after + 1 : after + 1] = new_lines
+    updated = "".join(lines)
+    _verify(path, updated, places, found)
+    write_atomic(path, updated)
+
+
+def _verify(path: Path, updated: str, before: PlacesFile, found: dict) -> None:
+    """The new text must read as the old records plus exactly the found coordinates."""
+    try:
+        after = validate(parse_document(updated, path), path)
+    except Exception as error:  # any failure here is ours, not the editor's
+        raise GeocodingError(
+            f"{path}: could not add the coordinates without changing the file's meaning "
+            f"({error.__class__.__name__}); nothing was written — add `lat:` and `lon:` by hand"
+        ) from None
+    expected = before.model_dump()
+    for place in expected["places"]:
+        if place["id"] in found:
+            candidate, geocoder = found[place["id"]]
+            place["lat"], place["lon"] = round(candidate.lat, 5), round(candidate.lon, 5)
+            place["geocoder"] = place["geocoder"] or geocoder
+    if after.model_dump() != expected:
+        raise GeocodingError(
+            f"{path}: could not add the coordinates without changing the file's meaning; "
+            "nothing was written — add `lat:` and `lon:` by hand"
+        )

