@@ -25,7 +25,16 @@ class Problem:
     todo: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.what} — {self.todo}"
+        """One line per problem, whatever the editor's text in it holds (newlines shown as \\n)."""
+        what, todo = (_one_line(text) for text in (self.what, self.todo))
+        return f"{self.path}:{self.line}:{self.column}: {what} — {todo}"
+
+
+def _one_line(text: str) -> str:
+    return "".join(
+        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode()
+        for char in text
+    )
 
 
 class PlacesFileError(RoutesError):

@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import PlacesFileError, Problem
 from .models import PlacesFile, reference_problems
@@ -81,6 +82,22 @@ def parse_document(text: str, path: Path) -> CommentedMap:
                 )
             ]
         ) from None
+    except ReaderError as error:
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        raise PlacesFileError(
+            [
+                Problem(
+                    name,
+                    line,
+                    column,
+                    f"the character U+{error.character:04X} is not allowed in YAML",
+                    "delete it (it is invisible in most editors), or write it as an escape "
+                    'inside double quotes, like "\\x1f"',
+                )
+            ]
+        ) from None
     except MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         what = error.problem or error.context or "not valid YAML"
@@ -90,6 +107,10 @@ def parse_document(text: str, path: Path) -> CommentedMap:
             todo = "fix the YAML syntax here (indentation, a missing colon, quote or bracket)"
         raise PlacesFileError(
             [Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax: {what}", todo)]
+        ) from None
+    except YAMLError as error:  # any other complaint of the parser, which carries no position
+        raise PlacesFileError(
+            [Problem(name, 1, 1, f"YAML: {error}", "fix the YAML syntax")]
         ) from None
     if document is None:
         raise PlacesFileError(
@@ -206,8 +227,10 @@ def _explain(error: dict) -> tuple[str, str]:
             f"`{field}` is {value!r}, which is not one of the choices",
             f"use one of: {context.get('expected', '')}",
         )
-    if kind in {"float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"}:
+    if kind in {"float_parsing", "float_type"}:
         return f"`{field}` is {value!r}, not a number", "write a number here, like 55.75"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"`{field}` is {value!r}, not a whole number", "write a whole number, like 29"
     if kind in {"greater_than_equal", "less_than_equal"}:
         if field == "lat":
             return f"latitude {value} is out of range", "a latitude goes from -90 to 90"
@@ -230,8 +253,11 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "string_type":
         return f"`{field}` must be text, not {value!r}", "put the value in quotes"
     if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
-        shape = "a list (lines starting with `- `)" if kind == "list_type" else "a mapping of keys"
-        return f"`{field}` must be {shape}", f"write `{field}` as {shape}"
+        if kind == "list_type":
+            return f"`{field}` must be a list", "write each entry on a line starting with `- `"
+        return f"`{field}` must be a mapping of keys", "write it as `key: value` lines"
+    if kind == "value_error" and field == "url":
+        return str(context.get("error", error["msg"])), "give the article's web address"
     if kind == "value_error":
         return str(context.get("error", error["msg"])), "correct the value"
     return f"`{field}`: {error['msg']}", "correct the value"
@@ -241,6 +267,7 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
     """Validate the parsed document into a PlacesFile, or raise every problem at once."""
     name = str(path)
     problems: list[Problem] = []
+    places = None
     try:
         places = PlacesFile.model_validate(document)
     except ValidationError as error:
@@ -251,8 +278,7 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
             else:
                 line, column, _ = locate(document, loc)
             problems.append(Problem(name, line, column, *_explain(item)))
-        raise PlacesFileError(sorted(problems, key=lambda p: (p.line, p.column))) from None
-    for loc, what, todo in reference_problems(places):
+    for loc, what, todo in reference_problems(document):
         line, column, _ = locate(document, loc)
         problems.append(Problem(name, line, column, what, todo))
     if problems:

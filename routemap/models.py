@@ -8,11 +8,13 @@ Cross-references (a leg's `to`, a quote's `speaker`, ...) are checked in one pla
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
@@ -121,27 +123,43 @@ class PlacesFile(Record):
 Reference = tuple[tuple, str, str]
 
 
-def _did_you_mean(name: str, known: list[str]) -> str:
+def _what_to_do(name: str, known: list[str], table: str) -> str:
+    """'did you mean …' when a defined id is close, else the ids there are; or how to add it."""
+    known = list(dict.fromkeys(known))
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
     if close:
-        return f"did you mean “{close[0]}”?"
-    return f"use one of: {', '.join(known)}" if len(known) <= 12 else "check the spelling"
+        return f"did you mean “{close[0]}”? Or add “{name}” to {table}"
+    if not known:
+        return f"add “{name}” to {table} first"
+    if len(known) <= 12:
+        return f"use one of: {', '.join(known)}; or add “{name}” to {table}"
+    return f"check the spelling, or add “{name}” to {table}"
 
 
-def reference_problems(document: PlacesFile) -> list[Reference]:
-    """Every id that is defined twice or referred to but never defined, in document order."""
+def _is_id(value) -> bool:
+    return isinstance(value, str) and re.fullmatch(ID_PATTERN, value) is not None
+
+
+def _entries(document: dict, table: str) -> list:
+    entries = document.get(table) if isinstance(document, dict) else None
+    return entries if isinstance(entries, list) else []
+
+
+def reference_problems(document: dict) -> list[Reference]:
+    """Every id defined twice or referred to but never defined, in document order.
+
+    Works on the parsed YAML rather than the typed records, so that broken references are
+    reported together with every other problem even when some entries are malformed.
+    """
     problems: list[Reference] = []
-    tables = {
-        "sources": [source.id for source in document.sources],
-        "people": [person.id for person in document.people],
-        "places": [place.id for place in document.places],
-        "groups": [group.id for group in document.groups],
-        "journeys": [journey.id for journey in document.journeys],
-    }
-    for table, ids in tables.items():
-        seen: set[str] = set()
-        for index, id_ in enumerate(ids):
-            if id_ in seen:
+    tables: dict[str, list[str]] = {}
+    for table in ("sources", "people", "places", "groups", "journeys"):
+        ids = tables[table] = []
+        for index, entry in enumerate(_entries(document, table)):
+            id_ = entry.get("id") if isinstance(entry, dict) else None
+            if not _is_id(id_):
+                continue  # a malformed id is reported by the model
+            if id_ in ids:
                 problems.append(
                     (
                         (table, index, "id"),
@@ -149,35 +167,44 @@ def reference_problems(document: PlacesFile) -> list[Reference]:
                         "give each entry its own id",
                     )
                 )
-            seen.add(id_)
+            ids.append(id_)
 
-    def check(path: tuple, table: str, id_: str | None, what: str) -> None:
-        if id_ is not None and id_ not in tables[table]:
+    def check(path: tuple, table: str, id_, what: str) -> None:
+        if _is_id(id_) and id_ not in tables[table]:
             problems.append(
                 (
                     path,
                     f"{what} “{id_}” is not in {table}",
-                    f"{_did_you_mean(id_, tables[table])} Or add it to {table}.",
+                    _what_to_do(id_, tables[table], table),
                 )
             )
 
-    for index, group in enumerate(document.groups):
-        for n, source in enumerate(group.sources):
-            check(("groups", index, "sources", n), "sources", source, "the source")
-    for index, journey in enumerate(document.journeys):
+    def each(value) -> list:
+        return value if isinstance(value, list) else []
+
+    for index, group in enumerate(_entries(document, "groups")):
+        if isinstance(group, dict):
+            for n, source in enumerate(each(group.get("sources"))):
+                check(("groups", index, "sources", n), "sources", source, "the source")
+    for index, journey in enumerate(_entries(document, "journeys")):
+        if not isinstance(journey, dict):
+            continue
         here = ("journeys", index)
-        for n, source in enumerate(journey.sources):
+        for n, source in enumerate(each(journey.get("sources"))):
             check((*here, "sources", n), "sources", source, "the source")
-        check((*here, "from"), "places", journey.start, "the place")
-        for n, leg in enumerate(journey.legs):
-            check((*here, "legs", n, "to"), "places", leg.to, "the place")
-        check((*here, "person"), "people", journey.person, "the person")
-        check((*here, "group"), "groups", journey.group, "the group")
-    for index, quote in enumerate(document.quotes):
+        check((*here, "from"), "places", journey.get("from"), "the place")
+        for n, leg in enumerate(each(journey.get("legs"))):
+            if isinstance(leg, dict):
+                check((*here, "legs", n, "to"), "places", leg.get("to"), "the place")
+        check((*here, "person"), "people", journey.get("person"), "the person")
+        check((*here, "group"), "groups", journey.get("group"), "the group")
+    for index, quote in enumerate(_entries(document, "quotes")):
+        if not isinstance(quote, dict):
+            continue
         here = ("quotes", index)
-        check((*here, "speaker"), "people", quote.speaker, "the speaker")
-        check((*here, "source"), "sources", quote.source, "the source")
-        targets = [key for key in ("journey", "place", "group") if getattr(quote, key)]
+        check((*here, "speaker"), "people", quote.get("speaker"), "the speaker")
+        check((*here, "source"), "sources", quote.get("source"), "the source")
+        targets = [key for key in ("journey", "place", "group") if quote.get(key) is not None]
         if len(targets) != 1:
             problems.append(
                 (
@@ -187,7 +214,7 @@ def reference_problems(document: PlacesFile) -> list[Reference]:
                     "give it one of `journey:`, `place:` or `group:`",
                 )
             )
-        check((*here, "journey"), "journeys", quote.journey, "the journey")
-        check((*here, "place"), "places", quote.place, "the place")
-        check((*here, "group"), "groups", quote.group, "the group")
+        check((*here, "journey"), "journeys", quote.get("journey"), "the journey")
+        check((*here, "place"), "places", quote.get("place"), "the place")
+        check((*here, "group"), "groups", quote.get("group"), "the group")
     return problems

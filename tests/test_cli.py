@@ -63,7 +63,9 @@ def test_a_failed_build_leaves_the_previous_map_untouched(tmp_path, capsys):
 
 def test_a_place_without_coordinates_is_named_when_it_is_not_geocoded(tmp_path):
     places = tmp_path / "places.yaml"
-    places.write_text((DATA / "minimal.yaml").read_text().replace("    lat: 40.17765\n    lon: 44.5126\n", ""))
+    places.write_text(
+        (DATA / "minimal.yaml").read_text().replace("    lat: 40.17765\n    lon: 44.5126\n", "")
+    )
     with pytest.raises(PlacesFileError) as error:
         build(places, tmp_path / "m.html")
     assert str(error.value) == (
@@ -75,7 +77,11 @@ def test_a_place_without_coordinates_is_named_when_it_is_not_geocoded(tmp_path):
 def test_a_place_the_geocoder_cannot_find_stops_the_build(tmp_path, capsys):
     places = tmp_path / "places.yaml"
     text = (DATA / "minimal.yaml").read_text()
-    places.write_text(text.replace("    name: Yerevan\n", "    name: Nowhere At All\n").replace("    lat: 40.17765\n    lon: 44.5126\n", ""))
+    places.write_text(
+        text.replace("    name: Yerevan\n", "    name: Nowhere At All\n").replace(
+            "    lat: 40.17765\n    lon: 44.5126\n", ""
+        )
+    )
     out = tmp_path / "m.html"
     assert main(["--places", str(places), "--out", str(out), "--offline"]) == 1
     assert capsys.readouterr().err == (

@@ -1,0 +1,228 @@
+"""Every mistake an editor can make in places.yaml gets one clear message with its place.
+
+Each case changes one thing in tests/data/minimal.yaml (a valid file) and gives the exact
+lines `routes check` must print, after `Error: `, with `F` standing for the file's path.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routemap.cli import main
+
+MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
+
+CASES = [
+    (
+        "a leg to a place that does not exist",
+        ("{to: yerevan", "{to: yerevn"),
+        [
+            "F:32:14: the place “yerevn” is not in places — did you mean “yerevan”? Or add “yerevn” to places"
+        ],
+    ),
+    (
+        "a quote by a person who does not exist",
+        ("speaker: ana", "speaker: anna"),
+        [
+            "F:35:14: the speaker “anna” is not in people — did you mean “ana”? Or add “anna” to people"
+        ],
+    ),
+    (
+        "a quote citing a source that does not exist",
+        ("    source: paper", "    source: papr"),
+        [
+            "F:36:13: the source “papr” is not in sources — did you mean “paper”? Or add “papr” to sources"
+        ],
+    ),
+    (
+        "a duplicate id",
+        ("  - id: yerevan", "  - id: tbilisi"),
+        [
+            "F:19:9: the id “tbilisi” is used twice in places — give each entry its own id",
+            "F:32:14: the place “yerevan” is not in places — use one of: tbilisi; or add “yerevan” to places",
+        ],
+    ),
+    (
+        "a duplicate key",
+        ("    name: Tbilisi\n", "    name: Tbilisi\n    name: Again\n"),
+        [
+            'F:15:5: found duplicate key "name" with value "Again" (original value: "Tbilisi") '
+            "— each key may appear once in a mapping: remove or rename one"
+        ],
+    ),
+    (
+        "a latitude out of range",
+        ("lat: 41.69143", "lat: 141.69143"),
+        ["F:17:10: latitude 141.69143 is out of range — a latitude goes from -90 to 90"],
+    ),
+    (
+        "a word where a number goes",
+        ("lon: 44.83412", "lon: east"),
+        ["F:18:10: `lon` is 'east', not a number — write a number here, like 55.75"],
+    ),
+    (
+        "a missing required field",
+        ("    kind: city\n    country: GE\n", "    country: GE\n"),
+        ["F:13:5: `kind` is missing — add `kind:` here"],
+    ),
+    (
+        "a word where a whole number goes",
+        ("age: 30", "age: thirty"),
+        ["F:10:10: `age` is 'thirty', not a whole number — write a whole number, like 29"],
+    ),
+    (
+        "one value where a list goes",
+        ("sources: [paper]", "sources: paper"),
+        ["F:29:14: `sources` must be a list — write each entry on a line starting with `- `"],
+    ),
+    (
+        "a number where text goes",
+        ("  - text: I am leaving.", "  - text: 2022"),
+        ["F:34:11: `text` must be text, not 2022 — put the value in quotes"],
+    ),
+    (
+        "an unknown key",
+        ("role: teacher", "rol: teacher"),
+        ["F:11:5: unknown key `rol` — did you mean `role`? Allowed here: id, name, age, role"],
+    ),
+    (
+        "a mode of travel that does not exist",
+        ("mode: car", "mode: horse"),
+        [
+            "F:32:29: `mode` is 'horse', which is not one of the choices — use one of: "
+            "'flight', 'car', 'bus', 'train', 'foot' or 'unspecified'"
+        ],
+    ),
+    (
+        "an id with spaces and capitals",
+        ("    person: ana", "    person: Ana Smith"),
+        [
+            "F:28:13: `person` 'Ana Smith' is not a valid id — use lowercase letters, digits and "
+            "single dashes, like st-petersburg",
+        ],
+    ),
+    (
+        "a country that is not an ISO code",
+        ("country: GE", "country: Georgia"),
+        ["F:16:14: country 'Georgia' is not an ISO 3166 code — use two capital letters, like RU"],
+    ),
+    (
+        "a url that is not a web address",
+        ("    publisher: The Paper\n", "    publisher: The Paper\n    url: javascript:alert(1)\n"),
+        [
+            "F:6:10: a source's url must start with http:// or https:// — give the article's web address"
+        ],
+    ),
+    (
+        "a quote tied to two things",
+        ("    journey: ana\n", "    journey: ana\n    place: tbilisi\n"),
+        [
+            "F:34:5: a quote must belong to exactly one journey, place or group (this one names "
+            "journey and place) — give it one of `journey:`, `place:` or `group:`"
+        ],
+    ),
+    (
+        "a YAML syntax error",
+        ("    legs:\n", "    legs: [\n"),
+        [
+            "F:32:7: YAML syntax: expected the node content, but found '-' — fix the YAML syntax "
+            "here (indentation, a missing colon, quote or bracket)"
+        ],
+    ),
+    (
+        "tab indentation",
+        ("    name: Ana\n", "\tname: Ana\n"),
+        [
+            "F:9:1: YAML syntax: found character '\\t' that cannot start any token — indent with spaces, not tabs"
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [case[1:] for case in CASES], ids=[case[0] for case in CASES]
+)
+def test_each_mistake_gets_its_message(tmp_path, capsys, change, expected):
+    places = tmp_path / "places.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    assert change[0] in text
+    places.write_text(text.replace(change[0], change[1], 1), encoding="utf-8")
+    assert main(["check", "--places", str(places)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert (
+        captured.err
+        == "Error: " + "\n".join(line.replace("F:", f"{places}:", 1) for line in expected) + "\n"
+    )
+
+
+WHOLE_FILE_CASES = [
+    ("an empty file", b"", "F:1:1: the file is empty — start from the example in the README"),
+    (
+        "only comments",
+        b"# nothing here yet\n",
+        "F:1:1: the file is empty — start from the example in the README",
+    ),
+    (
+        "a file that is not a mapping",
+        b"- kazan\n- moscow\n",
+        "F:1:1: the file is not a mapping of keys (title:, sources:, places:, ...) — start from the example in the README",
+    ),
+    (
+        "bytes that are not UTF-8",
+        b"title: caf\xe9\n",
+        "F:1:11: byte 0xe9 is not UTF-8 text — save the file as UTF-8",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [c[1:] for c in WHOLE_FILE_CASES], ids=[c[0] for c in WHOLE_FILE_CASES]
+)
+def test_whole_file_mistakes(tmp_path, capsys, content, expected):
+    places = tmp_path / "places.yaml"
+    places.write_bytes(content)
+    assert main(["check", "--places", str(places)]) == 1
+    assert capsys.readouterr().err == "Error: " + expected.replace("F:", f"{places}:") + "\n"
+
+
+def test_a_missing_file(tmp_path, capsys):
+    missing = tmp_path / "places.yaml"
+    assert main(["check", "--places", str(missing)]) == 1
+    assert (
+        capsys.readouterr().err
+        == f"Error: {missing}:1:1: the file does not exist — check the path or create it\n"
+    )
+
+
+def test_every_problem_is_reported_at_once(tmp_path, capsys):
+    text = MINIMAL.read_text(encoding="utf-8")
+    for old, new in [
+        ("lat: 41.69143", "lat: 95"),
+        ("speaker: ana", "speaker: bob"),
+        ("role: teacher", "rol: teacher"),
+    ]:
+        text = text.replace(old, new, 1)
+    places = tmp_path / "places.yaml"
+    places.write_text(text, encoding="utf-8")
+    assert main(["check", "--places", str(places)]) == 1
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.removeprefix("Error: ").split(": ")[0] for line in lines] == [
+        f"{places}:11:5",
+        f"{places}:17:10",
+        f"{places}:35:14",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"), [case[1:] for case in CASES[:6]], ids=[case[0] for case in CASES[:6]]
+)
+def test_a_broken_file_writes_no_map(tmp_path, capsys, change, expected):
+    places = tmp_path / "places.yaml"
+    places.write_text(MINIMAL.read_text(encoding="utf-8").replace(*change, 1), encoding="utf-8")
+    out = tmp_path / "routes.html"
+    assert main(["--places", str(places), "--out", str(out)]) == 1
+    assert not out.exists() and list(tmp_path.iterdir()) == [places]
+    assert "Traceback" not in capsys.readouterr().err
