@@ -58,6 +58,11 @@ CASES = [
         ["F:17:10: latitude 141.69143 is out of range — a latitude goes from -90 to 90"],
     ),
     (
+        "a longitude out of range",
+        ("lon: 44.83412", "lon: -181"),
+        ["F:18:10: longitude -181 is out of range — a longitude goes from -180 to 180"],
+    ),
+    (
         "a word where a number goes",
         ("lon: 44.83412", "lon: east"),
         ["F:18:10: `lon` is 'east', not a number — write a number here, like 55.75"],
