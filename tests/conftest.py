@@ -86,6 +86,7 @@ class MapPage:
 
     def __init__(self, page, tiles: bool):
         self.page = page
+        page.set_default_timeout(5000)
         self.requests: list[str] = []
         self.console_errors: list[str] = []
         self.page_errors: list[str] = []

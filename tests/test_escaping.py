@@ -75,7 +75,8 @@ def test_in_the_browser_nothing_runs_and_the_reader_sees_the_text(hostile_map, o
                 layer.closePopup();
             }
             seen.push(document.querySelector('.leaflet-control-layers').textContent);
-            seen.push(document.querySelector('.route-title').textContent);
+            document.querySelectorAll('.route-panel details').forEach(d => { d.open = true; });
+            seen.push(document.querySelector('.route-panel').textContent);
             return seen;
         }"""
     )
@@ -84,4 +85,10 @@ def test_in_the_browser_nothing_runs_and_the_reader_sees_the_text(hostile_map, o
     assert len(texts) > 6
     missing = [t for t in texts if HOSTILE.replace("\u2028", "") not in t.replace("\u2028", "")]
     assert missing == []
+    page.wait_for_timeout(300)  # the details' toggle handlers fill in each journey's text
+    panel = page.locator(".route-panel").text_content()
+    assert panel.count(HOSTILE) >= 8
+    page.get_by_label("Find a place or a person").fill("pwned")
+    assert page.locator(".search-results .result").count() == 2
+    assert page.evaluate("window.__pwned") is None
     assert page.title() == HOSTILE

@@ -106,6 +106,8 @@ def test_an_inferred_point_says_why(shipped_map, open_map):
 def test_the_layer_control_hides_a_journey(shipped_map, open_map):
     shown = open_map(shipped_map)
     page = shown.page
+    page.hover(".leaflet-control-layers")  # the folded control opens under the pointer
+    page.wait_for_timeout(300)  # Leaflet ignores a click in the instant it opens
     label = page.locator(
         ".leaflet-control-layers-overlays label", has_text="Igor, from St. Petersburg to Georgia"
     )
@@ -120,6 +122,8 @@ def test_the_layer_control_hides_a_journey(shipped_map, open_map):
 def test_the_group_of_sold_out_flights_switches_as_one(shipped_map, open_map):
     shown = open_map(shipped_map)
     page = shown.page
+    page.hover(".leaflet-control-layers")  # the folded control opens under the pointer
+    page.wait_for_timeout(300)  # Leaflet ignores a click in the instant it opens
     label = page.locator(
         ".leaflet-control-layers-overlays label", has_text="Sold-out and costly flights"
     )
@@ -133,7 +137,10 @@ def test_the_group_of_sold_out_flights_switches_as_one(shipped_map, open_map):
 
 def test_the_title_names_the_sources_and_the_legend_names_the_kinds(shipped_map, open_map):
     shown = open_map(shipped_map)
-    title = shown.page.locator(".route-title").inner_text()
+    title = (
+        shown.page.locator(".panel-head h1").inner_text()
+        + shown.page.locator(".panel-sources").inner_text()
+    )
     assert "The Guardian" in title and "Chingkheinganbi Mayengbam" in title
     legend = shown.page.locator(".route-legend").inner_text()
     for label in ["Where a journey starts", "Border crossing", "Destination", "Stop on the way",

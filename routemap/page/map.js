@@ -28,6 +28,7 @@ const Arrowhead = L.CircleMarker.extend({
 });
 
 const LABEL_ALL_UP_TO = 30;
+const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
 
 function drawRouteMap(map, data) {
   const styles = data.styles;
@@ -36,7 +37,7 @@ function drawRouteMap(map, data) {
   const groups = Object.fromEntries(data.groups.map((g) => [g.id, g]));
   const places = Object.fromEntries(data.places.features.map((f) => [f.properties.id, f]));
   const renderer = L.canvas({ padding: 0.5, tolerance: 6 });
-  const small = () => window.innerWidth < 600;
+  const small = () => window.innerWidth < PHONE_WIDTH;
 
   function el(tag, text, className) {
     const node = document.createElement(tag);
@@ -125,18 +126,11 @@ function drawRouteMap(map, data) {
     return box;
   }
 
-  // Space the title takes at the top of the map: popups and the fitted view keep clear of it.
-  function topClearance() {
-    const title = titleControl.getContainer().getBoundingClientRect();
-    const map_ = map.getContainer().getBoundingClientRect();
-    return Math.round(title.bottom - map_.top) + 10;
-  }
-
   function popupOptions() {
     return {
-      maxWidth: small() ? Math.min(300, window.innerWidth - 60) : 360,
+      maxWidth: small() ? Math.min(300, window.innerWidth - 70) : 360,
       maxHeight: small() ? Math.round(window.innerHeight * 0.5) : 420,
-      autoPanPaddingTopLeft: [12, topClearance()],
+      autoPanPaddingTopLeft: [12, 80], // below the zoom buttons and the folded layer control
       autoPanPaddingBottomRight: [12, 40],
     };
   }
@@ -144,19 +138,6 @@ function drawRouteMap(map, data) {
   function tooltip(text) {
     return el("span", text);
   }
-
-  // Title, naming the sources.
-  const Title = L.Control.extend({
-    onAdd() {
-      const box = el("div", null, "route-title leaflet-bar");
-      box.append(el("h1", data.title));
-      const names = data.sources.map((s) => s.label + ", “" + s.title + "”");
-      box.append(el("p", "Sources: " + names.join("; ")));
-      L.DomEvent.disableClickPropagation(box);
-      return box;
-    },
-  });
-  const titleControl = new Title({ position: "topleft" }).addTo(map);
 
   // Lines: one layer per journey (journeys of a group share the group's layer).
   const overlays = [];
@@ -252,7 +233,7 @@ function drawRouteMap(map, data) {
     control[label] = overlay.layer;
   }
   control["Places"] = placeLayer;
-  const layersControl = L.control.layers(null, control, { collapsed: small(), position: "topright" }).addTo(map);
+  const layersControl = L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(map);
 
   // Legend, from the same style table the markers and lines use.
   const Legend = L.Control.extend({
@@ -315,13 +296,217 @@ function drawRouteMap(map, data) {
     }
   });
 
+  // The panel: the map's text alternative, with the search box. On a phone it folds away.
+  const placeJourneys = {};
+  for (const journey of data.journeys) {
+    for (const id of new Set([journey.legs[0].from, ...journey.legs.map((leg) => leg.to)])) {
+      (placeJourneys[id] = placeJourneys[id] || []).push(journey);
+    }
+  }
+  const panel = buildPanel();
+  document.body.classList.add("route-page");
+  document.body.insertBefore(panel.root, map.getContainer());
+  map.getContainer().setAttribute("role", "region");
+  map.getContainer().setAttribute("aria-label", "Map");
+  map.invalidateSize();
+
+  function fold(open) {
+    panel.root.classList.toggle("open", open);
+    panel.toggle.setAttribute("aria-expanded", String(open));
+    panel.toggle.textContent = open ? "Hide list" : "Journeys & search";
+  }
+
+  // Selecting a journey (or a group of routes) flies the map to it and opens its popup.
+  function selectJourney(id) {
+    const layer = journeyLayers[id] || groupLayers[id];
+    if (!layer) return;
+    if (small()) fold(false);
+    if (!map.hasLayer(layer)) layer.addTo(map);
+    const journey = data.journeys.find((j) => j.id === id || j.group === id);
+    map.once("moveend", () => {
+      const line = journeyLayers[journey.id].getLayers().find((l) => l instanceof L.Polyline);
+      const points = line.getLatLngs();
+      line.openPopup(points[Math.floor(points.length / 2)]);
+    });
+    map.flyToBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 7, duration: 0.8 });
+  }
+
+  // Selecting a place flies to it and opens its popup.
+  function selectPlace(id) {
+    const marker = markers[id];
+    if (small()) fold(false);
+    if (!map.hasLayer(placeLayer)) placeLayer.addTo(map);
+    map.once("moveend", () => marker.openPopup());
+    map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), 6), { duration: 0.8 });
+  }
+
+  // Search: a place by its name, or by any word of its popup (a person's name, a quote).
+  let searchIndex = null;
+  function searchPlaces(query) {
+    if (!searchIndex) {
+      searchIndex = data.places.features.map((f) => {
+        const p = f.properties;
+        const words = [p.name, p.note, p.inferred, p.country];
+        for (const journey of placeJourneys[p.id] || []) words.push(journey.name, personLabel(journey.person));
+        for (const index of p.quotes) words.push(data.quotes[index].text, personLabel(data.quotes[index].speaker));
+        return { id: p.id, name: p.name.toLowerCase(), text: words.filter(Boolean).join(" ").toLowerCase() };
+      });
+    }
+    const terms = query.toLowerCase().split(/\s+/).filter(Boolean);
+    if (!terms.length) return [];
+    const whole = terms.join(" ");
+    const scored = [];
+    for (const entry of searchIndex) {
+      if (!terms.every((t) => entry.text.includes(t))) continue;
+      const score = entry.name.startsWith(whole) ? 0 : entry.name.includes(whole) ? 1 : 2;
+      scored.push([score, entry.name, entry.id]);
+    }
+    scored.sort((a, b) => a[0] - b[0] || a[1].localeCompare(b[1]));
+    return scored.map((s) => s[2]);
+  }
+
+  function buildPanel() {
+    const root = el("aside", null, "route-panel");
+    root.setAttribute("aria-label", "Journeys, quotes and search");
+    const head = el("header", null, "panel-head");
+    head.append(el("h1", data.title));
+    const toggle = el("button", "Journeys & search", "panel-toggle");
+    toggle.type = "button";
+    toggle.setAttribute("aria-expanded", "false");
+    toggle.setAttribute("aria-controls", "route-panel-body");
+    toggle.addEventListener("click", () => fold(!root.classList.contains("open")));
+    head.append(toggle);
+    const body = el("div", null, "panel-body");
+    body.id = "route-panel-body";
+    root.append(head, body);
+
+    const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
+    body.append(el("p", "Sources: " + names.join("; "), "panel-sources"));
+
+    // Search box and its results.
+    const form = el("form", null, "search");
+    form.setAttribute("role", "search");
+    const label = el("label", "Find a place or a person");
+    label.htmlFor = "route-search";
+    const input = el("input");
+    input.id = "route-search";
+    input.type = "search";
+    input.autocomplete = "off";
+    input.placeholder = "e.g. Baku, Oleg";
+    const status = el("p", null, "search-status");
+    status.setAttribute("aria-live", "polite");
+    const results = el("ul", null, "search-results");
+    form.append(label, input, status, results);
+    let found = [];
+    const show = () => {
+      found = searchPlaces(input.value);
+      results.replaceChildren();
+      for (const id of found.slice(0, 8)) {
+        const p = places[id].properties;
+        const button = el("button", null, "result");
+        button.type = "button";
+        button.append(el("span", p.name, "result-name"), el("span", styles.markers[p.role].label + " · " + p.country, "result-kind"));
+        button.addEventListener("click", () => selectPlace(id));
+        const item = el("li");
+        item.append(button);
+        results.append(item);
+      }
+      status.textContent = input.value.trim() ? (found.length === 1 ? "1 place found" : found.length + " places found") : "";
+    };
+    input.addEventListener("input", show);
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      show();
+      if (found.length) selectPlace(found[0]);
+    });
+    body.append(form);
+
+    // Journeys people describe, then the groups of routes: each opens to its legs and quotes.
+    const entry = (id, name, colour, fill) => {
+      const item = el("li", null, "journey");
+      const details = el("details");
+      const summary = el("summary");
+      const heading = el("h3");
+      const swatch = el("span", null, "swatch");
+      swatch.style.background = colour;
+      heading.append(swatch, document.createTextNode(name));
+      summary.append(heading);
+      details.append(summary);
+      let filled = false;
+      details.addEventListener("toggle", () => {
+        if (!details.open) return;
+        if (!filled) {
+          const content = el("div", null, "journey-body");
+          fill(content);
+          const show = el("button", "Show on the map", "show-on-map");
+          show.type = "button";
+          show.addEventListener("click", () => selectJourney(id));
+          content.append(show);
+          details.append(content);
+          filled = true;
+        }
+        selectJourney(id);
+      });
+      item.append(details);
+      return item;
+    };
+    const legList = (journey) => {
+      const list = el("ol", null, "legs");
+      for (const leg of journey.legs) {
+        const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, modeWords[leg.mode]];
+        if (leg.when) words.push(leg.when);
+        list.append(el("li", words.join(" · ")));
+      }
+      return list;
+    };
+    const trips = data.journeys.filter((j) => !j.group);
+    if (trips.length) {
+      const section = el("section", null, "journeys-section");
+      section.append(el("h2", "Journeys"));
+      const list = el("ul", null, "journey-list");
+      for (const journey of trips) {
+        list.append(
+          entry(journey.id, journey.name, journey.colour, (content) => {
+            if (journey.person) content.append(el("p", personLabel(journey.person), "kicker"));
+            if (journey.summary) content.append(el("p", journey.summary));
+            content.append(legList(journey), sourcesLine(journey.sources));
+            appendQuotes(content, journey.quotes);
+          })
+        );
+      }
+      section.append(list);
+      body.append(section);
+    }
+    if (data.groups.length) {
+      const section = el("section", null, "groups-section");
+      section.append(el("h2", "Routes the articles discuss"));
+      const list = el("ul", null, "journey-list");
+      for (const group of data.groups) {
+        const members = data.journeys.filter((j) => j.group === group.id);
+        if (!members.length) continue;
+        list.append(
+          entry(group.id, group.name, members[0].colour, (content) => {
+            if (group.note) content.append(el("p", group.note));
+            const routes = el("ul", null, "legs");
+            for (const journey of members) routes.append(el("li", journey.name));
+            content.append(routes, sourcesLine(group.sources));
+            appendQuotes(content, group.quotes);
+          })
+        );
+      }
+      section.append(list);
+      body.append(section);
+    }
+    return { root, toggle, input };
+  }
+
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
-  // Fit everything drawn into the part of the map the title and the panels on the right leave free.
+  // Fit everything drawn into the part of the map the panels on the right leave free.
   const edge = small() ? 16 : 30;
   const right = small() ? edge : Math.max(layersControl.getContainer().offsetWidth, legendControl.getContainer().offsetWidth) + 20;
-  map.fitBounds(all, { paddingTopLeft: [edge, topClearance() + 10], paddingBottomRight: [right, small() ? 50 : 30] });
+  map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [right, small() ? 50 : 30] });
   layoutLabels();
 
-  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays };
+  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces };
   return window.routeMap;
 }

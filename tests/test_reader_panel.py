@@ -1,0 +1,105 @@
+"""The reader's panel and search: the map's text alternative, by keyboard, on a desktop and a phone."""
+
+from __future__ import annotations
+
+
+def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    panel = page.get_by_role("complementary", name="Journeys, quotes and search")
+    assert panel.get_by_role("heading", level=1).inner_text().startswith("Routes out of Russia")
+    assert [h.inner_text() for h in panel.get_by_role("heading", level=2).all()] == [
+        "Journeys",
+        "Routes the articles discuss",
+    ]
+    assert [h.inner_text().strip() for h in panel.get_by_role("heading", level=3).all()] == [
+        "Oleg, from Kazan to Kazakhstan",
+        "Igor, from St. Petersburg to Georgia",
+        "Tatayana, from Irkutsk to Baku",
+        "Ilya, from Moscow to Kazakhstan",
+        "Sold-out and costly flights from Moscow",
+    ]
+    assert page.get_by_role("region", name="Map").count() == 1
+    assert page.get_by_role("search").count() == 1
+
+
+def test_a_journey_chosen_by_keyboard_opens_its_text_and_flies_the_map_to_it(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    page.locator("summary", has_text="Tatayana").focus()
+    page.keyboard.press("Enter")
+    body = page.locator(".journey-body")
+    assert "Irkutsk → Baku · by plane · next week" in body.inner_text()
+    assert body.locator("figure blockquote").all_inner_texts() == [
+        "I know that doctors have to treat people, that’s our duty",
+        "But I believe that the sooner this terrible war ends, the fewer people will die.",
+    ]
+    page.wait_for_selector(".leaflet-popup-content")
+    assert "Leg 1 of 1: Irkutsk → Baku" in page.locator(".leaflet-popup-content").inner_text()
+    in_view = page.evaluate(
+        "() => { const m = window.routeMap.map; const b = m.getBounds();"
+        " return b.contains(window.routeMap.markers.irkutsk.getLatLng()) && b.contains(window.routeMap.markers.baku.getLatLng()); }"
+    )
+    assert in_view
+
+
+def test_search_finds_a_place_by_name(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    page.get_by_label("Find a place or a person").fill("vladi")
+    # The name matches first; Upper Lars follows because its popup says it is south of Vladikavkaz.
+    assert page.locator(".search-results .result-name").all_inner_texts() == [
+        "Vladikavkaz",
+        "Upper Lars checkpoint (Russia–Georgia)",
+    ]
+    assert page.locator(".search-status").inner_text() == "2 places found"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content h2")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == "Vladikavkaz"
+
+
+def test_search_finds_places_by_the_names_in_their_popups(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    page.get_by_label("Find a place or a person").fill("oleg")
+    assert page.locator(".search-results .result-name").all_inner_texts() == [
+        "Kazan",
+        "Orenburg",
+        "Sagarchin checkpoint (Russia–Kazakhstan)",
+    ]
+    page.locator(".search-results .result", has_text="Orenburg").click()
+    page.wait_for_selector(".leaflet-popup-content h2")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == "Orenburg"
+
+
+def test_search_by_words_of_a_quote(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    page.get_by_label("Find a place or a person").fill("lied")
+    assert page.locator(".search-results .result-name").all_inner_texts() == ["Moscow"]
+
+
+def test_on_a_phone_the_panel_folds_and_a_chosen_journey_shows_on_the_map(
+    shipped_map, open_map, tmp_path
+):
+    page = open_map(shipped_map, width=390, height=844).page
+    body = page.locator(".panel-body")
+    assert not body.is_visible()
+    page.screenshot(path=tmp_path / "phone-map.png", animations="disabled")
+    toggle = page.locator(".panel-toggle")
+    assert toggle.inner_text() == "Journeys & search"
+    toggle.click()
+    assert body.is_visible() and toggle.get_attribute("aria-expanded") == "true"
+    page.screenshot(path=tmp_path / "phone-panel.png", animations="disabled")
+    page.locator("summary", has_text="Igor").click()
+    page.wait_for_selector(".leaflet-popup-content")
+    assert not body.is_visible()  # folded away so the map and its popup can be seen
+    page.wait_for_timeout(400)
+    box = page.locator(".leaflet-popup").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["y"] >= 0 and box["y"] + box["height"] <= 844
+    page.screenshot(path=tmp_path / "phone-popup.png", animations="disabled")
+    assert (tmp_path / "phone-popup.png").stat().st_size > 10_000
+
+
+def test_on_a_desktop_the_panel_and_map_sit_side_by_side(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    panel = page.locator(".route-panel").bounding_box()
+    map_box = page.locator(".folium-map").bounding_box()
+    assert panel["x"] == 0 and panel["width"] == 360
+    assert map_box["x"] == 360 and map_box["width"] == 1280 - 360 and map_box["height"] == 800
