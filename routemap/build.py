@@ -40,17 +40,15 @@ def require_coordinates(document, places: PlacesFile, path: Path) -> None:
         raise PlacesFileError(problems)
 
 
-def build(
+def load_with_coordinates(
     places_path: Path,
-    out_path: Path,
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
-) -> BuildResult:
-    """Read, check and draw places_path into the HTML map at out_path.
+):
+    """Read and validate places_path, geocoding first any place that lacks coordinates.
 
-    Places without coordinates are first looked up with `geocoder()` (a factory, so that no
-    geocoder is set up, and no request sent, when every place already has coordinates) and
-    written back into places_path.
+    `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
+    place already has coordinates. Returns the records and the GeocodeReport (or None).
     """
     document = read_document(places_path)
     places = validate(document, places_path)
@@ -63,6 +61,17 @@ def build(
         document = read_document(places_path)
         places = validate(document, places_path)
     require_coordinates(document, places, places_path)
+    return places, report
+
+
+def build(
+    places_path: Path,
+    out_path: Path,
+    geocoder: Callable[[], object] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> BuildResult:
+    """Read, check (geocoding what needs it) and draw places_path into the map at out_path."""
+    places, report = load_with_coordinates(places_path, geocoder, on_progress)
     write_atomic(out_path, render_html(places))
     return BuildResult(
         len(places.places), len(places.journeys), len(places.quotes), out_path, report

@@ -39,16 +39,43 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the HTML map to write (default: routes.html)",
     )
+    opening = argparse.ArgumentParser(add_help=False)
+    opening.add_argument(
+        "--open",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="open the map in the default browser when it is built",
+    )
     parser = argparse.ArgumentParser(
         prog="routes",
         description="Build an interactive map of the routes in places.yaml.",
-        parents=[common, output, geocoding],
+        parents=[common, output, geocoding, opening],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
         "build",
-        parents=[common, output, geocoding],
+        parents=[common, output, geocoding, opening],
         help="geocode places without coordinates, then build the map (the default)",
+    )
+    watch = commands.add_parser(
+        "watch",
+        parents=[common, output, geocoding, opening],
+        help="rebuild the map on every save of places.yaml; the open page reloads itself",
+    )
+    watch.add_argument(
+        "--port", type=int, default=8000, help="local port to serve the map on (default: 8000)"
+    )
+    export = commands.add_parser(
+        "export",
+        parents=[common, geocoding],
+        help="write places and journey legs as GeoJSON (routes.geojson)",
+    )
+    export.add_argument("--format", choices=["geojson"], default="geojson")
+    export.add_argument(
+        "--out",
+        type=Path,
+        default=Path("routes.geojson"),
+        help="the file to write (default: routes.geojson)",
     )
     commands.add_parser(
         "geocode",
@@ -126,6 +153,16 @@ def main(argv: list[str] | None = None) -> int:
             print(_geocode_summary(report, places_path))
             require_no_problems(report)
             return 0
+        if args.command == "export":
+            from .build import load_with_coordinates
+            from .export import write_geojson
+
+            places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
+            count = write_geojson(places, args.out)
+            print(f"Wrote {count} features (places and journey legs) as GeoJSON: {args.out}")
+            return 0
+        if args.command == "watch":
+            return _watch(args, places_path, out_path)
         from .build import build
 
         result = build(places_path, out_path, _geocoder_factory(args), progress)
@@ -143,4 +180,38 @@ def main(argv: list[str] | None = None) -> int:
         f"Drew {result.places} places, {result.journeys} journeys and {result.quotes} quotes: "
         f"{result.out}"
     )
+    if getattr(args, "open", False):
+        import webbrowser
+
+        webbrowser.open(result.out.resolve().as_uri())
+    return 0
+
+
+def _watch(args, places_path: Path, out_path: Path) -> int:
+    from .watch import watch
+
+    def report(kind: str, text: str) -> None:
+        if kind == "error":
+            print(f"Error: {text}\nKeeping the last good map.", file=sys.stderr, flush=True)
+        elif kind == "serving":
+            print(
+                f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.", flush=True
+            )
+            if getattr(args, "open", False):
+                import webbrowser
+
+                webbrowser.open(text)
+        else:
+            print(text, flush=True)
+
+    try:
+        watch(places_path, out_path, report, port=args.port, geocoder=_geocoder_factory(args))
+    except KeyboardInterrupt:
+        pass
+    except OSError as error:
+        print(
+            f"Error: cannot serve on port {args.port} ({error.strerror}) — try --port 8001",
+            file=sys.stderr,
+        )
+        return 1
     return 0

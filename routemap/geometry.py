@@ -12,10 +12,15 @@ import bisect
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from geographiclib.geodesic import Geodesic
 
+from .models import Journey, Leg, Place, PlacesFile
+
 Point = tuple[float, float]
+
+COORDINATE_DIGITS = 5  # about a metre: more would only make the files bigger
 
 ARC_STEP_KM = 50.0
 """Distance between the points of a drawn arc: smooth at any zoom a reader will use."""
@@ -97,3 +102,76 @@ def bounds(points: Sequence[Point]) -> tuple[Point, Point]:
     lats = [lat for lat, _ in points]
     lons = [lon for _, lon in points]
     return (min(lats), min(lons)), (max(lats), max(lons))
+
+
+@dataclass(frozen=True)
+class LegShape:
+    """One leg of a journey as drawn: its number (from 1), where it starts, and its line."""
+
+    number: int
+    start: str
+    leg: Leg
+    line: list[Point]
+
+
+def journey_shapes(places: PlacesFile) -> list[tuple[Journey, list[LegShape]]]:
+    """Every journey with the line of each of its legs, in the order of the file."""
+    by_id = {place.id: place for place in places.places}
+    result = []
+    for journey in places.journeys:
+        stops = [journey.start] + [leg.to for leg in journey.legs]
+        shapes = []
+        for number, (leg, start) in enumerate(zip(journey.legs, stops), start=1):
+            a, b = by_id[start], by_id[leg.to]
+            shapes.append(
+                LegShape(number, start, leg, leg_line(leg.mode, (a.lat, a.lon), (b.lat, b.lon)))
+            )
+        result.append((journey, shapes))
+    return result
+
+
+def split_at_antimeridian(line: Sequence[Point]) -> list[list[Point]]:
+    """The line in longitudes -180..180, cut where it crosses the antimeridian (RFC 7946 3.1.9).
+
+    Where a step crosses, both pieces get a point on the meridian itself, at the latitude
+    interpolated along the step.
+    """
+    pieces: list[list[Point]] = [[]]
+    for (lat, lon), following in zip(line, [*line[1:], None]):
+        normal = ((lon + 180) % 360) - 180 if abs(lon) > 180 else lon
+        pieces[-1].append((lat, normal))
+        if following is None:
+            break
+        next_lat, next_lon = following
+        edge = 180.0 if next_lon > 180 >= lon else -180.0 if next_lon < -180 <= lon else None
+        if edge is None:
+            continue
+        share = (edge - lon) / (next_lon - lon)
+        crossing_lat = lat + (next_lat - lat) * share
+        pieces[-1].append((crossing_lat, edge))
+        pieces.append([(crossing_lat, -edge)])
+    return pieces
+
+
+def lonlat(point: Point) -> list[float]:
+    """A (lat, lon) point as a GeoJSON position: longitude first, rounded."""
+    return [round(point[1], COORDINATE_DIGITS), round(point[0], COORDINATE_DIGITS)]
+
+
+def place_feature(place: Place, role: str, quotes: list, **more) -> dict:
+    """A place as a GeoJSON Point feature, for the page's data block and for export alike."""
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": lonlat((place.lat, place.lon))},
+        "properties": {
+            "id": place.id,
+            "name": place.name,
+            "kind": place.kind,
+            "role": role,
+            "country": place.country,
+            "note": place.note,
+            "inferred": place.inferred,
+            "quotes": quotes,
+            **more,
+        },
+    }

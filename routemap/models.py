@@ -119,6 +119,42 @@ class PlacesFile(Record):
     quotes: list[Quote] = []
 
 
+def place_roles(places: PlacesFile) -> dict[str, str]:
+    """What each place is in the story: origin, stop, destination, border crossing or context.
+
+    A border crossing is always shown as one. Otherwise a place that starts any journey is an
+    origin, one that ends any is a destination, one passed through is a stop, and one that no
+    journey touches was named only for context.
+    """
+    starts = {journey.start for journey in places.journeys}
+    ends = {journey.legs[-1].to for journey in places.journeys}
+    passed = {leg.to for journey in places.journeys for leg in journey.legs[:-1]}
+    roles = {}
+    for place in places.places:
+        if place.kind == "border-crossing":
+            roles[place.id] = "border-crossing"
+        elif place.id in starts:
+            roles[place.id] = "origin"
+        elif place.id in ends:
+            roles[place.id] = "destination"
+        elif place.id in passed:
+            roles[place.id] = "stop"
+        else:
+            roles[place.id] = "context"
+    return roles
+
+
+def quote_indexes(places: PlacesFile) -> dict[tuple[str, str], list[int]]:
+    """Positions of the quotes belonging to each ("journey" | "place" | "group", id)."""
+    found: dict[tuple[str, str], list[int]] = {}
+    for index, quote in enumerate(places.quotes):
+        for key in ("journey", "place", "group"):
+            target = getattr(quote, key)
+            if target is not None:
+                found.setdefault((key, target), []).append(index)
+    return found
+
+
 # A broken reference: where it is (a path into the document), what is wrong, what to do.
 Reference = tuple[tuple, str, str]
 

@@ -17,41 +17,9 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .geometry import arrow, bounds, leg_line
-from .models import PlacesFile
+from .geometry import COORDINATE_DIGITS, arrow, bounds, journey_shapes, lonlat, place_feature
+from .models import PlacesFile, place_roles, quote_indexes
 from .styles import INFERRED_STYLE, JOURNEY_COLOURS, MARKER_STYLES, MODE_STYLES, STATUS_STYLES
-
-COORDINATE_DIGITS = 5  # about a metre: more would only make the file bigger
-
-
-def marker_role(places: PlacesFile) -> dict[str, str]:
-    """What each place is on the map: origin, stop, destination, border crossing or context.
-
-    A border crossing is always shown as one. Otherwise a place that starts any journey is an
-    origin, one that ends any is a destination, one passed through is a stop, and one that no
-    journey touches was named only for context.
-    """
-    starts = {journey.start for journey in places.journeys}
-    ends = {journey.legs[-1].to for journey in places.journeys}
-    passed = {leg.to for journey in places.journeys for leg in journey.legs[:-1]}
-    roles = {}
-    for place in places.places:
-        if place.kind == "border-crossing":
-            roles[place.id] = "border-crossing"
-        elif place.id in starts:
-            roles[place.id] = "origin"
-        elif place.id in ends:
-            roles[place.id] = "destination"
-        elif place.id in passed:
-            roles[place.id] = "stop"
-        else:
-            roles[place.id] = "context"
-    return roles
-
-
-def _lonlat(points) -> list[list[float]]:
-    """GeoJSON order (longitude, latitude), rounded."""
-    return [[round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS)] for lat, lon in points]
 
 
 def _arrow(line) -> list[float] | None:
@@ -64,57 +32,38 @@ def _arrow(line) -> list[float] | None:
 
 
 def map_data(places: PlacesFile) -> dict:
-    """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection)."""
-    by_id = {place.id: place for place in places.places}
-    missing = [place.id for place in places.places if place.lat is None or place.lon is None]
-    if missing:
-        raise ValueError(f"places without coordinates reached rendering: {missing}")
-    roles = marker_role(places)
-    quote_index = {id(quote): n for n, quote in enumerate(places.quotes)}
+    """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection).
 
-    def quotes_for(key: str, value: str) -> list[int]:
-        return [quote_index[id(q)] for q in places.quotes if getattr(q, key) == value]
-
+    Quotes are listed once and referred to by index, so a quote shared by popups and the panel
+    is carried once.
+    """
+    roles = place_roles(places)
+    quotes = quote_indexes(places)
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": _lonlat([(place.lat, place.lon)])[0]},
-            "properties": {
-                "id": place.id,
-                "name": place.name,
-                "kind": place.kind,
-                "role": roles[place.id],
-                "country": place.country,
-                "note": place.note,
-                "inferred": place.inferred,
-                "quotes": quotes_for("place", place.id),
-            },
-        }
+        place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
         for place in places.places
     ]
-    journeys = []
     all_points = [(place.lat, place.lon) for place in places.places]
     colours = iter(JOURNEY_COLOURS * (1 + len(places.journeys) // len(JOURNEY_COLOURS)))
-    for journey in places.journeys:
-        colour = (
-            next(colours) if journey.status == "trip" else STATUS_STYLES[journey.status]["color"]
-        )
+    journeys = []
+    for journey, shapes in journey_shapes(places):
+        if journey.status == "trip":
+            colour = next(colours)
+        else:
+            colour = STATUS_STYLES[journey.status]["color"]
         legs = []
-        stops = [journey.start] + [leg.to for leg in journey.legs]
-        for number, (leg, start) in enumerate(zip(journey.legs, stops), start=1):
-            a, b = by_id[start], by_id[leg.to]
-            line = leg_line(leg.mode, (a.lat, a.lon), (b.lat, b.lon))
-            all_points.extend(line)
+        for shape in shapes:
+            all_points.extend(shape.line)
             legs.append(
                 {
-                    "number": number,
-                    "from": start,
-                    "to": leg.to,
-                    "mode": leg.mode,
-                    "when": leg.when,
-                    "note": leg.note,
-                    "line": _lonlat(line),
-                    "arrow": _arrow(line),
+                    "number": shape.number,
+                    "from": shape.start,
+                    "to": shape.leg.to,
+                    "mode": shape.leg.mode,
+                    "when": shape.leg.when,
+                    "note": shape.leg.note,
+                    "line": [lonlat(point) for point in shape.line],
+                    "arrow": _arrow(shape.line),
                 }
             )
         journeys.append(
@@ -128,7 +77,7 @@ def map_data(places: PlacesFile) -> dict:
                 "sources": journey.sources,
                 "colour": colour,
                 "legs": legs,
-                "quotes": quotes_for("journey", journey.id),
+                "quotes": quotes.get(("journey", journey.id), []),
             }
         )
     south_west, north_east = bounds(all_points)
@@ -140,7 +89,7 @@ def map_data(places: PlacesFile) -> dict:
         ],
         "people": [person.model_dump() for person in places.people],
         "groups": [
-            group.model_dump() | {"quotes": quotes_for("group", group.id)}
+            group.model_dump() | {"quotes": quotes.get(("group", group.id), [])}
             for group in places.groups
         ],
         "places": {"type": "FeatureCollection", "features": features},
@@ -233,11 +182,13 @@ def _route_layer(data: dict):
     return RouteLayer()
 
 
-def render_html(places: PlacesFile) -> str:
-    """The whole page as one string."""
+def render_html(places: PlacesFile, live: int | None = None) -> str:
+    """The whole page as one string; `live` is the version a page served by `routes watch`
+    polls for, to reload itself when the map is rebuilt."""
     import folium
 
     data = map_data(places)
+    data["live"] = live
     south_west, north_east = data["bounds"]
     center = [(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2]
     figure = folium.Figure(title=html.escape(places.title))

@@ -6,7 +6,7 @@ passes them to Leaflet as they are and builds the legend from the same entries.
 
 from __future__ import annotations
 
-# What a place is on the map, derived from the journeys (see render.marker_role).
+# What a place is on the map, derived from the journeys (see models.place_roles).
 MARKER_STYLES: dict[str, dict] = {
     "origin": {
         "label": "Where a journey starts",

@@ -507,6 +507,16 @@ function drawRouteMap(map, data) {
   map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [right, small() ? 50 : 30] });
   layoutLabels();
 
+  // Served by `routes watch`: reload when a newer map has been built.
+  if (data.live) {
+    const poll = () =>
+      fetch("__version", { cache: "no-store" })
+        .then((answer) => answer.text())
+        .then((version) => (Number(version) > data.live ? location.reload() : setTimeout(poll, 700)))
+        .catch(() => setTimeout(poll, 2000));
+    setTimeout(poll, 700);
+  }
+
   window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces };
   return window.routeMap;
 }

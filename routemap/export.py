@@ -1,0 +1,103 @@
+"""`routes export --format geojson`: places and journey legs as an RFC 7946 FeatureCollection.
+
+For editors who want the data in another tool (QGIS, geojson.io, a newsroom's own maps): points
+for places and lines for legs, longitude before latitude, lines that cross the antimeridian
+split there, and properties carrying names, kinds, modes, quotes and sources as text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .geometry import journey_shapes, lonlat, place_feature, split_at_antimeridian
+from .models import PlacesFile, place_roles, quote_indexes
+from .render import write_atomic
+
+
+def geojson(places: PlacesFile) -> dict:
+    people = {person.id: person for person in places.people}
+    sources = {source.id: source for source in places.sources}
+    names = {place.id: place.name for place in places.places}
+    roles = place_roles(places)
+    indexes = quote_indexes(places)
+
+    def quotes(key: str, id_: str) -> list[dict]:
+        result = []
+        for index in indexes.get((key, id_), []):
+            quote = places.quotes[index]
+            speaker = people[quote.speaker]
+            result.append(
+                {
+                    "text": quote.text,
+                    "speaker": speaker.name,
+                    "speaker_age": speaker.age,
+                    "speaker_role": speaker.role,
+                    "source": sources[quote.source].label,
+                    "source_title": sources[quote.source].title,
+                }
+            )
+        return result
+
+    features = [
+        {
+            "id": f"place:{place.id}",
+            **place_feature(
+                place,
+                roles[place.id],
+                quotes("place", place.id),
+                feature="place",
+                geocoder=place.geocoder,
+            ),
+        }
+        for place in places.places
+    ]
+    for journey, shapes in journey_shapes(places):
+        person = people.get(journey.person) if journey.person else None
+        journey_quotes = quotes("journey", journey.id)
+        if journey.group:
+            journey_quotes += quotes("group", journey.group)
+        for shape in shapes:
+            pieces = split_at_antimeridian(shape.line)
+            if len(pieces) == 1:
+                geometry = {"type": "LineString", "coordinates": [lonlat(p) for p in pieces[0]]}
+            else:
+                geometry = {
+                    "type": "MultiLineString",
+                    "coordinates": [[lonlat(p) for p in piece] for piece in pieces],
+                }
+            features.append(
+                {
+                    "type": "Feature",
+                    "id": f"leg:{journey.id}:{shape.number}",
+                    "geometry": geometry,
+                    "properties": {
+                        "feature": "leg",
+                        "journey": journey.id,
+                        "journey_name": journey.name,
+                        "status": journey.status,
+                        "group": journey.group,
+                        "person": person.name if person else None,
+                        "leg": shape.number,
+                        "legs": len(shapes),
+                        "from": shape.start,
+                        "to": shape.leg.to,
+                        "from_name": names[shape.start],
+                        "to_name": names[shape.leg.to],
+                        "mode": shape.leg.mode,
+                        "when": shape.leg.when,
+                        "note": shape.leg.note,
+                        "summary": journey.summary,
+                        "sources": [sources[s].label for s in journey.sources],
+                        "quotes": journey_quotes,
+                    },
+                }
+            )
+    return {"type": "FeatureCollection", "features": features}
+
+
+def write_geojson(places: PlacesFile, out: Path) -> int:
+    """Write the collection atomically; returns the number of features."""
+    collection = geojson(places)
+    write_atomic(out, json.dumps(collection, ensure_ascii=False, indent=1) + "\n")
+    return len(collection["features"])

@@ -1,0 +1,110 @@
+"""`routes watch`: rebuild the map on every save of places.yaml; the open page reloads itself.
+
+The map is served on a local address (127.0.0.1 only) because a page opened from disk may not
+ask anything of the disk; the served copy carries a `live` version number that its script polls
+for (see page/map.js), and it reloads when the number changes. A save that does not validate
+leaves the last good map in place, on disk and on the server, and reports the error.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from .build import load_with_coordinates
+from .errors import RoutesError
+from .render import render_html, write_atomic
+
+VERSION_PATH = "/__version"
+
+
+class LiveMap:
+    """The latest good map, as the local server hands it out."""
+
+    def __init__(self):
+        self.version = 0
+        self.page = b""
+        self.lock = threading.Lock()
+
+    def update(self, page: str) -> None:
+        with self.lock:
+            self.version += 1
+            self.page = page.encode("utf-8")
+
+
+def _server(live: LiveMap, port: int) -> ThreadingHTTPServer:
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            with live.lock:
+                if self.path.split("?")[0] == VERSION_PATH:
+                    body, kind = str(live.version).encode(), "text/plain"
+                elif self.path.split("?")[0] in ("/", "/index.html"):
+                    body, kind = live.page, "text/html; charset=utf-8"
+                else:
+                    self.send_error(404)
+                    return
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Cache-Control", "no-store")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass  # the terminal shows rebuilds, not every poll
+
+    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+
+
+def watch(
+    places_path: Path,
+    out_path: Path,
+    report: Callable[[str, str], None],
+    *,
+    port: int = 8000,
+    geocoder=None,
+    stop: threading.Event | None = None,
+) -> None:
+    """Build now and after every change to places_path, until `stop` is set (or Ctrl-C).
+
+    report(kind, text) is told what happens: "serving" (the URL), "built" (a summary line) and
+    "error" (the message of a save that could not be built).
+    """
+    import watchfiles
+
+    live = LiveMap()
+    places_path = places_path.resolve()
+
+    def rebuild() -> None:
+        try:
+            places, _ = load_with_coordinates(places_path, geocoder)
+            write_atomic(out_path, render_html(places))
+            live.update(render_html(places, live=live.version + 1))
+        except RoutesError as error:
+            report("error", str(error))
+            return
+        report(
+            "built",
+            f"Drew {len(places.places)} places, {len(places.journeys)} journeys and "
+            f"{len(places.quotes)} quotes: {out_path}",
+        )
+
+    server = _server(live, port)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        rebuild()
+        report("serving", f"http://127.0.0.1:{server.server_address[1]}/")
+        for _ in watchfiles.watch(
+            places_path.parent,
+            watch_filter=lambda change, path: Path(path) == places_path,
+            stop_event=stop,
+            debounce=300,
+            recursive=False,
+        ):
+            rebuild()
+    finally:
+        server.shutdown()
+        server.server_close()
