@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PlacesFileError, Problem
-from .load import locate, read_document, validate
+from .load import locate, read_document, read_places
 from .models import PlacesFile
 from .render import render_html, write_atomic
 
@@ -21,23 +21,25 @@ class BuildResult:
     geocoded: object = None  # the GeocodeReport, when places had to be geocoded first
 
 
-def require_coordinates(document, places: PlacesFile, path: Path) -> None:
+def require_coordinates(places: PlacesFile, path: Path) -> None:
     """Every place needs coordinates before it can be drawn; name each one that lacks them."""
+    missing = [n for n, place in enumerate(places.places) if place.lat is None or place.lon is None]
+    if not missing:
+        return
+    document = read_document(path)  # for the line numbers
     problems = []
-    for index, place in enumerate(places.places):
-        if place.lat is None or place.lon is None:
-            line, column, _ = locate(document, ("places", index))
-            problems.append(
-                Problem(
-                    str(path),
-                    line,
-                    column,
-                    f"place “{place.id}” has no coordinates",
-                    "add `lat:` and `lon:`, or run `routes geocode` to look them up",
-                )
+    for index in missing:
+        line, column, _ = locate(document, ("places", index))
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                column,
+                f"place “{places.places[index].id}” has no coordinates",
+                "add `lat:` and `lon:`, or run `routes geocode` to look them up",
             )
-    if problems:
-        raise PlacesFileError(problems)
+        )
+    raise PlacesFileError(problems)
 
 
 def load_with_coordinates(
@@ -50,17 +52,15 @@ def load_with_coordinates(
     `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
     place already has coordinates. Returns the records and the GeocodeReport (or None).
     """
-    document = read_document(places_path)
-    places = validate(document, places_path)
+    places = read_places(places_path)
     report = None
     if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
         from .geocode import geocode_places, require_no_problems
 
         report = geocode_places(places_path, geocoder(), on_progress)
         require_no_problems(report)
-        document = read_document(places_path)
-        places = validate(document, places_path)
-    require_coordinates(document, places, places_path)
+        places = read_places(places_path)
+    require_coordinates(places, places_path)
     return places, report
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -135,6 +136,16 @@ def _geocode_summary(report, places_path: Path) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # A build is short and frees what it makes by reference counting; the cyclic garbage
+    # collector would only walk the thousands of objects imports create, again and again.
+    gc.disable()
+    try:
+        return _main(argv)
+    finally:
+        gc.enable()
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     places_path = getattr(args, "places", Path("places.yaml"))
     out_path = getattr(args, "out", Path("routes.html"))
@@ -204,6 +215,7 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
         else:
             print(text, flush=True)
 
+    gc.enable()  # a long-running command
     try:
         watch(places_path, out_path, report, port=args.port, geocoder=_geocoder_factory(args))
     except KeyboardInterrupt:

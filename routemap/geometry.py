@@ -22,8 +22,9 @@ Point = tuple[float, float]
 
 COORDINATE_DIGITS = 5  # about a metre: more would only make the files bigger
 
-ARC_STEP_KM = 50.0
-"""Distance between the points of a drawn arc: smooth at any zoom a reader will use."""
+ARC_STEP_KM = 250.0
+"""Longest piece of a drawn arc. Pieces this short keep an arc smooth at the zooms a route is
+read at, and a map of thousands of flights quick to build and small to send."""
 
 
 def unwrap(points: Sequence[Point]) -> list[Point]:
@@ -46,11 +47,12 @@ def unwrap(points: Sequence[Point]) -> list[Point]:
 
 def great_circle(start: Point, end: Point, step_km: float = ARC_STEP_KM) -> list[Point]:
     """Points along the geodesic from start to end; the endpoints are exactly the inputs."""
-    line = Geodesic.WGS84.InverseLine(start[0], start[1], end[0], end[1])
+    where = Geodesic.LATITUDE | Geodesic.LONGITUDE
+    line = Geodesic.WGS84.InverseLine(start[0], start[1], end[0], end[1], where | Geodesic.DISTANCE)
     count = max(1, math.ceil(line.s13 / (step_km * 1000)))
     points = [start]
     for index in range(1, count):
-        position = line.Position(line.s13 * index / count)
+        position = line.ArcPosition(line.a13 * index / count, where)
         points.append((position["lat2"], position["lon2"]))
     points.append(end)
     return unwrap(points)

@@ -9,21 +9,22 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.constructor import DuplicateKeyError
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.reader import ReaderError
 
 from .errors import PlacesFileError, Problem
 from .models import PlacesFile, reference_problems
 
+if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap
+
 
 def round_trip_yaml() -> YAML:
     """The one YAML configuration used to read and to write back places files."""
+    from ruamel.yaml import YAML
+
     yaml = YAML()
     yaml.preserve_quotes = True
     yaml.width = 100
@@ -33,6 +34,11 @@ def round_trip_yaml() -> YAML:
 
 def read_document(path: Path) -> CommentedMap:
     """Read the file as UTF-8 and parse it (see parse_document)."""
+    return parse_document(read_text(path), path)
+
+
+def read_text(path: Path) -> str:
+    """The file's text, or a PlacesFileError if it is missing, unreadable or not UTF-8."""
     name = str(path)
     try:
         raw = path.read_bytes()
@@ -61,11 +67,16 @@ def read_document(path: Path) -> CommentedMap:
                 )
             ]
         ) from None
-    return parse_document(text, path)
+    return text
 
 
 def parse_document(text: str, path: Path) -> CommentedMap:
     """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
+    from ruamel.yaml.comments import CommentedMap
+    from ruamel.yaml.constructor import DuplicateKeyError
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+    from ruamel.yaml.reader import ReaderError
+
     name = str(path)
     try:
         document = round_trip_yaml().load(text)
@@ -144,6 +155,8 @@ def locate(document: CommentedMap, path: tuple) -> tuple[int, int, bool]:
 
     For a key that is missing the position is that of the mapping that lacks it.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     node: Any = document
     line, column = _position(document)
     for step in path:
@@ -172,6 +185,8 @@ def locate(document: CommentedMap, path: tuple) -> tuple[int, int, bool]:
 
 def _key_position(document: CommentedMap, path: tuple) -> tuple[int, int]:
     """Position of the key itself (for unknown keys), falling back to its value."""
+    from ruamel.yaml.comments import CommentedMap
+
     parent_path, key = path[:-1], path[-1]
     line, column, _ = locate(document, parent_path)
     parent: Any = document
@@ -286,6 +301,33 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
     return places
 
 
+def _parse_fast(text: str) -> Any:
+    """The file's data by yaml_rs (Rust; some 100× faster than ruamel), or None to say: take
+    the careful path. It knows no line numbers, so any doubt goes to ruamel, which does."""
+    try:
+        import yaml_rs
+    except ImportError:
+        return None
+    try:
+        return yaml_rs.loads(text, parse_datetime=False)
+    except Exception:  # every complaint is worded, with its position, by the careful path
+        return None
+
+
 def read_places(path: Path) -> PlacesFile:
-    """Read and validate a places file: the whole of stage 1."""
-    return validate(read_document(path), path)
+    """Read and validate a places file: the whole of stage 1.
+
+    A file that is valid, as almost every build's is, is parsed once by the fast parser and
+    validated. Only when something is wrong is it parsed again with ruamel, whose line and column
+    numbers make the messages.
+    """
+    text = read_text(path)
+    data = _parse_fast(text)
+    if isinstance(data, dict):
+        try:
+            places = PlacesFile.model_validate(data)
+        except ValidationError:
+            places = None
+        if places is not None and not reference_problems(data):
+            return places
+    return validate(parse_document(text, path), path)

@@ -28,7 +28,7 @@ def test_arc_endpoints_are_exactly_the_places(start, end):
 def test_arc_points_lie_on_the_geodesic(start, end):
     arc = great_circle(start, end)
     total = distance(start, end)
-    assert len(arc) > 10
+    assert len(arc) >= 6
     for point in arc[1:-1]:
         # On the shortest path, the two parts add up to the whole (to within a metre).
         assert distance(start, point) + distance(point, end) == pytest.approx(total, abs=1.0)
@@ -46,7 +46,7 @@ def test_arc_is_not_a_straight_line_on_the_map():
 @pytest.mark.parametrize("line", [great_circle(ANADYR, ANCHORAGE), straight(ANADYR, ANCHORAGE)])
 def test_a_leg_across_the_antimeridian_is_one_continuous_line(line):
     steps = [abs(b[1] - a[1]) for a, b in zip(line, line[1:])]
-    assert max(steps) < (5 if len(line) > 2 else 180)
+    assert max(steps) < (10 if len(line) > 2 else 180)
     assert line[0][1] == pytest.approx(177.5103)
     assert line[-1][1] == pytest.approx(-149.90028 + 360)
 

@@ -27,6 +27,14 @@ const Arrowhead = L.CircleMarker.extend({
   },
 });
 
+/* The map's data block: plain JSON, or for a big map gzip in base64 (see render.json_for_script). */
+async function readRouteData(element) {
+  if (element.dataset.encoding !== "gzip-base64") return JSON.parse(element.textContent);
+  const bytes = Uint8Array.from(atob(element.textContent), (c) => c.charCodeAt(0));
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return JSON.parse(await new Response(stream).text());
+}
+
 const LABEL_ALL_UP_TO = 30;
 const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
 

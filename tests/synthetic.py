@@ -1,0 +1,100 @@
+"""A seeded synthetic places.yaml of any size, valid under the real schema.
+
+Used by the benchmark (tests/benchmark.py) and by the browser tests of a big map. Places are
+spread over Europe and Asia; journeys have one to three legs by a mix of modes; a tenth of them
+are flight routes in groups; every quote belongs to a journey, a place or a group.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+COUNTRIES = ["RU", "KZ", "GE", "AM", "TR", "AZ", "UZ", "FI", "MN", "AE", "UA", "DE", "RS", "KG"]
+MODES = ["flight", "flight", "car", "car", "bus", "train", "foot", "unspecified"]
+WORDS = (
+    "border queue night flight ticket draft papers family leave train car city friends "
+    "mobilisation passport visa morning tomorrow week checkpoint road sold out price"
+).split()
+
+
+def _text(rng: random.Random, words: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
+
+
+def synthetic_places(places: int, journeys: int, quotes: int, seed: int = 1) -> str:
+    """The YAML text of a places file with the given counts (JSON-style values, valid YAML)."""
+    rng = random.Random(seed)
+    q = json.dumps
+    sources = max(1, places // 100)
+    people = max(1, journeys // 2)
+    groups = max(1, journeys // 50)
+    lines = [f"title: {q(f'Synthetic map of {places} places')}", "sources:"]
+    for n in range(sources):
+        lines += [
+            f"  - id: source-{n}",
+            f"    title: {q(f'Article {n}')}",
+            f"    publisher: Paper {n % 7}",
+        ]
+    lines.append("people:")
+    for n in range(people):
+        lines += [
+            f"  - id: person-{n}",
+            f"    name: Person {n}",
+            f"    age: {18 + n % 50}",
+            "    role: traveller",
+        ]
+    lines.append("places:")
+    for n in range(places):
+        kind = "border-crossing" if n % 20 == 0 else "city"
+        lines += [
+            f"  - id: place-{n}",
+            f"    name: Place {n}",
+            f"    kind: {kind}",
+            f"    country: {rng.choice(COUNTRIES)}",
+            f"    lat: {rng.uniform(20, 68):.5f}",
+            f"    lon: {rng.uniform(-10, 140):.5f}",
+        ]
+        if n % 7 == 0:
+            lines.append(f"    note: {q(_text(rng, 12))}")
+        if kind == "border-crossing":
+            lines.append(f"    inferred: {q(_text(rng, 10))}")
+    lines.append("groups:")
+    for n in range(groups):
+        lines += [
+            f"  - id: group-{n}",
+            f"    name: Route group {n}",
+            f"    sources: [source-{n % sources}]",
+        ]
+    lines.append("journeys:")
+    for n in range(journeys):
+        start = rng.randrange(places)
+        lines += [
+            f"  - id: journey-{n}",
+            f"    name: Journey {n}",
+            f"    sources: [source-{rng.randrange(sources)}]",
+            f"    from: place-{start}",
+        ]
+        if n % 10 == 9:
+            lines += [
+                f"    status: {rng.choice(['sold-out', 'costly'])}",
+                f"    group: group-{n % groups}",
+            ]
+            legs = [("flight", rng.randrange(places))]
+        else:
+            lines += [f"    person: person-{n % people}", f"    summary: {q(_text(rng, 20))}"]
+            legs = [(rng.choice(MODES), rng.randrange(places)) for _ in range(rng.randint(1, 3))]
+        lines.append("    legs:")
+        for mode, to in legs:
+            lines.append(f"      - {{to: place-{to}, mode: {mode}, when: next week}}")
+    lines.append("quotes:")
+    for _ in range(quotes):
+        target = rng.choice(["journey", "journey", "journey", "place", "group"])
+        count = {"journey": journeys, "place": places, "group": groups}[target]
+        lines += [
+            f"  - text: {q(_text(rng, 15))}",
+            f"    speaker: person-{rng.randrange(people)}",
+            f"    source: source-{rng.randrange(sources)}",
+            f"    {target}: {target}-{rng.randrange(count)}",
+        ]
+    return "\n".join(lines) + "\n"
