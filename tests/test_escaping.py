@@ -36,7 +36,11 @@ def strings(value):
 def test_every_text_field_reaches_the_page_data_unchanged(hostile_map):
     places_path, out = hostile_map
     page = out.read_text(encoding="utf-8")
-    block = re.search(r'<script type="application/json" id="route-data" data-encoding="json">(.*?)</script>', page, re.S)
+    block = re.search(
+        r'<script type="application/json" id="route-data" data-encoding="json">(.*?)</script>',
+        page,
+        re.S,
+    )
     data = json.loads(block.group(1))
     places = read_places(places_path)
     # Every text field of the file, as the page data carries it: none altered, none lost.

@@ -12,7 +12,7 @@
 const Arrowhead = L.CircleMarker.extend({
   _updatePath() {
     const renderer = this._renderer;
-    if (!renderer._drawing || this._empty()) return;
+    if (!renderer._drawing || this._empty() || this._map.getZoom() < this.options.showFromZoom) return;
     const ctx = renderer._ctx;
     const p = this._point;
     const size = this._radius;
@@ -36,6 +36,7 @@ async function readRouteData(element) {
 }
 
 const LABEL_ALL_UP_TO = 30;
+const MAX_LAYER_ENTRIES = 40; // more journeys than this: the layer control switches them by kind
 const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
 
 function drawRouteMap(map, data) {
@@ -44,7 +45,7 @@ function drawRouteMap(map, data) {
   const sources = Object.fromEntries(data.sources.map((s) => [s.id, s]));
   const groups = Object.fromEntries(data.groups.map((g) => [g.id, g]));
   const places = Object.fromEntries(data.places.features.map((f) => [f.properties.id, f]));
-  const renderer = L.canvas({ padding: 0.5, tolerance: 6 });
+  const renderer = L.canvas({ padding: 0.2, tolerance: 6 });
   const small = () => window.innerWidth < PHONE_WIDTH;
 
   function el(tag, text, className) {
@@ -147,6 +148,9 @@ function drawRouteMap(map, data) {
     return el("span", text);
   }
 
+  // A big map's overview would be a thicket of arrowheads: there they show once zoomed in.
+  const arrowsFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
+
   // Lines: one layer per journey (journeys of a group share the group's layer).
   const overlays = [];
   const journeyLayers = {};
@@ -162,7 +166,7 @@ function drawRouteMap(map, data) {
       line.bindTooltip(tooltip(journey.name), { sticky: true });
       layer.addLayer(line);
       if (leg.arrow) {
-        const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, color: style.color, weight: 1, fillColor: style.color, fillOpacity: 1, opacity: 1 });
+        const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: arrowsFromZoom });
         arrow.bindPopup(() => journeyPopup(journey, leg), popupOptions());
         layer.addLayer(arrow);
       }
@@ -178,7 +182,17 @@ function drawRouteMap(map, data) {
       overlays.push({ id: journey.id, name: journey.name, colour: journey.colour, layer });
     }
   }
-  for (const overlay of overlays) overlay.layer.addTo(map);
+  // The layer control lists each journey and group; on a big map (where a list of thousands
+  // would be unusable, and slow to build) it switches two layers: people's journeys, and routes.
+  let entries = overlays;
+  if (overlays.length > MAX_LAYER_ENTRIES) {
+    const trips = overlays.filter((o) => !groups[o.id]);
+    const routes = overlays.filter((o) => groups[o.id]);
+    entries = [
+      { name: "Journeys people describe (" + trips.length + ")", colour: styles.markers.origin.fillColor, layer: L.featureGroup(trips.map((o) => o.layer)) },
+      { name: "Routes the articles discuss (" + data.journeys.filter((j) => j.group).length + ")", colour: styles.statuses["sold-out"].color, layer: L.featureGroup(routes.map((o) => o.layer)) },
+    ].filter((entry) => entry.layer.getLayers().length);
+  }
 
   // Places, drawn above the lines.
   const markers = {};
@@ -197,7 +211,6 @@ function drawRouteMap(map, data) {
     markers[p.id] = marker;
     placeLayer.addLayer(marker);
   }
-  placeLayer.addTo(map);
   map.on("overlayadd", () => placeLayer.bringToFront());
 
   // Name places outright on a small map: each label goes right, left, above or below its
@@ -236,9 +249,9 @@ function drawRouteMap(map, data) {
 
   // Layer control: a swatch of each journey's colour, then its (escaped) name.
   const control = {};
-  for (const overlay of overlays) {
-    const label = '<span class="swatch" style="background:' + overlay.colour + '"></span>' + escapeHtml(overlay.name);
-    control[label] = overlay.layer;
+  for (const entry of entries) {
+    const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + escapeHtml(entry.name);
+    control[label] = entry.layer;
   }
   control["Places"] = placeLayer;
   const layersControl = L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(map);
@@ -513,6 +526,9 @@ function drawRouteMap(map, data) {
   const edge = small() ? 16 : 30;
   const right = small() ? edge : Math.max(layersControl.getContainer().offsetWidth, legendControl.getContainer().offsetWidth) + 20;
   map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [right, small() ? 50 : 30] });
+  // Only now, at the view they are seen at, are the lines and places drawn: once.
+  for (const entry of entries) entry.layer.addTo(map);
+  placeLayer.addTo(map);
   layoutLabels();
 
   // Served by `routes watch`: reload when a newer map has been built.

@@ -1,0 +1,255 @@
+"""Benchmark: this tool against the naive folium approach, on a seeded synthetic map.
+
+    .venv/bin/python -m tests.benchmark [--n 5000] [--seed 1] [--runs 3]
+
+Generates a places.yaml of N places, N journeys and 2N quotes (tests/synthetic.py), then for
+each approach reports build wall time (the whole command, start-up included), peak memory, HTML
+size and the time until the map is ready in Chromium (Playwright). Last, the small case: the
+shipped map's build against `python -c "import folium, geopy"`. Figures go to stdout; nothing
+is asserted (the tests assert behaviour, not speed).
+
+The naive approach reads the same file with the same loader, then adds one folium.Marker with a
+Popup per place and one PolyLine per journey. For a fair page load both are served their CDN
+assets locally: Leaflet from xstatic-leaflet, jQuery and Font Awesome from their xstatic
+packages if installed (pip install -e '.[bench]'), Bootstrap and awesome-markers fetched once
+from the npm registry with `npm pack` into a cache folder. An asset that cannot be had is
+answered 404 and named in the output. Map tiles are answered with a blank local tile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from functools import partial
+from pathlib import Path
+
+from .conftest import REPO, TILE_HOST, blank_tile_png, chromium_path
+from .synthetic import synthetic_places
+
+CACHE = Path.home() / ".cache" / "routes-benchmark"
+
+NAIVE = r"""
+import resource, sys, time
+from pathlib import Path
+import folium
+from routemap.load import read_places
+
+places = read_places(Path(sys.argv[1]))
+by_id = {p.id: p for p in places.places}
+people = {p.id: p for p in places.people}
+quotes = {}
+for q in places.quotes:
+    key = q.place or q.journey or q.group
+    quotes.setdefault(key, []).append(f"<blockquote>{q.text}</blockquote><p>{people[q.speaker].name}</p>")
+m = folium.Map(location=[45, 60], zoom_start=3)
+for p in places.places:
+    html = f"<h3>{p.name}</h3><p>{p.note or ''}</p>" + "".join(quotes.get(p.id, []))
+    folium.Marker([p.lat, p.lon], popup=folium.Popup(html, max_width=300), tooltip=p.name).add_to(m)
+for j in places.journeys:
+    stops = [j.start] + [leg.to for leg in j.legs]
+    html = f"<h3>{j.name}</h3>" + "".join(quotes.get(j.id, []))
+    folium.PolyLine([[by_id[s].lat, by_id[s].lon] for s in stops], popup=folium.Popup(html), tooltip=j.name).add_to(m)
+m.save(sys.argv[2])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+"""
+
+ROUTES = r"""
+import resource, sys
+sys.argv = ["routes", "--places", sys.argv[1], "--out", sys.argv[2]]
+from routemap.cli import main
+code = main(sys.argv[1:])
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
+sys.exit(code)
+"""
+
+# folium 0.20's CDN addresses, and where each is found locally: (package kind, name, path).
+CDN_ASSETS = {
+    "leaflet@1.9.3/dist/leaflet.js": ("xstatic", "leaflet", "leaflet.js"),
+    "leaflet@1.9.3/dist/leaflet.css": ("xstatic", "leaflet", "leaflet.css"),
+    "jquery-3.7.1.min.js": ("xstatic", "jquery", "jquery.min.js"),
+    "bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
+        "npm",
+        "bootstrap@5.2.2",
+        "dist/js/bootstrap.bundle.min.js",
+    ),
+    "bootstrap@5.2.2/dist/css/bootstrap.min.css": (
+        "npm",
+        "bootstrap@5.2.2",
+        "dist/css/bootstrap.min.css",
+    ),
+    "leaflet.awesome-markers.js": (
+        "npm",
+        "leaflet.awesome-markers@2.0.2",
+        "dist/leaflet.awesome-markers.js",
+    ),
+    "leaflet.awesome-markers.css": (
+        "npm",
+        "leaflet.awesome-markers@2.0.2",
+        "dist/leaflet.awesome-markers.css",
+    ),
+    "all.min.css": ("xstatic", "font_awesome", "css/all.min.css"),
+}
+
+
+def npm_file(package: str, inner: str) -> Path | None:
+    folder = CACHE / package.replace("/", "_")
+    if not folder.exists() and shutil.which("npm"):
+        CACHE.mkdir(parents=True, exist_ok=True)
+        packed = subprocess.run(
+            ["npm", "pack", package, "--silent", "--pack-destination", str(CACHE)],
+            capture_output=True,
+            text=True,
+        )
+        if packed.returncode == 0:
+            with tarfile.open(CACHE / packed.stdout.strip().splitlines()[-1]) as archive:
+                archive.extractall(folder, filter="data")
+    found = folder / "package" / inner
+    return found if found.exists() else None
+
+
+def xstatic_file(name: str, inner: str) -> Path | None:
+    try:
+        module = __import__(f"xstatic.pkg.{name}", fromlist=["BASE_DIR"])
+    except ImportError:
+        return None
+    found = Path(module.BASE_DIR) / inner
+    return found if found.exists() else None
+
+
+def local_assets() -> tuple[dict[str, bytes], list[str]]:
+    assets, missing = {}, []
+    for suffix, (kind, name, inner) in CDN_ASSETS.items():
+        path = xstatic_file(name, inner) if kind == "xstatic" else npm_file(name, inner)
+        if path is None:
+            missing.append(suffix)
+        else:
+            assets[suffix] = path.read_bytes()
+    return assets, missing
+
+
+def build(script: str, places: Path, out: Path) -> tuple[float, float]:
+    """Wall seconds of the whole command and its peak memory in MB."""
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(places), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+    )
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        raise SystemExit(f"build failed:\n{done.stderr}")
+    return wall, int(done.stderr.strip().splitlines()[-1]) / 1024
+
+
+def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> float:
+    """From navigation until the map is drawn (our data drawn, or the page's load event)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    tile = blank_tile_png()
+
+    def route(request_route):
+        url = request_route.request.url
+        if url.startswith("file:"):
+            request_route.continue_()
+        elif TILE_HOST in url:
+            request_route.fulfill(status=200, content_type="image/png", body=tile)
+        else:
+            body = next((data for suffix, data in assets.items() if url.endswith(suffix)), None)
+            kind = "text/css" if url.endswith(".css") else "application/javascript"
+            if body is None:
+                request_route.fulfill(status=404, body=b"")
+            else:
+                request_route.fulfill(status=200, content_type=kind, body=body)
+
+    page.route("**/*", route)
+    started = time.perf_counter()
+    page.goto(html.as_uri(), wait_until="load", timeout=120_000)
+    if ours:
+        page.wait_for_function("window.routeMap !== undefined", timeout=120_000)
+    page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    seconds = time.perf_counter() - started
+    page.close()
+    return seconds
+
+
+def median_runs(function, runs: int):
+    results = [function() for _ in range(runs)]
+    if isinstance(results[0], tuple):
+        return tuple(statistics.median(r[i] for r in results) for i in range(len(results[0])))
+    return statistics.median(results)
+
+
+def small_case(runs: int) -> tuple[float, float]:
+    def timed(command: list[str]) -> float:
+        started = time.perf_counter()
+        subprocess.run(command, cwd=REPO, capture_output=True, check=True)
+        return time.perf_counter() - started
+
+    out = Path(tempfile.mkdtemp()) / "routes.html"
+    ours = median_runs(lambda: timed([sys.executable, "routes.py", "--out", str(out)]), runs)
+    floor = median_runs(lambda: timed([sys.executable, "-c", "import folium, geopy"]), runs)
+    return ours, floor
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--n", type=int, default=5000, help="places and journeys (quotes: 2N)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--runs", type=int, default=3, help="runs of each measure (median)")
+    parser.add_argument("--skip-naive", action="store_true")
+    args = parser.parse_args()
+
+    from playwright.sync_api import sync_playwright
+
+    folder = Path(tempfile.mkdtemp(prefix="routes-bench-"))
+    places = folder / "places.yaml"
+    places.write_text(synthetic_places(args.n, args.n, 2 * args.n, args.seed), encoding="utf-8")
+    print(
+        f"Synthetic map: {args.n} places, {args.n} journeys, {2 * args.n} quotes "
+        f"(seed {args.seed}; places.yaml {places.stat().st_size / 1e6:.1f} MB)"
+    )
+    assets, missing = local_assets()
+    if missing:
+        print(f"Naive page's assets not found locally, answered 404: {', '.join(missing)}")
+
+    rows = {}
+    approaches = [("routes", ROUTES, True)] + (
+        [] if args.skip_naive else [("naive folium", NAIVE, False)]
+    )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        for name, script, ours in approaches:
+            out = folder / f"{name.replace(' ', '-')}.html"
+            wall, memory = median_runs(partial(build, script, places, out), args.runs)
+            ready = median_runs(partial(ready_seconds, browser, out, assets, ours), args.runs)
+            rows[name] = (wall, memory, out.stat().st_size / 1e6, ready)
+        browser.close()
+
+    print(f"\n{'':24}" + "".join(f"{name:>16}" for name in rows))
+    labels = ["build wall time (s)", "peak memory (MB)", "HTML size (MB)", "ready in Chromium (s)"]
+    for index, label in enumerate(labels):
+        print(f"{label:24}" + "".join(f"{row[index]:16.2f}" for row in rows.values()))
+    if "naive folium" in rows:
+        ours, naive = rows["routes"], rows["naive folium"]
+        print(
+            f"\nroutes vs naive: build {naive[0] / ours[0]:.1f}× faster, "
+            f"HTML {naive[2] / ours[2]:.1f}× smaller, ready {naive[3] / ours[3]:.1f}× sooner"
+        )
+
+    ours, floor = small_case(max(args.runs, 5))
+    print(
+        f"\nSmall case (the shipped map): build {ours:.2f} s; `import folium, geopy` {floor:.2f} s; "
+        f"ratio {ours / floor:.2f}"
+    )
+    print(json.dumps({"rows": rows, "small": [ours, floor]}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""A generated map of a thousand places behaves as the small one does."""
+
+from __future__ import annotations
+
+import pytest
+
+from routemap.build import build
+from routemap.load import read_places
+
+from .synthetic import synthetic_places
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("big")
+    places = folder / "places.yaml"
+    places.write_text(synthetic_places(1000, 1000, 2000, seed=7), encoding="utf-8")
+    out = folder / "routes.html"
+    build(places, out)
+    return read_places(places), out
+
+
+def test_the_big_map_is_compact(big):
+    records, out = big
+    page = out.read_text(encoding="utf-8")
+    assert 'data-encoding="gzip-base64"' in page
+    assert len(records.places) == 1000 and len(records.quotes) == 2000
+
+
+def test_every_place_and_journey_is_drawn(big, open_map):
+    records, out = big
+    shown = open_map(out)
+    assert shown.page_errors == []
+    counts = shown.page.evaluate(
+        "() => [Object.keys(window.routeMap.markers).length, Object.keys(window.routeMap.journeyLayers).length]"
+    )
+    assert counts == [1000, 1000]
+
+
+def test_a_popup_shows_its_quotes(big, open_map):
+    records, out = big
+    place = next(p for p in records.places if any(q.place == p.id for q in records.quotes))
+    expected = [q.text for q in records.quotes if q.place == place.id]
+    shown = open_map(out)
+    shown.page.evaluate("id => window.routeMap.markers[id].openPopup()", place.id)
+    popup = shown.page.locator(".leaflet-popup-content")
+    assert popup.locator("h2").inner_text() == place.name
+    assert popup.locator("blockquote").all_inner_texts() == expected
+
+
+def test_the_layer_control_switches_journeys_by_kind(big, open_map):
+    _, out = big
+    page = open_map(out).page
+    labels = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
+    assert [label.strip() for label in labels] == [
+        "Journeys people describe (900)",
+        "Routes the articles discuss (100)",
+        "Places",
+    ]
+    page.hover(".leaflet-control-layers")
+    page.wait_for_timeout(300)
+    page.locator(
+        ".leaflet-control-layers-overlays label", has_text="Journeys people describe"
+    ).locator("input").uncheck()
+    shown = page.evaluate(
+        "window.routeMap.map.hasLayer(window.routeMap.journeyLayers['journey-0'])"
+    )
+    assert shown is False
+
+
+def test_search_and_the_panel_work_on_the_big_map(big, open_map):
+    records, out = big
+    page = open_map(out).page
+    page.get_by_label("Find a place or a person").fill("Place 123")
+    assert page.locator(".search-results .result-name").first.inner_text() == "Place 123"
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content h2")
+    assert page.locator(".leaflet-popup-content h2").inner_text() == "Place 123"
+    assert page.locator(".journeys-section .journey").count() == 900
+    page.locator("summary", has_text="Journey 0").first.click()
+    page.locator(".leaflet-popup-content h2", has_text="Journey 0").wait_for()
+    assert "Leg 1 of" in page.locator(".leaflet-popup-content", has_text="Journey 0").inner_text()
