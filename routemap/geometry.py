@@ -8,8 +8,6 @@ All points are (lat, lon) pairs.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -47,6 +45,97 @@ def unwrap(points: Sequence[Point]) -> list[Point]:
 
 def great_circle(start: Point, end: Point, step_km: float = ARC_STEP_KM) -> list[Point]:
     """Points along the geodesic from start to end; the endpoints are exactly the inputs."""
+    return great_circles([(start, end)], step_km)[0]
+
+
+WGS84_A = 6378137.0
+WGS84_F = 1 / 298.257223563
+
+
+def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
+    """The geodesic arcs of many legs at once, as lists of points (see great_circle).
+
+    A map of thousands of flights would spend seconds in geographiclib's pure-Python solver, so
+    the arcs are computed together with numpy by Vincenty's formulae on the WGS84 ellipsoid
+    (accurate to well under a millimetre). Points are spaced evenly in arc length on the
+    auxiliary sphere, which makes the direct problem closed-form. The rare pair Vincenty's
+    inverse does not settle (nearly antipodal points) goes to geographiclib.
+    """
+    import numpy as np
+
+    if not pairs:
+        return []
+    f, a = WGS84_F, WGS84_A
+    b = (1 - f) * a
+    lat1, lon1, lat2, lon2 = (np.radians([p[i][j] for p in pairs]) for i in (0, 1) for j in (0, 1))
+    u1, u2 = np.arctan((1 - f) * np.tan(lat1)), np.arctan((1 - f) * np.tan(lat2))
+    sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
+    big_l = np.remainder(lon2 - lon1 + np.pi, 2 * np.pi) - np.pi
+    lam = big_l.copy()
+    with np.errstate(invalid="ignore", divide="ignore"):
+        for _ in range(200):
+            sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+            sin_sigma = np.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
+            cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
+            sigma = np.arctan2(sin_sigma, cos_sigma)
+            sin_alpha = np.where(sin_sigma > 0, cos_u1 * cos_u2 * sin_lam / sin_sigma, 0.0)
+            cos2_alpha = 1 - sin_alpha**2
+            cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * sin_u1 * sin_u2 / cos2_alpha, 0.0)
+            c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
+            previous = lam
+            lam = big_l + (1 - c) * f * sin_alpha * (
+                sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+            )
+            if np.all(np.abs(lam - previous) < 1e-12):
+                break
+        settled = np.abs(lam - previous) < 1e-12
+        sin_lam, cos_lam = np.sin(lam), np.cos(lam)
+        alpha1 = np.arctan2(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
+        # Arc length on the ellipsoid, for the number of pieces (to a few metres: enough here).
+        u_sq = cos2_alpha * (a**2 - b**2) / b**2
+        length = b * (1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))) * sigma
+    counts = np.maximum(1, np.ceil(np.nan_to_num(length) / (step_km * 1000))).astype(int)
+
+    # Every intermediate point of every leg at once: leg index and fraction of its arc.
+    inner = counts - 1
+    leg = np.repeat(np.arange(len(pairs)), inner)
+    offsets = np.arange(inner.sum()) - np.repeat(np.cumsum(inner) - inner, inner)
+    s = sigma[leg] * (offsets + 1) / counts[leg]
+    sa1, ca1 = np.sin(alpha1[leg]), np.cos(alpha1[leg])
+    su1, cu1 = sin_u1[leg], cos_u1[leg]
+    sigma1 = np.arctan2(np.tan(u1[leg]), ca1)
+    sin_alpha = cu1 * sa1
+    cos2_alpha = 1 - sin_alpha**2
+    two_sm = 2 * sigma1 + s
+    sin_s, cos_s = np.sin(s), np.cos(s)
+    lat = np.arctan2(
+        su1 * cos_s + cu1 * sin_s * ca1,
+        (1 - f) * np.hypot(sin_alpha, su1 * sin_s - cu1 * cos_s * ca1),
+    )
+    lam_p = np.arctan2(sin_s * sa1, cu1 * cos_s - su1 * sin_s * ca1)
+    c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
+    cos_2sm = np.cos(two_sm)
+    lon = (
+        lon1[leg]
+        + lam_p
+        - (1 - c) * f * sin_alpha * (s + c * sin_s * (cos_2sm + c * cos_s * (-1 + 2 * cos_2sm**2)))
+    )
+    lat, lon = np.degrees(lat).tolist(), np.degrees(lon).tolist()
+
+    arcs, position = [], 0
+    for index, (start, end) in enumerate(pairs):
+        count = int(inner[index])
+        if settled[index]:
+            middle = list(zip(lat[position : position + count], lon[position : position + count]))
+            arcs.append(unwrap([start, *middle, end]))
+        else:
+            arcs.append(_geographiclib_arc(start, end, step_km))
+        position += count
+    return arcs
+
+
+def _geographiclib_arc(start: Point, end: Point, step_km: float) -> list[Point]:
+    """One arc by geographiclib, which solves every case (Vincenty's inverse may not settle)."""
     where = Geodesic.LATITUDE | Geodesic.LONGITUDE
     line = Geodesic.WGS84.InverseLine(start[0], start[1], end[0], end[1], where | Geodesic.DISTANCE)
     count = max(1, math.ceil(line.s13 / (step_km * 1000)))
@@ -79,24 +168,23 @@ def _from_mercator(x: float, y: float) -> Point:
 def arrow(line: Sequence[Point]) -> tuple[float, float, float] | None:
     """Where to draw a leg's arrowhead and which way it points: (lat, lon, heading).
 
-    The point is half-way along the line as drawn on the (Web Mercator) map; the heading is the
-    direction of travel there as the reader sees it, in degrees clockwise from north. The page
-    draws a small triangle of fixed screen size there, so it reads the same at every zoom.
-    None for a leg of no length.
+    The point is the middle of the line: its middle point, or the middle of its middle piece
+    (the points of an arc are evenly spaced along it, so either is half-way). The heading is the
+    direction of travel there as the reader sees it on the (Web Mercator) map, in degrees
+    clockwise from north. The page draws a small triangle of fixed screen size there, so it
+    reads the same at every zoom. None for a leg of no length.
     """
-    projected = [_to_mercator(point) for point in line]
-    pieces = [math.dist(a, b) for a, b in zip(projected, projected[1:])]
-    half = sum(pieces) / 2
-    if half == 0:
+    middle = len(line) // 2
+    if len(line) % 2:  # an odd number of points: one stands in the middle
+        before, after = _to_mercator(line[middle - 1]), _to_mercator(line[middle + 1])
+        at = line[middle]
+    else:
+        before, after = _to_mercator(line[middle - 1]), _to_mercator(line[middle])
+        at = _from_mercator((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
+    dx, dy = after[0] - before[0], after[1] - before[1]
+    if dx == 0 and dy == 0:
         return None
-    ends = list(itertools.accumulate(pieces))
-    index = bisect.bisect_left(ends, half)  # the first piece reaching half-way: never empty
-    piece = pieces[index]
-    half -= ends[index] - piece
-    a, b = projected[index], projected[index + 1]
-    ux, uy = (b[0] - a[0]) / piece, (b[1] - a[1]) / piece
-    lat, lon = _from_mercator(a[0] + ux * half, a[1] + uy * half)
-    return lat, lon, math.degrees(math.atan2(ux, uy)) % 360
+    return at[0], at[1], math.degrees(math.atan2(dx, dy)) % 360
 
 
 def bounds(points: Sequence[Point]) -> tuple[Point, Point]:
@@ -117,17 +205,27 @@ class LegShape:
 
 
 def journey_shapes(places: PlacesFile) -> list[tuple[Journey, list[LegShape]]]:
-    """Every journey with the line of each of its legs, in the order of the file."""
-    by_id = {place.id: place for place in places.places}
-    result = []
+    """Every journey with the line of each of its legs, in the order of the file.
+
+    All flights' arcs are computed in one batch (see great_circles).
+    """
+    by_id = {place.id: (place.lat, place.lon) for place in places.places}
+    legs = []
     for journey in places.journeys:
         stops = [journey.start] + [leg.to for leg in journey.legs]
-        shapes = []
-        for number, (leg, start) in enumerate(zip(journey.legs, stops), start=1):
-            a, b = by_id[start], by_id[leg.to]
-            shapes.append(
-                LegShape(number, start, leg, leg_line(leg.mode, (a.lat, a.lon), (b.lat, b.lon)))
-            )
+        legs.append(
+            [(leg, start, by_id[start], by_id[leg.to]) for leg, start in zip(journey.legs, stops)]
+        )
+    flights = [
+        (a, b) for journey_legs in legs for leg, _, a, b in journey_legs if leg.mode == "flight"
+    ]
+    arcs = iter(great_circles(flights))
+    result = []
+    for journey, journey_legs in zip(places.journeys, legs):
+        shapes = [
+            LegShape(number, start, leg, next(arcs) if leg.mode == "flight" else straight(a, b))
+            for number, (leg, start, a, b) in enumerate(journey_legs, start=1)
+        ]
         result.append((journey, shapes))
     return result
 

@@ -188,9 +188,9 @@ def reference_problems(document: dict) -> list[Reference]:
     reported together with every other problem even when some entries are malformed.
     """
     problems: list[Reference] = []
-    tables: dict[str, list[str]] = {}
+    tables: dict[str, dict[str, None]] = {}  # insertion-ordered sets of each table's ids
     for table in ("sources", "people", "places", "groups", "journeys"):
-        ids = tables[table] = []
+        ids = tables[table] = {}
         for index, entry in enumerate(_entries(document, table)):
             id_ = entry.get("id") if isinstance(entry, dict) else None
             if not _is_id(id_):
@@ -203,7 +203,7 @@ def reference_problems(document: dict) -> list[Reference]:
                         "give each entry its own id",
                     )
                 )
-            ids.append(id_)
+            ids[id_] = None
 
     def check(path: tuple, table: str, id_, what: str) -> None:
         if _is_id(id_) and id_ not in tables[table]:
@@ -211,7 +211,7 @@ def reference_problems(document: dict) -> list[Reference]:
                 (
                     path,
                     f"{what} “{id_}” is not in {table}",
-                    _what_to_do(id_, tables[table], table),
+                    _what_to_do(id_, list(tables[table]), table),
                 )
             )
 

@@ -122,7 +122,7 @@ def json_for_script(data: dict) -> tuple[str, str]:
     """
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     if len(text) > COMPRESS_FROM:
-        packed = gzip.compress(text.encode("utf-8"), compresslevel=6, mtime=0)
+        packed = gzip.compress(text.encode("utf-8"), compresslevel=5, mtime=0)
         return "gzip-base64", base64.b64encode(packed).decode("ascii")
     return "json", (
         text.replace("<", "\\u003c")

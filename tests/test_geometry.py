@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from routemap.geometry import arrow, great_circle, leg_line, straight, unwrap
+from routemap.geometry import arrow, great_circle, great_circles, leg_line, straight, unwrap
 
 MOSCOW = (55.75204, 37.61781)
 DUBAI = (25.07725, 55.30927)
@@ -85,3 +85,25 @@ def test_arrow_on_an_arc_follows_the_arc_not_the_chord():
 
 def test_a_leg_of_no_length_has_no_arrow():
     assert arrow([MOSCOW, MOSCOW]) is None
+
+
+def test_many_arcs_at_once_all_lie_on_their_geodesics():
+    import random
+
+    rng = random.Random(3)
+    pairs = [
+        (
+            (rng.uniform(-80, 80), rng.uniform(-180, 180)),
+            (rng.uniform(-80, 80), rng.uniform(-180, 180)),
+        )
+        for _ in range(200)
+    ]
+    pairs.append(((0.0, 0.0), (0.5, 179.7)))  # nearly antipodal: solved by geographiclib instead
+    pairs.append(((10.0, 10.0), (10.0, 10.0)))  # a leg of no length
+    for (start, end), arc in zip(pairs, great_circles(pairs)):
+        assert arc[0] == start and (arc[-1][0], arc[-1][1] % 360) == pytest.approx(
+            (end[0], end[1] % 360)
+        )
+        total = distance(start, end)
+        for point in arc[1:-1]:
+            assert distance(start, point) + distance(point, end) == pytest.approx(total, abs=1.0)
