@@ -150,13 +150,13 @@ def build(script: str, places: Path, out: Path) -> tuple[float, float]:
 
 
 def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> float:
-    """From navigation until the map is drawn (our data drawn, or the page's load event)."""
+    """From navigation until the map is drawn and painted."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     tile = blank_tile_png()
 
     def route(request_route):
         url = request_route.request.url
-        if url.startswith("file:"):
+        if url.startswith(("file:", "data:")):
             request_route.continue_()
         elif TILE_HOST in url:
             request_route.fulfill(status=200, content_type="image/png", body=tile)
@@ -170,7 +170,9 @@ def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> 
 
     page.route("**/*", route)
     started = time.perf_counter()
-    page.goto(html.as_uri(), wait_until="load", timeout=120_000)
+    # The map is ready when its script has drawn it: folium's runs before DOMContentLoaded, ours
+    # once its data is unpacked. Tiles (answered locally) are not waited for in either.
+    page.goto(html.as_uri(), wait_until="domcontentloaded", timeout=120_000)
     if ours:
         page.wait_for_function("window.routeMap !== undefined", timeout=120_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")

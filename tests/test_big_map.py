@@ -76,7 +76,8 @@ def test_search_and_the_panel_work_on_the_big_map(big, open_map):
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup-content h2")
     assert page.locator(".leaflet-popup-content h2").inner_text() == "Place 123"
-    assert page.locator(".journeys-section .journey").count() == 900
+    # The panel's list is written in batches once the map is drawn.
+    page.wait_for_function("document.querySelectorAll('.journeys-section .journey').length === 900")
     page.locator("summary", has_text="Journey 0").first.click()
     page.locator(".leaflet-popup-content h2", has_text="Journey 0").wait_for()
     assert "Leg 1 of" in page.locator(".leaflet-popup-content", has_text="Journey 0").inner_text()

@@ -30,13 +30,16 @@ const Arrowhead = L.CircleMarker.extend({
 /* The map's data block: plain JSON, or for a big map gzip in base64 (see render.json_for_script). */
 async function readRouteData(element) {
   if (element.dataset.encoding !== "gzip-base64") return JSON.parse(element.textContent);
-  const bytes = Uint8Array.from(atob(element.textContent), (c) => c.charCodeAt(0));
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  // The browser's own base64 decoder (a data: address) feeds its own gunzip: no JS loop.
+  const packed = await fetch("data:application/octet-stream;base64," + element.textContent);
+  const stream = packed.body.pipeThrough(new DecompressionStream("gzip"));
   return JSON.parse(await new Response(stream).text());
 }
 
 const LABEL_ALL_UP_TO = 30;
 const MAX_LAYER_ENTRIES = 40; // more journeys than this: the layer control switches them by kind
+const PANEL_BATCH = 200; // journeys written into the panel at a time
+const later = window.requestIdleCallback || ((work) => setTimeout(work, 16)); // after painting
 const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
 
 function drawRouteMap(map, data) {
@@ -150,6 +153,12 @@ function drawRouteMap(map, data) {
 
   // A big map's overview would be a thicket of arrowheads: there they show once zoomed in.
   const arrowsFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
+  const laterArrows = []; // made on first zooming in that far, not before
+  map.on("zoomend", function makeArrows() {
+    if (map.getZoom() < arrowsFromZoom) return;
+    map.off("zoomend", makeArrows);
+    for (const add of laterArrows.splice(0)) add();
+  });
 
   // Lines: one layer per journey (journeys of a group share the group's layer).
   const overlays = [];
@@ -166,9 +175,13 @@ function drawRouteMap(map, data) {
       line.bindTooltip(tooltip(journey.name), { sticky: true });
       layer.addLayer(line);
       if (leg.arrow) {
-        const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: arrowsFromZoom });
-        arrow.bindPopup(() => journeyPopup(journey, leg), popupOptions());
-        layer.addLayer(arrow);
+        const addArrow = () => {
+          const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: arrowsFromZoom });
+          arrow.bindPopup(() => journeyPopup(journey, leg), popupOptions());
+          layer.addLayer(arrow);
+        };
+        if (arrowsFromZoom) laterArrows.push(addArrow);
+        else addArrow();
       }
     }
     journeyLayers[journey.id] = layer;
@@ -485,16 +498,21 @@ function drawRouteMap(map, data) {
       const section = el("section", null, "journeys-section");
       section.append(el("h2", "Journeys"));
       const list = el("ul", null, "journey-list");
-      for (const journey of trips) {
-        list.append(
-          entry(journey.id, journey.name, journey.colour, (content) => {
-            if (journey.person) content.append(el("p", personLabel(journey.person), "kicker"));
-            if (journey.summary) content.append(el("p", journey.summary));
-            content.append(legList(journey), sourcesLine(journey.sources));
-            appendQuotes(content, journey.quotes);
-          })
-        );
-      }
+      const tripEntry = (journey) =>
+        entry(journey.id, journey.name, journey.colour, (content) => {
+          if (journey.person) content.append(el("p", personLabel(journey.person), "kicker"));
+          if (journey.summary) content.append(el("p", journey.summary));
+          content.append(legList(journey), sourcesLine(journey.sources));
+          appendQuotes(content, journey.quotes);
+        });
+      // A long list is written in batches after the map is drawn, so the map is ready first.
+      list.append(...trips.slice(0, PANEL_BATCH).map(tripEntry));
+      const more = (from) => {
+        if (from >= trips.length) return;
+        list.append(...trips.slice(from, from + PANEL_BATCH).map(tripEntry));
+        later(() => more(from + PANEL_BATCH));
+      };
+      later(() => more(PANEL_BATCH));
       section.append(list);
       body.append(section);
     }
