@@ -20,7 +20,14 @@ from pathlib import Path
 
 from .geometry import COORDINATE_DIGITS, arrow, bounds, journey_shapes, lonlat, place_feature
 from .models import PlacesFile, place_roles, quote_indexes
-from .styles import INFERRED_STYLE, JOURNEY_COLOURS, MARKER_STYLES, MODE_STYLES, STATUS_STYLES
+from .styles import (
+    INFERRED_STYLE,
+    JOURNEY_COLOURS,
+    LINE_STYLE,
+    MARKER_STYLES,
+    MODE_STYLES,
+    STATUS_STYLES,
+)
 
 
 def _arrow(line) -> list[float] | None:
@@ -102,6 +109,7 @@ def map_data(places: PlacesFile) -> dict:
         "styles": {
             "markers": MARKER_STYLES,
             "inferred": INFERRED_STYLE,
+            "line": LINE_STYLE,
             "modes": MODE_STYLES,
             "statuses": STATUS_STYLES,
         },

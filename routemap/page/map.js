@@ -147,6 +147,9 @@ function drawRouteMap(map, data) {
     };
   }
 
+  // One set of popup options for every popup (built with the page, for its screen size).
+  const popupSettings = popupOptions();
+
   function tooltip(text) {
     return el("span", text);
   }
@@ -168,16 +171,16 @@ function drawRouteMap(map, data) {
     const base = journey.status === "trip" ? {} : styles.statuses[journey.status];
     const layer = L.featureGroup();
     for (const leg of journey.legs) {
-      const style = Object.assign({ color: journey.colour }, journey.status === "trip" ? styles.modes[leg.mode] : base);
+      const style = Object.assign({ color: journey.colour }, styles.line, journey.status === "trip" ? styles.modes[leg.mode] : base);
       delete style.label;
       const line = L.polyline(leg.line.map(latLng), Object.assign({ renderer, interactive: true }, style));
-      line.bindPopup(() => journeyPopup(journey, leg), popupOptions());
-      line.bindTooltip(tooltip(journey.name), { sticky: true });
+      line.bindPopup(() => journeyPopup(journey, leg), popupSettings);
+      line.bindTooltip(() => tooltip(journey.name), { sticky: true });
       layer.addLayer(line);
       if (leg.arrow) {
         const addArrow = () => {
           const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: arrowsFromZoom });
-          arrow.bindPopup(() => journeyPopup(journey, leg), popupOptions());
+          arrow.bindPopup(() => journeyPopup(journey, leg), popupSettings);
           layer.addLayer(arrow);
         };
         if (arrowsFromZoom) laterArrows.push(addArrow);
@@ -218,8 +221,8 @@ function drawRouteMap(map, data) {
     delete style.label;
     if (p.inferred) style.color = styles.markers[p.role].fillColor;
     const marker = L.circleMarker(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
-    marker.bindTooltip(tooltip(p.name), { direction: "top", offset: [0, -6] });
-    marker.bindPopup(() => placePopup(feature), popupOptions());
+    marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
+    marker.bindPopup(() => placePopup(feature), popupSettings);
     marker.routeId = p.id;
     markers[p.id] = marker;
     placeLayer.addLayer(marker);
