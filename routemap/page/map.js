@@ -38,6 +38,7 @@ async function readRouteData(element) {
 
 const LABEL_ALL_UP_TO = 30;
 const MAX_LAYER_ENTRIES = 40; // more journeys than this: the layer control switches them by kind
+const DENSE_FROM = 300; // more places than this: smaller markers
 const PANEL_BATCH = 200; // journeys written into the panel at a time
 const later = window.requestIdleCallback || ((work) => setTimeout(work, 16)); // after painting
 const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
@@ -213,12 +214,14 @@ function drawRouteMap(map, data) {
   // Places, drawn above the lines.
   const markers = {};
   const placeLayer = L.featureGroup();
-  // A small map names its places outright; a big one names them on hover only.
+  // A small map names its places outright; a big one names them on hover only, with smaller dots.
+  const dense = data.places.features.length > DENSE_FROM;
   const labelled = data.places.features.length <= LABEL_ALL_UP_TO;
   for (const feature of data.places.features) {
     const p = feature.properties;
     const style = Object.assign({}, styles.markers[p.role], p.inferred ? styles.inferred : {});
     delete style.label;
+    if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
     if (p.inferred) style.color = styles.markers[p.role].fillColor;
     const marker = L.circleMarker(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
     marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
@@ -418,7 +421,16 @@ function drawRouteMap(map, data) {
     root.append(head, body);
 
     const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
-    body.append(el("p", "Sources: " + names.join("; "), "panel-sources"));
+    if (names.length <= 4) {
+      body.append(el("p", "Sources: " + names.join("; "), "panel-sources"));
+    } else {
+      const sourceList = el("details", null, "panel-sources");
+      sourceList.append(el("summary", "Sources (" + names.length + ")"));
+      const list = el("ul");
+      for (const name of names) list.append(el("li", name));
+      sourceList.append(list);
+      body.append(sourceList);
+    }
 
     // Search box and its results.
     const form = el("form", null, "search");
