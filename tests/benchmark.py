@@ -86,15 +86,18 @@ CDN_ASSETS = {
     ),
     "leaflet.awesome-markers.js": (
         "npm",
-        "leaflet.awesome-markers@2.0.2",
-        "dist/leaflet.awesome-markers.js",
+        "drmonty-leaflet-awesome-markers@2.0.2",  # the same 2.0.2 release, packaged for npm
+        "js/leaflet.awesome-markers.js",
     ),
     "leaflet.awesome-markers.css": (
         "npm",
-        "leaflet.awesome-markers@2.0.2",
-        "dist/leaflet.awesome-markers.css",
+        "drmonty-leaflet-awesome-markers@2.0.2",
+        "css/leaflet.awesome-markers.css",
     ),
     "all.min.css": ("xstatic", "font_awesome", "css/all.min.css"),
+    # Two small stylesheets on no registry: answered 404 (and listed) for the naive page.
+    "bootstrap-glyphicons.css": ("none", "", ""),
+    "leaflet.awesome.rotate.min.css": ("none", "", ""),
 }
 
 
@@ -126,7 +129,7 @@ def xstatic_file(name: str, inner: str) -> Path | None:
 def local_assets() -> tuple[dict[str, bytes], list[str]]:
     assets, missing = {}, []
     for suffix, (kind, name, inner) in CDN_ASSETS.items():
-        path = xstatic_file(name, inner) if kind == "xstatic" else npm_file(name, inner)
+        path = {"xstatic": xstatic_file, "npm": npm_file}.get(kind, lambda *_: None)(name, inner)
         if path is None:
             missing.append(suffix)
         else:
