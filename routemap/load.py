@@ -328,6 +328,6 @@ def read_places(path: Path) -> PlacesFile:
             places = PlacesFile.model_validate(data)
         except ValidationError:
             places = None
-        if places is not None and not reference_problems(data):
+        if places is not None and not reference_problems(data, ids_checked=True):
             return places
     return validate(parse_document(text, path), path)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import base64
 import gzip
 import html
-import json
 import re
 from functools import cache
 from importlib import resources
@@ -39,6 +38,11 @@ def _arrow(line) -> list[float] | None:
     return [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS), round(heading, 1)]
 
 
+def _present(fields: dict) -> dict:
+    """The fields that have a value: a big map's data block carries no thousands of nulls."""
+    return {key: value for key, value in fields.items() if value is not None}
+
+
 def map_data(places: PlacesFile) -> dict:
     """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection).
 
@@ -47,10 +51,11 @@ def map_data(places: PlacesFile) -> dict:
     """
     roles = place_roles(places)
     quotes = quote_indexes(places)
-    features = [
-        place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
-        for place in places.places
-    ]
+    features = []
+    for place in places.places:
+        feature = place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
+        feature["properties"] = _present(feature["properties"])
+        features.append(feature)
     all_points = [(place.lat, place.lon) for place in places.places]
     colours = iter(JOURNEY_COLOURS * (1 + len(places.journeys) // len(JOURNEY_COLOURS)))
     journeys = []
@@ -63,30 +68,34 @@ def map_data(places: PlacesFile) -> dict:
         for shape in shapes:
             all_points.extend(shape.line)
             legs.append(
-                {
-                    "number": shape.number,
-                    "from": shape.start,
-                    "to": shape.leg.to,
-                    "mode": shape.leg.mode,
-                    "when": shape.leg.when,
-                    "note": shape.leg.note,
-                    "line": [lonlat(point) for point in shape.line],
-                    "arrow": _arrow(shape.line),
-                }
+                _present(
+                    {
+                        "number": shape.number,
+                        "from": shape.start,
+                        "to": shape.leg.to,
+                        "mode": shape.leg.mode,
+                        "when": shape.leg.when,
+                        "note": shape.leg.note,
+                        "line": [lonlat(point) for point in shape.line],
+                        "arrow": _arrow(shape.line),
+                    }
+                )
             )
         journeys.append(
-            {
-                "id": journey.id,
-                "name": journey.name,
-                "person": journey.person,
-                "status": journey.status,
-                "group": journey.group,
-                "summary": journey.summary,
-                "sources": journey.sources,
-                "colour": colour,
-                "legs": legs,
-                "quotes": quotes.get(("journey", journey.id), []),
-            }
+            _present(
+                {
+                    "id": journey.id,
+                    "name": journey.name,
+                    "person": journey.person,
+                    "status": journey.status,
+                    "group": journey.group,
+                    "summary": journey.summary,
+                    "sources": journey.sources,
+                    "colour": colour,
+                    "legs": legs,
+                    "quotes": quotes.get(("journey", journey.id), []),
+                }
+            )
         )
     south_west, north_east = bounds(all_points)
     return {
@@ -128,10 +137,13 @@ def json_for_script(data: dict) -> tuple[str, str]:
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     form is base64, whose alphabet holds none of them.
     """
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    if len(text) > COMPRESS_FROM:
-        packed = gzip.compress(text.encode("utf-8"), compresslevel=5, mtime=0)
+    import orjson  # some seven times faster than json here, which a big map notices
+
+    encoded = orjson.dumps(data)
+    if len(encoded) > COMPRESS_FROM:
+        packed = gzip.compress(encoded, compresslevel=4, mtime=0)
         return "gzip-base64", base64.b64encode(packed).decode("ascii")
+    text = encoded.decode("utf-8")
     return "json", (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
