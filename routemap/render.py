@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .geometry import COORDINATE_DIGITS, arrow, bounds, journey_shapes, lonlat, place_feature
+from .geometry import COORDINATE_DIGITS, arrow, bounds, journey_shapes, place_feature
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     INFERRED_STYLE,
@@ -76,7 +76,10 @@ def map_data(places: PlacesFile) -> dict:
                         "mode": shape.leg.mode,
                         "when": shape.leg.when,
                         "note": shape.leg.note,
-                        "line": [lonlat(point) for point in shape.line],
+                        "line": [
+                            [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS)]
+                            for lat, lon in shape.line
+                        ],
                         "arrow": _arrow(shape.line),
                     }
                 )
