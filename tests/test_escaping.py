@@ -68,17 +68,22 @@ def test_in_the_browser_nothing_runs_and_the_reader_sees_the_text(hostile_map, o
         """() => {
             const seen = [];
             const m = window.routeMap;
-            const layers = [];
-            Object.values(m.markers).forEach(l => layers.push(l));
-            Object.values(m.journeyLayers).forEach(g => g.eachLayer(l => layers.push(l)));
-            for (const layer of layers) {
-                layer.openTooltip && layer.getTooltip() && layer.openTooltip(layer.getLatLng ? layer.getLatLng() : layer.getLatLngs()[0]);
-                if (layer.getTooltip()) seen.push(layer.getTooltip().getElement().textContent);
-                layer.openPopup();
+            for (const marker of Object.values(m.markers)) {
+                marker.openTooltip();
+                seen.push(marker.getTooltip().getElement().textContent);
+                marker.openPopup();
                 seen.push(document.querySelector('.leaflet-popup-content').textContent);
-                layer.closePopup();
+                marker.closePopup();
             }
-            seen.push(document.querySelector('.leaflet-control-layers').textContent);
+            for (const [id, journey] of Object.entries(m.journeyLayers)) {
+                const line = journey.getLayers()[0];
+                journey.fire('mouseover', {latlng: line.getLatLngs()[0], sourceTarget: line});
+                seen.push(document.querySelector('.leaflet-tooltip:not(.place-label)').textContent);
+                journey.fire('mouseout');
+                m.openLeg(id, 1);
+                seen.push(document.querySelector('.leaflet-popup-content').textContent);
+                m.map.closePopup();
+            }
             document.querySelectorAll('.route-panel details').forEach(d => { d.open = true; });
             seen.push(document.querySelector('.route-panel').textContent);
             return seen;

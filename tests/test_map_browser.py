@@ -180,3 +180,19 @@ def test_hovering_a_marker_shows_its_name(shipped_map, open_map, places, place_i
     shown.page.mouse.move(*shown.marker_point(place_id))
     tooltip = shown.page.locator(".leaflet-tooltip", has_text=name)
     tooltip.first.wait_for(state="visible")
+
+
+def test_hovering_a_route_shows_its_journey(shipped_map, open_map):
+    page = open_map(shipped_map).page
+    x, y = page.evaluate(
+        """() => { const m = window.routeMap.map;
+                   const line = window.routeMap.journeyLayers.tatayana.getLayers().filter(l => l instanceof L.Polyline)[0];
+                   m.fitBounds(line.getBounds(), {animate: false, padding: [200, 200]});
+                   const pts = line.getLatLngs();
+                   const p = m.latLngToContainerPoint(pts[Math.floor(pts.length / 3)]);
+                   return [p.x, p.y]; }"""
+    )
+    page.wait_for_timeout(300)
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.locator(".leaflet-tooltip", has_text="Tatayana, from Irkutsk to Baku").wait_for()

@@ -164,6 +164,14 @@ function drawRouteMap(map, data) {
     for (const add of laterArrows.splice(0)) add();
   });
 
+  // The one popup and the one tooltip of all route lines.
+  const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
+  function openLeg(journey, leg, where) {
+    const points = leg.line;
+    const at = where || latLng(points[Math.floor(points.length / 2)]);
+    L.popup(popupSettings).setLatLng(at).setContent(journeyPopup(journey, leg)).openOn(map);
+  }
+
   // Lines: one layer per journey (journeys of a group share the group's layer).
   const overlays = [];
   const journeyLayers = {};
@@ -175,19 +183,33 @@ function drawRouteMap(map, data) {
       const style = Object.assign({ color: journey.colour }, styles.line, journey.status === "trip" ? styles.modes[leg.mode] : base);
       delete style.label;
       const line = L.polyline(leg.line.map(latLng), Object.assign({ renderer, interactive: true }, style));
-      line.bindPopup(() => journeyPopup(journey, leg), popupSettings);
-      line.bindTooltip(() => tooltip(journey.name), { sticky: true });
+      line.routeLeg = leg;
       layer.addLayer(line);
       if (leg.arrow) {
         const addArrow = () => {
           const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: arrowsFromZoom });
-          arrow.bindPopup(() => journeyPopup(journey, leg), popupSettings);
+          arrow.routeLeg = leg;
           layer.addLayer(arrow);
         };
         if (arrowsFromZoom) laterArrows.push(addArrow);
         else addArrow();
       }
     }
+    // A journey's lines and arrows share one set of handlers: a big map binds no popup or
+    // tooltip to each of its thousands of lines.
+    layer.on("click", (event) => {
+      L.DomEvent.stop(event);
+      openLeg(journey, event.sourceTarget.routeLeg, event.latlng);
+    });
+    layer.on("mouseover mousemove", (event) => {
+      legTip.setLatLng(event.latlng);
+      if (legTip.routeJourney !== journey) {
+        legTip.routeJourney = journey;
+        legTip.setContent(tooltip(journey.name));
+      }
+      if (!map.hasLayer(legTip)) legTip.openOn(map);
+    });
+    layer.on("mouseout", () => map.closeTooltip(legTip));
     journeyLayers[journey.id] = layer;
     if (journey.group) {
       if (!groupLayers[journey.group]) {
@@ -363,11 +385,7 @@ function drawRouteMap(map, data) {
     if (small()) fold(false);
     if (!map.hasLayer(layer)) layer.addTo(map);
     const journey = data.journeys.find((j) => j.id === id || j.group === id);
-    map.once("moveend", () => {
-      const line = journeyLayers[journey.id].getLayers().find((l) => l instanceof L.Polyline);
-      const points = line.getLatLngs();
-      line.openPopup(points[Math.floor(points.length / 2)]);
-    });
+    map.once("moveend", () => openLeg(journey, journey.legs[0]));
     map.flyToBounds(layer.getBounds(), { padding: [40, 40], maxZoom: 7, duration: 0.8 });
   }
 
@@ -574,6 +592,9 @@ function drawRouteMap(map, data) {
     setTimeout(poll, 700);
   }
 
-  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces };
+  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces, openLeg: (id, number) => {
+    const journey = data.journeys.find((j) => j.id === id);
+    openLeg(journey, journey.legs[number - 1]);
+  } };
   return window.routeMap;
 }
