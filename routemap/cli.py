@@ -222,7 +222,8 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
         pass
     except OSError as error:
         print(
-            f"Error: cannot serve on port {args.port} ({error.strerror}) — try --port 8001",
+            f"Error: cannot serve on port {args.port} ({error.strerror}) — "
+            f"try --port {args.port + 1}",
             file=sys.stderr,
         )
         return 1

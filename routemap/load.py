@@ -302,14 +302,18 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
 
 
 def _parse_fast(text: str) -> Any:
-    """The file's data by yaml_rs (Rust; some 100× faster than ruamel), or None to say: take
-    the careful path. It knows no line numbers, so any doubt goes to ruamel, which does."""
+    """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
+    careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
+
+    (yaml-rs, faster still, crashed the process when first imported in a thread that then
+    ended, as `routes watch` in a thread does: see tests/test_load_threads.py.)
+    """
     try:
-        import yaml_rs
+        import ryaml
     except ImportError:
         return None
     try:
-        return yaml_rs.loads(text, parse_datetime=False)
+        return ryaml.loads(text)
     except Exception:  # every complaint is worded, with its position, by the careful path
         return None
 

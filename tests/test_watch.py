@@ -85,3 +85,29 @@ def test_open_opens_the_built_map_in_the_browser(tmp_path, monkeypatch, capsys):
     out = tmp_path / "map.html"
     assert main(["--open", "--places", str(MINIMAL), "--out", str(out)]) == 0
     assert opened == [out.resolve().as_uri()]
+
+
+def test_watch_on_a_busy_port_says_so(tmp_path, capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert (
+            main(
+                [
+                    "watch",
+                    "--places",
+                    str(MINIMAL),
+                    "--out",
+                    str(tmp_path / "m.html"),
+                    "--port",
+                    str(port),
+                ]
+            )
+            == 1
+        )
+    assert capsys.readouterr().err == (
+        f"Error: cannot serve on port {port} (Address already in use) — try --port {port + 1}\n"
+    )
