@@ -42,7 +42,7 @@ def test_a_popup_shows_its_quotes(big, open_map):
     place = next(p for p in records.places if any(q.place == p.id for q in records.quotes))
     expected = [q.text for q in records.quotes if q.place == place.id]
     shown = open_map(out)
-    shown.page.evaluate("id => window.routeMap.markers[id].openPopup()", place.id)
+    shown.page.evaluate("id => window.routeMap.openPlace(id)", place.id)
     popup = shown.page.locator(".leaflet-popup-content")
     assert popup.locator("h2").inner_text() == place.name
     assert popup.locator("blockquote").all_inner_texts() == expected
@@ -81,3 +81,18 @@ def test_search_and_the_panel_work_on_the_big_map(big, open_map):
     page.locator("summary", has_text="Journey 0").first.click()
     page.locator(".leaflet-popup-content h2", has_text="Journey 0").wait_for()
     assert "Leg 1 of" in page.locator(".leaflet-popup-content", has_text="Journey 0").inner_text()
+
+
+def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
+    records, out = big
+    shown = open_map(out)
+    place = records.places[500]
+    shown.page.evaluate(
+        "id => window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 12, {animate: false})",
+        place.id,
+    )
+    shown.page.wait_for_timeout(300)
+    shown.page.mouse.move(*shown.marker_point(place.id))
+    shown.page.locator(".leaflet-tooltip", has_text=place.name).wait_for()
+    shown.page.mouse.click(*shown.marker_point(place.id))
+    shown.page.locator(".leaflet-popup-content h2", has_text=place.name).wait_for()

@@ -71,9 +71,9 @@ def test_in_the_browser_nothing_runs_and_the_reader_sees_the_text(hostile_map, o
             for (const marker of Object.values(m.markers)) {
                 marker.openTooltip();
                 seen.push(marker.getTooltip().getElement().textContent);
-                marker.openPopup();
+                m.openPlace(marker.routePlace.properties.id);
                 seen.push(document.querySelector('.leaflet-popup-content').textContent);
-                marker.closePopup();
+                m.map.closePopup();
             }
             for (const [id, journey] of Object.entries(m.journeyLayers)) {
                 const line = journey.getLayers()[0];

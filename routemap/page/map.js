@@ -246,11 +246,27 @@ function drawRouteMap(map, data) {
     if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
     if (p.inferred) style.color = styles.markers[p.role].fillColor;
     const marker = L.circleMarker(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
-    marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
-    marker.bindPopup(() => placePopup(feature), popupSettings);
-    marker.routeId = p.id;
+    if (!dense) marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
+    marker.routePlace = feature;
     markers[p.id] = marker;
     placeLayer.addLayer(marker);
+  }
+  // One popup handler for all places; on a dense map one tooltip too, moved from dot to dot.
+  function openPlace(id) {
+    const marker = markers[id];
+    L.popup(Object.assign({ offset: [0, -4] }, popupSettings)).setLatLng(marker.getLatLng()).setContent(placePopup(marker.routePlace)).openOn(map);
+  }
+  placeLayer.on("click", (event) => {
+    L.DomEvent.stop(event);
+    openPlace(event.sourceTarget.routePlace.properties.id);
+  });
+  if (dense) {
+    const placeTip = L.tooltip({ direction: "top", offset: [0, -6] });
+    placeLayer.on("mouseover", (event) => {
+      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(tooltip(event.sourceTarget.routePlace.properties.name));
+      placeTip.openOn(map);
+    });
+    placeLayer.on("mouseout", () => map.closeTooltip(placeTip));
   }
   map.on("overlayadd", () => placeLayer.bringToFront());
 
@@ -394,7 +410,7 @@ function drawRouteMap(map, data) {
     const marker = markers[id];
     if (small()) fold(false);
     if (!map.hasLayer(placeLayer)) placeLayer.addTo(map);
-    map.once("moveend", () => marker.openPopup());
+    map.once("moveend", () => openPlace(id));
     map.flyTo(marker.getLatLng(), Math.max(map.getZoom(), 6), { duration: 0.8 });
   }
 
@@ -592,7 +608,7 @@ function drawRouteMap(map, data) {
     setTimeout(poll, 700);
   }
 
-  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces, openLeg: (id, number) => {
+  window.routeMap = { map, markers, journeyLayers, groupLayers, placeLayer, overlays, layersControl, selectJourney, selectPlace, searchPlaces, openPlace, openLeg: (id, number) => {
     const journey = data.journeys.find((j) => j.id === id);
     openLeg(journey, journey.legs[number - 1]);
   } };
