@@ -131,7 +131,8 @@ class MapPage:
         )
         self.page.wait_for_timeout(200)  # let the canvas redraw at the new view
         self.page.mouse.click(*self.marker_point(place_id))
-        self.page.wait_for_selector(".leaflet-popup-content")
+        # One popup open (a previous one fades out for a moment).
+        self.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
 
     def popup_text(self) -> str:
         return self.page.locator(".leaflet-popup-content").inner_text()

@@ -196,3 +196,14 @@ def test_hovering_a_route_shows_its_journey(shipped_map, open_map):
     box = page.locator(".folium-map").bounding_box()
     page.mouse.move(box["x"] + x, box["y"] + y)
     page.locator(".leaflet-tooltip", has_text="Tatayana, from Irkutsk to Baku").wait_for()
+
+
+def test_a_click_on_a_dot_opens_that_place_not_its_close_neighbour(shipped_map, open_map):
+    # At the overview Orenburg and the Sagarchin checkpoint are about ten pixels apart.
+    shown = open_map(shipped_map)
+    for place, name in [
+        ("orenburg", "Orenburg"),
+        ("sagarchin", "Sagarchin checkpoint (Russia–Kazakhstan)"),
+    ]:
+        shown.click_marker(place)
+        assert shown.page.locator(".leaflet-popup-content h2").inner_text() == name

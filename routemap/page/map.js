@@ -6,6 +6,15 @@
  */
 "use strict";
 
+/* A place's dot. The canvas renderer's click tolerance (wide, so thin lines are easy to hit)
+ * would let a dot take clicks meant for a neighbour a dozen pixels away: a dot answers only to
+ * its own disc. */
+const PlaceDot = L.CircleMarker.extend({
+  _containsPoint(point) {
+    return point.distanceTo(this._point) <= this._radius + 2;
+  },
+});
+
 /* A leg's arrowhead: a triangle of fixed screen size at the point and heading that Python
  * computed (routemap/geometry.py: arrow). Drawn on the canvas renderer like a circle marker,
  * so it costs no DOM element; clicks use the circle marker's hit test. */
@@ -245,7 +254,7 @@ function drawRouteMap(map, data) {
     delete style.label;
     if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
     if (p.inferred) style.color = styles.markers[p.role].fillColor;
-    const marker = L.circleMarker(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
+    const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
     if (!dense) marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
     marker.routePlace = feature;
     markers[p.id] = marker;
