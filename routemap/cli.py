@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from pathlib import Path
 
@@ -133,6 +134,19 @@ def _geocode_summary(report, places_path: Path) -> str:
     by = ", ".join(f"{place_id} ({used})" for place_id, (_, used) in report.found.items())
     found = f"Geocoded {len(report.found)} of {report.pending} places"
     return f"{found}: {by}; written to {places_path}." if report.found else f"{found}."
+
+
+def run() -> None:
+    """The `routes` command and `python routes.py`: main(), then end the process at once.
+
+    Python's orderly shutdown frees every object one by one, a big map's hundreds of thousands:
+    a tenth of a second the user waits for nothing. By here the map is written and closed, so
+    the output is flushed and the process ends. (main() itself returns, for tests and callers.)
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: list[str] | None = None) -> int:

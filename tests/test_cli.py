@@ -130,5 +130,37 @@ def test_help_names_the_commands(flag, capsys):
 def test_the_installed_routes_command_is_this_cli():
     from importlib.metadata import entry_points
 
+    from routemap.cli import run
+
     (script,) = entry_points(group="console_scripts", name="routes")
-    assert script.load() is main
+    assert script.load() is run
+
+
+@pytest.mark.parametrize(
+    ("places", "code", "stream", "expected"),
+    [
+        (SHIPPED_PLACES, 0, "stdout", "Drew 18 places, 9 journeys and 20 quotes: {out}\n"),
+        (
+            Path("no-such.yaml"),
+            1,
+            "stderr",
+            "Error: no-such.yaml:1:1: the file does not exist — check the path or create it\n",
+        ),
+    ],
+)
+def test_python_routes_py_prints_everything_and_exits_with_the_code(
+    tmp_path, places, code, stream, expected
+):
+    import subprocess
+    import sys
+
+    out = tmp_path / "map.html"
+    done = subprocess.run(
+        [sys.executable, "routes.py", "--places", str(places), "--out", str(out)],
+        cwd=Path(__file__).parent.parent,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == code
+    assert getattr(done, stream) == expected.format(out=out)
+    assert out.exists() == (code == 0)
