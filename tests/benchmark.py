@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import statistics
 import subprocess
@@ -36,7 +37,7 @@ from .synthetic import synthetic_places
 CACHE = Path.home() / ".cache" / "routes-benchmark"
 
 NAIVE = r"""
-import resource, sys, time
+import sys
 from pathlib import Path
 import folium
 from routemap.load import read_places
@@ -57,16 +58,6 @@ for j in places.journeys:
     html = f"<h3>{j.name}</h3>" + "".join(quotes.get(j.id, []))
     folium.PolyLine([[by_id[s].lat, by_id[s].lon] for s in stops], popup=folium.Popup(html), tooltip=j.name).add_to(m)
 m.save(sys.argv[2])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-"""
-
-ROUTES = r"""
-import resource, sys
-sys.argv = ["routes", "--places", sys.argv[1], "--out", sys.argv[2]]
-from routemap.cli import main
-code = main(sys.argv[1:])
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)
-sys.exit(code)
 """
 
 # folium 0.20's CDN addresses, and where each is found locally: (package kind, name, path).
@@ -137,19 +128,17 @@ def local_assets() -> tuple[dict[str, bytes], list[str]]:
     return assets, missing
 
 
-def build(script: str, places: Path, out: Path) -> tuple[float, float]:
-    """Wall seconds of the whole command and its peak memory in MB."""
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", script, str(places), str(out)],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-    )
-    wall = time.perf_counter() - started
-    if done.returncode != 0:
-        raise SystemExit(f"build failed:\n{done.stderr}")
-    return wall, int(done.stderr.strip().splitlines()[-1]) / 1024
+def build(command: list[str]) -> tuple[float, float]:
+    """Wall seconds of the whole command and its peak memory in MB (from wait4's rusage)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
+        _, status, usage = os.wait4(process.pid, 0)
+        wall = time.perf_counter() - started
+        if os.waitstatus_to_exitcode(status) != 0:
+            errors.seek(0)
+            raise SystemExit(f"build failed:\n{errors.read().decode()}")
+    return wall, usage.ru_maxrss / 1024
 
 
 def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> float:
@@ -225,14 +214,21 @@ def main() -> None:
         print(f"Naive page's assets not found locally, answered 404: {', '.join(missing)}")
 
     rows = {}
-    approaches = [("routes", ROUTES, True)] + (
-        [] if args.skip_naive else [("naive folium", NAIVE, False)]
-    )
+
+    def ours_command(out: Path) -> list[str]:  # exactly what a user runs
+        return [sys.executable, "routes.py", "--places", str(places), "--out", str(out)]
+
+    def naive_command(out: Path) -> list[str]:
+        return [sys.executable, "-c", NAIVE, str(places), str(out)]
+
+    approaches = [("routes", ours_command, True)]
+    if not args.skip_naive:
+        approaches.append(("naive folium", naive_command, False))
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        for name, script, ours in approaches:
+        for name, command, ours in approaches:
             out = folder / f"{name.replace(' ', '-')}.html"
-            wall, memory = median_runs(partial(build, script, places, out), args.runs)
+            wall, memory = median_runs(partial(build, command(out)), args.runs)
             ready = median_runs(partial(ready_seconds, browser, out, assets, ours), args.runs)
             rows[name] = (wall, memory, out.stat().st_size / 1e6, ready)
         browser.close()
