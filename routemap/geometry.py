@@ -187,6 +187,34 @@ def arrow(line: Sequence[Point]) -> tuple[float, float, float] | None:
     return at[0], at[1], math.degrees(math.atan2(dx, dy)) % 360
 
 
+def arrows(lines: Sequence[Sequence[Point]]) -> list[tuple[float, float, float] | None]:
+    """arrow() of many lines at once, with numpy: a big map has thousands of legs."""
+    import numpy as np
+
+    if not lines:
+        return []
+    middle = [len(line) // 2 for line in lines]
+    odd = np.array([len(line) % 2 == 1 for line in lines])
+    before = np.array([line[m - 1] for line, m in zip(lines, middle)], dtype=float)
+    after = np.array(
+        [line[m + 1] if len(line) % 2 else line[m] for line, m in zip(lines, middle)], dtype=float
+    )
+    centre = np.array([line[m] for line, m in zip(lines, middle)], dtype=float)
+
+    def mercator_y(lat):
+        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2)))
+
+    bx, by = before[:, 1], mercator_y(before[:, 0])
+    ax, ay = after[:, 1], mercator_y(after[:, 0])
+    dx, dy = ax - bx, ay - by
+    heading = np.degrees(np.arctan2(dx, dy)) % 360
+    mid_lat = np.degrees(2 * np.arctan(np.exp(np.radians((by + ay) / 2))) - np.pi / 2)
+    lat = np.where(odd, centre[:, 0], mid_lat).tolist()
+    lon = np.where(odd, centre[:, 1], (bx + ax) / 2).tolist()
+    empty = ((dx == 0) & (dy == 0)).tolist()
+    return [None if empty[i] else (lat[i], lon[i], h) for i, h in enumerate(heading.tolist())]
+
+
 def bounds(points: Sequence[Point]) -> tuple[Point, Point]:
     """South-west and north-east corners around every point."""
     lats = [lat for lat, _ in points]

@@ -17,7 +17,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .geometry import COORDINATE_DIGITS, arrow, bounds, journey_shapes, place_feature
+from .geometry import COORDINATE_DIGITS, arrows, bounds, journey_shapes, place_feature
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     INFERRED_STYLE,
@@ -29,9 +29,8 @@ from .styles import (
 )
 
 
-def _arrow(line) -> list[float] | None:
+def _arrow(found: tuple[float, float, float] | None) -> list[float] | None:
     """[lon, lat, heading] of a leg's arrowhead, or None for a leg of no length."""
-    found = arrow(line)
     if found is None:
         return None
     lat, lon, heading = found
@@ -59,7 +58,9 @@ def map_data(places: PlacesFile) -> dict:
     all_points = [(place.lat, place.lon) for place in places.places]
     colours = iter(JOURNEY_COLOURS * (1 + len(places.journeys) // len(JOURNEY_COLOURS)))
     journeys = []
-    for journey, shapes in journey_shapes(places):
+    shaped = journey_shapes(places)
+    heads = iter(arrows([shape.line for _, shapes in shaped for shape in shapes]))
+    for journey, shapes in shaped:
         if journey.status == "trip":
             colour = next(colours)
         else:
@@ -80,7 +81,7 @@ def map_data(places: PlacesFile) -> dict:
                             [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS)]
                             for lat, lon in shape.line
                         ],
-                        "arrow": _arrow(shape.line),
+                        "arrow": _arrow(next(heads)),
                     }
                 )
             )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from routemap.geometry import arrow, great_circle, great_circles, leg_line, straight, unwrap
+from routemap.geometry import arrow, arrows, great_circle, great_circles, leg_line, straight, unwrap
 
 MOSCOW = (55.75204, 37.61781)
 DUBAI = (25.07725, 55.30927)
@@ -107,3 +107,18 @@ def test_many_arcs_at_once_all_lie_on_their_geodesics():
         total = distance(start, end)
         for point in arc[1:-1]:
             assert distance(start, point) + distance(point, end) == pytest.approx(total, abs=1.0)
+
+
+def test_many_arrows_at_once_are_each_arrow():
+    lines = [
+        great_circle(MOSCOW, (52.29566, 104.29076)),
+        straight((50, 30), (50, 40)),
+        straight((40, 30), (50, 30)),
+        [MOSCOW, MOSCOW],
+        great_circle(ANADYR, ANCHORAGE),
+    ]
+    for together, alone in zip(arrows(lines), [arrow(line) for line in lines]):
+        if alone is None:
+            assert together is None
+        else:
+            assert together == pytest.approx(alone, abs=1e-9)
