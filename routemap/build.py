@@ -14,11 +14,18 @@ from .render import render_html, write_atomic
 
 @dataclass(frozen=True)
 class BuildResult:
-    places: int
-    journeys: int
-    quotes: int
+    places: PlacesFile
     out: Path
     geocoded: object = None  # the GeocodeReport, when places had to be geocoded first
+
+    @property
+    def summary(self) -> str:
+        """The line a build ends with."""
+        places = self.places
+        return (
+            f"Drew {len(places.places)} places, {len(places.journeys)} journeys and "
+            f"{len(places.quotes)} quotes: {self.out}"
+        )
 
 
 def require_coordinates(places: PlacesFile, path: Path) -> None:
@@ -73,6 +80,4 @@ def build(
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path."""
     places, report = load_with_coordinates(places_path, geocoder, on_progress)
     write_atomic(out_path, render_html(places))
-    return BuildResult(
-        len(places.places), len(places.journeys), len(places.quotes), out_path, report
-    )
+    return BuildResult(places, out_path, report)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from .errors import ArticleCheckError
-from .load import locate, read_document, validate
+from .load import locate, read_document, read_places, validate
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 
@@ -52,7 +52,7 @@ def unquoted(places_path: Path, articles: Path) -> list[str]:
 def check(places_path: Path, articles: Path | None) -> str:
     """Validate; with articles, also check the quotes. Returns the line to print on success."""
     if articles is None:
-        places = validate(read_document(places_path), places_path)
+        places = read_places(places_path)  # as a build reads it
         return (
             f"{places_path} is valid: {len(places.places)} places, "
             f"{len(places.journeys)} journeys, {len(places.quotes)} quotes."

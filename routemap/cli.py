@@ -201,10 +201,7 @@ def _main(argv: list[str] | None) -> int:
         return 130
     if result.geocoded is not None:
         print(_geocode_summary(result.geocoded, places_path))
-    print(
-        f"Drew {result.places} places, {result.journeys} journeys and {result.quotes} quotes: "
-        f"{result.out}"
-    )
+    print(result.summary)
     if getattr(args, "open", False):
         import webbrowser
 

@@ -22,7 +22,7 @@ from urllib.parse import urlsplit
 from geographiclib.geodesic import Geodesic
 
 from .errors import GeocodingError
-from .load import locate, read_document, validate
+from .load import locate, parse_document, read_text, validate
 from .models import Place
 
 USER_AGENT = "routes-map/0.1 (interactive map of routes from news reporting; geopy)"
@@ -261,8 +261,8 @@ def geocode_places(
     """
     from .writeback import insert_coordinates
 
-    original = path.read_bytes()
-    document = read_document(path)
+    original = read_text(path)
+    document = parse_document(original, path)
     places = validate(document, path)
     report = GeocodeReport()
     todo = []
@@ -298,12 +298,12 @@ def geocode_places(
         if on_progress:
             on_progress(done, len(todo))
     if report.found:
-        if path.read_bytes() != original:
+        if path.read_bytes() != original.encode("utf-8"):
             raise GeocodingError(
                 f"{path} changed while geocoding ran; nothing was written — "
                 "run `routes geocode` again"
             )
-        insert_coordinates(path, original.decode("utf-8"), document, places, report.found)
+        insert_coordinates(path, original, document, places, report.found)
     return report
 
 

@@ -1,7 +1,8 @@
 """Stage 3: the shapes the map draws, computed in Python so the page only has to plot points.
 
-Flights are drawn as great-circle arcs (the way planes fly, via geographiclib, which geopy
-brings); land legs as straight lines on the map. Each leg's arrowhead is placed at its middle with
+Flights are drawn as geodesic arcs on the WGS84 ellipsoid (the way planes fly: numpy for many
+at once, geographiclib, which geopy brings, where that does not settle); land legs as straight
+lines on the map. Each leg's arrowhead is placed at its middle with
 the heading it has there in Web Mercator, so it points along the line as the reader sees it.
 All points are (lat, lon) pairs.
 """
@@ -152,19 +153,6 @@ def straight(start: Point, end: Point) -> list[Point]:
     return unwrap([start, end])
 
 
-def leg_line(mode: str, start: Point, end: Point) -> list[Point]:
-    return great_circle(start, end) if mode == "flight" else straight(start, end)
-
-
-def _to_mercator(point: Point) -> tuple[float, float]:
-    lat = max(min(point[0], 85.0), -85.0)
-    return point[1], math.degrees(math.log(math.tan(math.pi / 4 + math.radians(lat) / 2)))
-
-
-def _from_mercator(x: float, y: float) -> Point:
-    return math.degrees(2 * math.atan(math.exp(math.radians(y))) - math.pi / 2), x
-
-
 def arrow(line: Sequence[Point]) -> tuple[float, float, float] | None:
     """Where to draw a leg's arrowhead and which way it points: (lat, lon, heading).
 
@@ -174,17 +162,7 @@ def arrow(line: Sequence[Point]) -> tuple[float, float, float] | None:
     clockwise from north. The page draws a small triangle of fixed screen size there, so it
     reads the same at every zoom. None for a leg of no length.
     """
-    middle = len(line) // 2
-    if len(line) % 2:  # an odd number of points: one stands in the middle
-        before, after = _to_mercator(line[middle - 1]), _to_mercator(line[middle + 1])
-        at = line[middle]
-    else:
-        before, after = _to_mercator(line[middle - 1]), _to_mercator(line[middle])
-        at = _from_mercator((before[0] + after[0]) / 2, (before[1] + after[1]) / 2)
-    dx, dy = after[0] - before[0], after[1] - before[1]
-    if dx == 0 and dy == 0:
-        return None
-    return at[0], at[1], math.degrees(math.atan2(dx, dy)) % 360
+    return arrows([line])[0]
 
 
 def arrows(lines: Sequence[Sequence[Point]]) -> list[tuple[float, float, float] | None]:

@@ -17,19 +17,14 @@ from .errors import PlacesFileError, Problem
 from .models import PlacesFile, reference_problems
 
 if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
 
 
-def round_trip_yaml() -> YAML:
-    """The one YAML configuration used to read and to write back places files."""
-    from ruamel.yaml import YAML
-
-    yaml = YAML()
-    yaml.preserve_quotes = True
-    yaml.width = 100
-    yaml.indent(mapping=2, sequence=4, offset=2)
-    return yaml
+def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+    """1-based line and column of a position in the file's text (or bytes)."""
+    newline = b"\n" if isinstance(text, bytes) else "\n"
+    before = text[:offset]
+    return before.count(newline) + 1, offset - (before.rfind(newline) + 1) + 1
 
 
 def read_document(path: Path) -> CommentedMap:
@@ -53,9 +48,7 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        before = raw[: error.start]
-        line = before.count(b"\n") + 1
-        column = error.start - (before.rfind(b"\n") + 1) + 1
+        line, column = _line_column(raw, error.start)
         raise PlacesFileError(
             [
                 Problem(
@@ -72,6 +65,7 @@ def read_text(path: Path) -> str:
 
 def parse_document(text: str, path: Path) -> CommentedMap:
     """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
+    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -79,7 +73,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
 
     name = str(path)
     try:
-        document = round_trip_yaml().load(text)
+        document = YAML().load(text)  # round-trip mode: keeps every node's line and column
     except DuplicateKeyError as error:
         mark = error.problem_mark
         raise PlacesFileError(
@@ -94,9 +88,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
             ]
         ) from None
     except ReaderError as error:
-        before = text[: error.position]
-        line = before.count("\n") + 1
-        column = error.position - (before.rfind("\n") + 1) + 1
+        line, column = _line_column(text, error.position)
         raise PlacesFileError(
             [
                 Problem(
@@ -161,18 +153,13 @@ def locate(document: CommentedMap, path: tuple) -> tuple[int, int, bool]:
     line, column = _position(document)
     for step in path:
         if isinstance(node, CommentedMap) and step in node:
-            key_line, key_column = node.lc.key(step)
             value = node[step]
-            if isinstance(value, (CommentedMap, CommentedSeq)) and value:
-                line, column = _position(value)
-            else:
-                line, column = node.lc.value(step)
-                line, column = line + 1, column + 1
             if not isinstance(value, (CommentedMap, CommentedSeq)):
-                node = value
-                continue
-            if not value:
-                line, column = key_line + 1, key_column + 1
+                line, column = (n + 1 for n in node.lc.value(step))
+            elif value:
+                line, column = _position(value)
+            else:  # an empty list or mapping has no position of its own: its key's
+                line, column = (n + 1 for n in node.lc.key(step))
             node = value
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
             item_line, item_column = node.lc.item(step)

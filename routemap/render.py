@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import gzip
 import html
+import itertools
 import re
 from functools import cache
 from importlib import resources
@@ -56,7 +57,7 @@ def map_data(places: PlacesFile) -> dict:
         feature["properties"] = _present(feature["properties"])
         features.append(feature)
     all_points = [(place.lat, place.lon) for place in places.places]
-    colours = iter(JOURNEY_COLOURS * (1 + len(places.journeys) // len(JOURNEY_COLOURS)))
+    colours = itertools.cycle(JOURNEY_COLOURS)
     journeys = []
     shaped = journey_shapes(places)
     heads = iter(arrows([shape.line for _, shapes in shaped for shape in shapes]))
@@ -77,6 +78,7 @@ def map_data(places: PlacesFile) -> dict:
                         "mode": shape.leg.mode,
                         "when": shape.leg.when,
                         "note": shape.leg.note,
+                        # geometry.lonlat, written out: a big map has some 70,000 points
                         "line": [
                             [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS)]
                             for lat, lon in shape.line
@@ -130,7 +132,7 @@ def map_data(places: PlacesFile) -> dict:
 
 
 COMPRESS_FROM = 200_000
-"""Data blocks larger than this (in characters) are sent gzip-compressed, base64-encoded: a big
+"""Data blocks larger than this (in bytes of JSON) are sent gzip-compressed, base64-encoded: a big
 map's text compresses five to tenfold, and the browser unpacks it natively
 (DecompressionStream). Smaller ones stay plain JSON, readable in the page's source."""
 
@@ -220,16 +222,20 @@ def _route_layer(data: dict):
     return RouteLayer()
 
 
-def render_html(places: PlacesFile, live: int | None = None) -> str:
-    """The whole page as one string; `live` is the version a page served by `routes watch`
+def render_html(places: PlacesFile) -> str:
+    """The whole page as one string."""
+    return render_page(map_data(places))
+
+
+def render_page(data: dict, live: int | None = None) -> str:
+    """The page for map_data's data. `live` is the version a page served by `routes watch`
     polls for, to reload itself when the map is rebuilt."""
     import folium
 
-    data = map_data(places)
-    data["live"] = live
+    data = data | {"live": live}
     south_west, north_east = data["bounds"]
     center = [(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2]
-    figure = folium.Figure(title=html.escape(places.title))
+    figure = folium.Figure(title=html.escape(data["title"]))
     fmap = folium.Map(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []

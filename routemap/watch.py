@@ -13,9 +13,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import load_with_coordinates
+from .build import BuildResult, load_with_coordinates
 from .errors import RoutesError
-from .render import render_html, write_atomic
+from .render import map_data, render_page, write_atomic
 
 VERSION_PATH = "/__version"
 
@@ -80,16 +80,13 @@ def watch(
     def rebuild() -> None:
         try:
             places, _ = load_with_coordinates(places_path, geocoder)
-            write_atomic(out_path, render_html(places))
-            live.update(render_html(places, live=live.version + 1))
+            data = map_data(places)
+            write_atomic(out_path, render_page(data))
+            live.update(render_page(data, live=live.version + 1))
         except RoutesError as error:
             report("error", str(error))
             return
-        report(
-            "built",
-            f"Drew {len(places.places)} places, {len(places.journeys)} journeys and "
-            f"{len(places.quotes)} quotes: {out_path}",
-        )
+        report("built", BuildResult(places, out_path).summary)
 
     server = _server(live, port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from routemap.geometry import arrow, arrows, great_circle, great_circles, leg_line, straight, unwrap
+from routemap.geometry import (
+    arrow,
+    arrows,
+    great_circle,
+    great_circles,
+    journey_shapes,
+    straight,
+    unwrap,
+)
 
 MOSCOW = (55.75204, 37.61781)
 DUBAI = (25.07725, 55.30927)
@@ -56,8 +64,15 @@ def test_unwrap_keeps_ordinary_lines_as_they_are():
 
 
 def test_land_legs_are_straight_and_flights_are_arcs():
-    assert leg_line("car", MOSCOW, DUBAI) == [MOSCOW, DUBAI]
-    assert len(leg_line("flight", MOSCOW, DUBAI)) > 2
+    from routemap.load import read_places
+
+    from .conftest import SHIPPED_PLACES
+
+    shaped = journey_shapes(read_places(SHIPPED_PLACES))
+    flight, drive = next(shapes for journey, shapes in shaped if journey.id == "oleg")
+    assert (flight.leg.mode, drive.leg.mode) == ("flight", "car")
+    assert len(flight.line) > 2
+    assert drive.line == [(51.76712, 55.09883), (50.82, 56.03)]
 
 
 @pytest.mark.parametrize(

@@ -58,6 +58,13 @@ function drawRouteMap(map, data) {
   const sources = Object.fromEntries(data.sources.map((s) => [s.id, s]));
   const groups = Object.fromEntries(data.groups.map((g) => [g.id, g]));
   const places = Object.fromEntries(data.places.features.map((f) => [f.properties.id, f]));
+  // The journeys that start, stop or end at each place.
+  const placeJourneys = {};
+  for (const journey of data.journeys) {
+    for (const id of new Set([journey.legs[0].from, ...journey.legs.map((leg) => leg.to)])) {
+      (placeJourneys[id] = placeJourneys[id] || []).push(journey);
+    }
+  }
   const renderer = L.canvas({ padding: 0.2, tolerance: 6 });
   const small = () => window.innerWidth < PHONE_WIDTH;
 
@@ -138,7 +145,7 @@ function drawRouteMap(map, data) {
       inferred.append(el("strong", "Inferred: "), document.createTextNode(p.inferred));
       box.append(inferred);
     }
-    const through = data.journeys.filter((j) => j.legs.some((leg) => leg.from === p.id || leg.to === p.id));
+    const through = placeJourneys[p.id] || [];
     if (through.length) {
       const list = el("ul", null, "journeys");
       for (const journey of through) list.append(el("li", journey.name));
@@ -384,12 +391,6 @@ function drawRouteMap(map, data) {
   });
 
   // The panel: the map's text alternative, with the search box. On a phone it folds away.
-  const placeJourneys = {};
-  for (const journey of data.journeys) {
-    for (const id of new Set([journey.legs[0].from, ...journey.legs.map((leg) => leg.to)])) {
-      (placeJourneys[id] = placeJourneys[id] || []).push(journey);
-    }
-  }
   const panel = buildPanel();
   document.body.classList.add("route-page");
   document.body.insertBefore(panel.root, map.getContainer());
