@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import PlacesFileError, Problem
 from .load import locate, read_document, read_places
 from .models import PlacesFile
-from .render import render_html, write_atomic
+from .render import load_libraries, render_html, write_atomic
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ def load_with_coordinates(
     `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
     place already has coordinates. Returns the records and the GeocodeReport (or None).
     """
-    places = read_places(places_path)
+    places = read_places(places_path, while_parsing=load_libraries)
     report = None
     if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
         from .geocode import geocode_places, require_no_problems

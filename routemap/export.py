@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .geometry import journey_shapes, lonlat, place_feature, split_at_antimeridian
+from .geometry import journey_shapes, place_feature, positions, split_at_antimeridian
 from .models import PlacesFile, place_roles, quote_indexes
 from .render import write_atomic
 
@@ -58,14 +58,11 @@ def geojson(places: PlacesFile) -> dict:
         if journey.group:
             journey_quotes += quotes("group", journey.group)
         for shape in shapes:
-            pieces = split_at_antimeridian(shape.line)
+            pieces = positions(split_at_antimeridian(shape.line))
             if len(pieces) == 1:
-                geometry = {"type": "LineString", "coordinates": [lonlat(p) for p in pieces[0]]}
+                geometry = {"type": "LineString", "coordinates": pieces[0]}
             else:
-                geometry = {
-                    "type": "MultiLineString",
-                    "coordinates": [[lonlat(p) for p in piece] for piece in pieces],
-                }
+                geometry = {"type": "MultiLineString", "coordinates": pieces}
             features.append(
                 {
                     "type": "Feature",

@@ -8,6 +8,9 @@ reported as ``places.yaml:LINE:COL: what is wrong — what to do``, all of them 
 from __future__ import annotations
 
 import difflib
+import os
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -288,9 +291,19 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
     return places
 
 
-def _parse_fast(text: str) -> Any:
+PARSE_AHEAD_FROM = 256_000
+"""Files of at least this many characters are parsed in a child process, on the machine's other
+core, while this one gets on with the rest (importing what drawing needs). A smaller file parses
+in less time than the child takes to start."""
+
+
+def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) -> Any:
     """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
     careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
+
+    A big file is parsed in a child process, and `while_parsing` (work that does not need the
+    data, like importing libraries) is done meanwhile; it is not called otherwise. A thread
+    would not run alongside: ryaml holds the interpreter's lock while it parses.
 
     (yaml-rs, faster still, crashed the process when first imported in a thread that then
     ended, as `routes watch` in a thread does: see tests/test_load_threads.py.)
@@ -299,21 +312,69 @@ def _parse_fast(text: str) -> Any:
         import ryaml
     except ImportError:
         return None
+    if len(text) >= PARSE_AHEAD_FROM and _can_fork():
+        collect = _in_child(ryaml.loads, text)
+        try:
+            if while_parsing is not None:
+                while_parsing()
+        finally:
+            data = collect()
+        return data
     try:
         return ryaml.loads(text)
     except Exception:  # every complaint is worded, with its position, by the careful path
         return None
 
 
-def read_places(path: Path) -> PlacesFile:
+def _can_fork() -> bool:
+    """Whether a child process may be forked from this one: on Linux (macOS frameworks are not
+    safe to use in a forked child; Windows has no fork) and with no other thread running, as a
+    thread may hold a lock the child would then wait on forever (`routes watch` has threads)."""
+    import threading
+
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def _in_child(parse: Callable[[str], Any], text: str) -> Callable[[], Any]:
+    """Start parse(text) in a forked child; the function returned waits for its result, or
+    None if it failed (the careful path then words the problem).
+
+    The result comes back through a pipe as marshal data: plain dicts, lists, text and numbers,
+    which is all a YAML parser returns, read back in a fraction of the parse's time.
+    """
+    import marshal
+
+    read_end, write_end = os.pipe()
+    child = os.fork()
+    if child == 0:  # the child: parse, send, and leave without the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as pipe:
+                pipe.write(marshal.dumps(parse(text)))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+
+    def collect() -> Any:
+        with os.fdopen(read_end, "rb") as pipe:
+            sent = pipe.read()
+        _, status = os.waitpid(child, 0)
+        return marshal.loads(sent) if status == 0 and sent else None
+
+    return collect
+
+
+def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -> PlacesFile:
     """Read and validate a places file: the whole of stage 1.
 
     A file that is valid, as almost every build's is, is parsed once by the fast parser and
     validated. Only when something is wrong is it parsed again with ruamel, whose line and column
-    numbers make the messages.
+    numbers make the messages. `while_parsing`: see _parse_fast.
     """
     text = read_text(path)
-    data = _parse_fast(text)
+    data = _parse_fast(text, while_parsing)
     if isinstance(data, dict):
         try:
             places = PlacesFile.model_validate(data)

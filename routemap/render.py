@@ -12,13 +12,14 @@ from __future__ import annotations
 import base64
 import gzip
 import html
+import importlib
 import itertools
 import re
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .geometry import COORDINATE_DIGITS, arrows, bounds, journey_shapes, place_feature
+from .geometry import COORDINATE_DIGITS, arrows, bounds, journey_shapes, place_feature, positions
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     INFERRED_STYLE,
@@ -60,7 +61,9 @@ def map_data(places: PlacesFile) -> dict:
     colours = itertools.cycle(JOURNEY_COLOURS)
     journeys = []
     shaped = journey_shapes(places)
-    heads = iter(arrows([shape.line for _, shapes in shaped for shape in shapes]))
+    lines = [shape.line for _, shapes in shaped for shape in shapes]
+    heads = iter(arrows(lines))
+    drawn = iter(positions(lines))
     for journey, shapes in shaped:
         if journey.status == "trip":
             colour = next(colours)
@@ -78,11 +81,7 @@ def map_data(places: PlacesFile) -> dict:
                         "mode": shape.leg.mode,
                         "when": shape.leg.when,
                         "note": shape.leg.note,
-                        # geometry.lonlat, written out: a big map has some 70,000 points
-                        "line": [
-                            [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS)]
-                            for lat, lon in shape.line
-                        ],
+                        "line": next(drawn),
                         "arrow": _arrow(next(heads)),
                     }
                 )
@@ -220,6 +219,16 @@ def _route_layer(data: dict):
                 getattr(figure, section).add_child(Raw(text), name=f"{self.get_name()}_{section}")
 
     return RouteLayer()
+
+
+def load_libraries() -> None:
+    """Import what drawing needs and read the page's files: done while a big places file is
+    parsed on the other core (see load.read_places), so the two take the time of one."""
+    for name in ("folium", "numpy", "orjson"):
+        importlib.import_module(name)
+    leaflet_assets()
+    for name in ("route_layer.html", "map.js", "map.css"):
+        page_asset(name)
 
 
 def render_html(places: PlacesFile) -> str:

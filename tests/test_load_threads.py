@@ -33,3 +33,64 @@ def test_reading_in_threads_one_after_another():
         [sys.executable, "-c", SCRIPT, str(MINIMAL)], capture_output=True, text=True
     )
     assert (done.returncode, done.stdout) == (0, "read three times\n"), done.stderr
+
+
+BIG_FILE_SCRIPT = """
+import os, sys, threading
+from pathlib import Path
+import ryaml
+from routemap.errors import PlacesFileError
+from routemap.load import read_places
+from routemap.models import PlacesFile
+
+forks, done_while_parsing = [], []
+real_fork = os.fork
+
+def counting_fork():
+    forks.append(os.getpid())
+    return real_fork()
+
+os.fork = counting_fork
+path = Path(sys.argv[1])
+places = read_places(path, while_parsing=lambda: done_while_parsing.append(True))
+assert places == PlacesFile.model_validate(ryaml.loads(path.read_text(encoding="utf-8")))
+print("main thread:", len(forks), "fork,", len(done_while_parsing), "call while parsing")
+
+broken = path.with_name("broken.yaml")
+broken.write_text(path.read_text(encoding="utf-8") + "  oops: [\\n", encoding="utf-8")
+try:
+    read_places(broken, while_parsing=lambda: None)
+except PlacesFileError as error:
+    print("broken:", str(error).replace(str(broken), "FILE"))
+
+def in_thread():
+    read_places(path, while_parsing=lambda: done_while_parsing.append(True))
+
+thread = threading.Thread(target=in_thread)
+thread.start()
+thread.join()
+print("in a thread:", len(forks), "forks in all,", len(done_while_parsing), "calls in all")
+"""
+
+
+def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_path):
+    """A big file parses on the other core while the build loads its libraries, with the same
+    records and the same messages as an in-line parse; never from a process with threads."""
+    from .synthetic import synthetic_places
+
+    path = tmp_path / "places.yaml"
+    path.write_text(synthetic_places(400, 400, 800, seed=3), encoding="utf-8")
+    from routemap.load import PARSE_AHEAD_FROM
+
+    assert path.stat().st_size > PARSE_AHEAD_FROM
+    lines = len(path.read_text(encoding="utf-8").splitlines())
+    done = subprocess.run(
+        [sys.executable, "-c", BIG_FILE_SCRIPT, str(path)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == [
+        "main thread: 1 fork, 1 call while parsing",
+        f"broken: FILE:{lines + 1}:3: YAML syntax: expected <block end>, but found '?' — fix "
+        "the YAML syntax here (indentation, a missing colon, quote or bracket)",
+        "in a thread: 2 forks in all, 1 calls in all",  # the second for the broken file
+    ]
