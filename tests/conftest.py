@@ -140,17 +140,33 @@ class MapPage:
 
 @pytest.fixture
 def open_map(browser):
-    """open_map(html, width=1280, height=800, tiles=True) -> MapPage."""
+    """open_map(html, width=1280, height=800, tiles=True, before=None) -> MapPage; `before` is
+    script run in the page before the map's own."""
     contexts = []
 
-    def opener(html: Path, width: int = 1280, height: int = 800, tiles: bool = True) -> MapPage:
+    def opener(
+        html: Path, width: int = 1280, height: int = 800, tiles: bool = True, before: str = ""
+    ) -> MapPage:
         context = browser.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
+        if before:
+            context.add_init_script(before)
         return MapPage(context.new_page(), tiles).open(html)
 
     yield opener
     for context in contexts:
         context.close()
+
+
+# Run before a map's script: records each dash pattern the page's canvas strokes with.
+RECORD_DASHES = """
+window.dashesDrawn = [];
+const setLineDash = CanvasRenderingContext2D.prototype.setLineDash;
+CanvasRenderingContext2D.prototype.setLineDash = function (pattern) {
+  if (pattern.length) window.dashesDrawn.push(pattern.join(" "));
+  return setLineDash.call(this, pattern);
+};
+"""
 
 
 @pytest.fixture(scope="session")

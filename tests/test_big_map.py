@@ -7,6 +7,7 @@ import pytest
 from routemap.build import build
 from routemap.load import read_places
 
+from .conftest import RECORD_DASHES
 from .synthetic import synthetic_places
 
 
@@ -96,3 +97,45 @@ def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
     shown.page.locator(".leaflet-tooltip", has_text=place.name).wait_for()
     shown.page.mouse.click(*shown.marker_point(place.id))
     shown.page.locator(".leaflet-popup-content h2", has_text=place.name).wait_for()
+
+
+def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
+    """The overview of a big map draws its lines solid, without arrowheads (there they would be
+    a thicket, and slow to draw); zoomed in, modes are dashed and arrows point the way."""
+    records, out = big
+    shown = open_map(out, before=RECORD_DASHES)
+    page = shown.page
+    assert page.evaluate("window.routeMap.map.getZoom()") < 5
+    assert page.evaluate("window.dashesDrawn") == []
+    legend = page.locator(".route-legend").inner_text()
+    assert "Zoom in to see dashes and arrows" in legend
+
+    leg = records.journeys[0].legs[0]
+    page.evaluate(
+        "id => window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 6, {animate: false})",
+        leg.to,
+    )
+    page.wait_for_timeout(300)
+    assert {"10 4", "14 4 2 4", "2 5", "1 7"} & set(page.evaluate("window.dashesDrawn"))
+    arrows = page.evaluate(
+        """() => Object.values(window.routeMap.journeyLayers)
+                   .flatMap(layer => layer.getLayers())
+                   .filter(l => l.options.heading !== undefined).length"""
+    )
+    where = {place.id: (place.lat, place.lon) for place in records.places}
+    legs_with_length = [
+        (start, leg.to)
+        for journey in records.journeys
+        for start, leg in zip([journey.start] + [leg.to for leg in journey.legs], journey.legs)
+        if where[start] != where[leg.to]
+    ]
+    assert arrows == len(legs_with_length)
+
+
+def test_older_browsers_unpack_the_big_map_too(big, open_map):
+    """Browsers without Uint8Array.fromBase64 (before 2025) decode the data through a data:
+    address instead."""
+    _, out = big
+    shown = open_map(out, before="delete Uint8Array.fromBase64;")
+    assert shown.page_errors == []
+    assert shown.page.evaluate("Object.keys(window.routeMap.markers).length") == 1000

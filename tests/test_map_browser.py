@@ -6,7 +6,7 @@ import pytest
 
 from routemap.load import read_places
 
-from .conftest import SHIPPED_PLACES, TILE_HOST
+from .conftest import RECORD_DASHES, SHIPPED_PLACES, TILE_HOST
 
 
 @pytest.fixture(scope="module")
@@ -207,3 +207,11 @@ def test_a_click_on_a_dot_opens_that_place_not_its_close_neighbour(shipped_map, 
     ]:
         shown.click_marker(place)
         assert shown.page.locator(".leaflet-popup-content h2").inner_text() == name
+
+
+def test_the_small_map_shows_dashes_and_arrows_at_once(shipped_map, open_map, places):
+    shown = open_map(shipped_map, before=RECORD_DASHES)
+    drawn = set(shown.page.evaluate("window.dashesDrawn"))
+    # Ilya's leg by means not stated, the sold-out flight routes, the inferred border points.
+    assert {"1 7", "6 6", "3 3"} <= drawn
+    assert "Zoom in" not in shown.page.locator(".route-legend").inner_text()
