@@ -4,7 +4,8 @@
 
 Generates a places.yaml of N places, N journeys and 2N quotes (tests/synthetic.py), then for
 each approach reports build wall time (the whole command, start-up included), peak memory, HTML
-size and the time until the map is ready in Chromium (Playwright). Last, the small case: the
+size, the time until the map is ready in Chromium (Playwright) and how long the map takes to
+redraw after a pan and after a zoom there (is the dense map usable?). Last, the small case: the
 shipped map's build against `python -c "import folium, geopy"`. Figures go to stdout; nothing
 is asserted (the tests assert behaviour, not speed).
 
@@ -141,8 +142,24 @@ def build(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> float:
-    """From navigation until the map is drawn and painted."""
+# In the page: one pan and one zoom of the map, each timed until the frame after it is painted.
+PAN_AND_ZOOM = """async () => {
+  const map = Object.values(window).find((value) => value instanceof L.Map);
+  const painted = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+  const timed = async (move) => { const start = performance.now(); move(); await painted(); return performance.now() - start; };
+  const pan = [], zoom = [];
+  for (let i = 0; i < 5; i++) {
+    pan.push(await timed(() => map.panBy([i % 2 ? -150 : 150, 80], { animate: false })));
+    zoom.push(await timed(() => map.setZoom(map.getZoom() + (i % 2 ? -1 : 1), { animate: false })));
+  }
+  const median = (values) => values.sort((a, b) => a - b)[2];
+  return [median(pan), median(zoom)];
+}"""
+
+
+def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> tuple:
+    """From navigation until the map is drawn and painted; then a pan's and a zoom's redraw in
+    milliseconds (median of five each)."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     tile = blank_tile_png()
 
@@ -169,8 +186,9 @@ def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> 
         page.wait_for_function("window.routeMap !== undefined", timeout=120_000)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     seconds = time.perf_counter() - started
+    pan, zoom = page.evaluate(PAN_AND_ZOOM)
     page.close()
-    return seconds
+    return seconds, pan, zoom
 
 
 def median_runs(function, runs: int):
@@ -229,12 +247,21 @@ def main() -> None:
         for name, command, ours in approaches:
             out = folder / f"{name.replace(' ', '-')}.html"
             wall, memory = median_runs(partial(build, command(out)), args.runs)
-            ready = median_runs(partial(ready_seconds, browser, out, assets, ours), args.runs)
-            rows[name] = (wall, memory, out.stat().st_size / 1e6, ready)
+            ready, pan, zoom = median_runs(
+                partial(ready_seconds, browser, out, assets, ours), args.runs
+            )
+            rows[name] = (wall, memory, out.stat().st_size / 1e6, ready, pan, zoom)
         browser.close()
 
     print(f"\n{'':24}" + "".join(f"{name:>16}" for name in rows))
-    labels = ["build wall time (s)", "peak memory (MB)", "HTML size (MB)", "ready in Chromium (s)"]
+    labels = [
+        "build wall time (s)",
+        "peak memory (MB)",
+        "HTML size (MB)",
+        "ready in Chromium (s)",
+        "redraw after a pan (ms)",
+        "redraw after a zoom (ms)",
+    ]
     for index, label in enumerate(labels):
         print(f"{label:24}" + "".join(f"{row[index]:16.2f}" for row in rows.values()))
     if "naive folium" in rows:
