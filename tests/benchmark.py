@@ -13,8 +13,9 @@ The naive approach reads the same file with the same loader, then adds one foliu
 Popup per place and one PolyLine per journey. For a fair page load both are served their CDN
 assets locally: Leaflet from xstatic-leaflet, jQuery and Font Awesome from their xstatic
 packages if installed (pip install -e '.[bench]'), Bootstrap and awesome-markers fetched once
-from the npm registry with `npm pack` into a cache folder. An asset that cannot be had is
-answered 404 and named in the output. Map tiles are answered with a blank local tile.
+from the npm registry with `npm pack` into a cache folder, and folium's rotation stylesheet from
+folium's source distribution on PyPI. An asset that cannot be had is answered 404 and named in
+the output. Map tiles are answered with a blank local tile.
 """
 
 from __future__ import annotations
@@ -87,9 +88,15 @@ CDN_ASSETS = {
         "css/leaflet.awesome-markers.css",
     ),
     "all.min.css": ("xstatic", "font_awesome", "css/all.min.css"),
-    # Two small stylesheets on no registry: answered 404 (and listed) for the naive page.
+    # folium's own, served from its GitHub repository: the same file, unminified, is in the
+    # source distribution of the installed folium on PyPI.
+    "leaflet.awesome.rotate.min.css": (
+        "sdist",
+        "folium",
+        "folium/templates/leaflet.awesome.rotate.css",
+    ),
+    # Bootstrap 3.0.0's separate glyphicons sheet is on no registry: answered 404 (and listed).
     "bootstrap-glyphicons.css": ("none", "", ""),
-    "leaflet.awesome.rotate.min.css": ("none", "", ""),
 }
 
 
@@ -109,6 +116,26 @@ def npm_file(package: str, inner: str) -> Path | None:
     return found if found.exists() else None
 
 
+def sdist_file(name: str, inner: str) -> Path | None:
+    """A file of the installed version of a package's source distribution, fetched from PyPI
+    once with `pip download` into the cache folder."""
+    from importlib.metadata import version
+
+    release = f"{name}-{version(name)}"
+    found = CACHE / release / release / inner
+    if not found.exists():
+        subprocess.run(
+            [sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--no-binary", ":all:"]
+            + [f"{name}=={version(name)}", "-d", str(CACHE)],
+            capture_output=True,
+        )
+        archive = CACHE / f"{release}.tar.gz"
+        if archive.exists():
+            with tarfile.open(archive) as sources:
+                sources.extractall(CACHE / release, filter="data")
+    return found if found.exists() else None
+
+
 def xstatic_file(name: str, inner: str) -> Path | None:
     try:
         module = __import__(f"xstatic.pkg.{name}", fromlist=["BASE_DIR"])
@@ -121,7 +148,8 @@ def xstatic_file(name: str, inner: str) -> Path | None:
 def local_assets() -> tuple[dict[str, bytes], list[str]]:
     assets, missing = {}, []
     for suffix, (kind, name, inner) in CDN_ASSETS.items():
-        path = {"xstatic": xstatic_file, "npm": npm_file}.get(kind, lambda *_: None)(name, inner)
+        finder = {"xstatic": xstatic_file, "npm": npm_file, "sdist": sdist_file}.get(kind)
+        path = finder(name, inner) if finder else None
         if path is None:
             missing.append(suffix)
         else:
