@@ -301,9 +301,10 @@ def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) ->
     """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
     careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
 
-    A big file is parsed in a child process, and `while_parsing` (work that does not need the
-    data, like importing libraries) is done meanwhile; it is not called otherwise. A thread
-    would not run alongside: ryaml holds the interpreter's lock while it parses.
+    Given `while_parsing` (work that does not need the data, like importing libraries), a big
+    file is parsed in a child process while that work is done; otherwise it is parsed here and
+    `while_parsing` is not called. A thread would not run alongside: ryaml holds the
+    interpreter's lock while it parses.
 
     (yaml-rs, faster still, crashed the process when first imported in a thread that then
     ended, as `routes watch` in a thread does: see tests/test_load_threads.py.)
@@ -312,11 +313,10 @@ def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) ->
         import ryaml
     except ImportError:
         return None
-    if len(text) >= PARSE_AHEAD_FROM and _can_fork():
+    if while_parsing is not None and len(text) >= PARSE_AHEAD_FROM and _can_fork():
         collect = _in_child(ryaml.loads, text)
         try:
-            if while_parsing is not None:
-                while_parsing()
+            while_parsing()
         finally:
             data = collect()
         return data

@@ -1,7 +1,9 @@
-"""Reading places.yaml works from any thread, as `routes watch` and library users need.
+"""Reading places.yaml works from any thread, as `routes watch` and library users need, and a
+big file is parsed in a child process only where that is safe.
 
-Run in a fresh interpreter, so the fast parser is first imported inside a thread that then ends:
-the case that crashed the process with the parser used before (yaml-rs 0.1.6).
+Run in a fresh interpreter each, so the fast parser is first imported inside a thread that then
+ends (the case that crashed the process with the parser used before, yaml-rs 0.1.6), and so no
+thread of the test run decides whether a child process is used.
 """
 
 from __future__ import annotations
@@ -9,6 +11,10 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+from routemap.load import PARSE_AHEAD_FROM
+
+from .synthetic import synthetic_places
 
 MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
@@ -55,6 +61,8 @@ path = Path(sys.argv[1])
 places = read_places(path, while_parsing=lambda: done_while_parsing.append(True))
 assert places == PlacesFile.model_validate(ryaml.loads(path.read_text(encoding="utf-8")))
 print("main thread:", len(forks), "fork,", len(done_while_parsing), "call while parsing")
+read_places(path)
+print("with nothing to do meanwhile:", len(forks), "fork in all")
 
 broken = path.with_name("broken.yaml")
 broken.write_text(path.read_text(encoding="utf-8") + "  oops: [\\n", encoding="utf-8")
@@ -76,12 +84,8 @@ print("in a thread:", len(forks), "forks in all,", len(done_while_parsing), "cal
 def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_path):
     """A big file parses on the other core while the build loads its libraries, with the same
     records and the same messages as an in-line parse; never from a process with threads."""
-    from .synthetic import synthetic_places
-
     path = tmp_path / "places.yaml"
     path.write_text(synthetic_places(400, 400, 800, seed=3), encoding="utf-8")
-    from routemap.load import PARSE_AHEAD_FROM
-
     assert path.stat().st_size > PARSE_AHEAD_FROM
     lines = len(path.read_text(encoding="utf-8").splitlines())
     done = subprocess.run(
@@ -90,6 +94,7 @@ def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_pat
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines() == [
         "main thread: 1 fork, 1 call while parsing",
+        "with nothing to do meanwhile: 1 fork in all",
         f"broken: FILE:{lines + 1}:3: YAML syntax: expected <block end>, but found '?' — fix "
         "the YAML syntax here (indentation, a missing colon, quote or bracket)",
         "in a thread: 2 forks in all, 1 calls in all",  # the second for the broken file
