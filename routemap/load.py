@@ -313,8 +313,9 @@ def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) ->
         import ryaml
     except ImportError:
         return None
-    if while_parsing is not None and len(text) >= PARSE_AHEAD_FROM and _can_fork():
-        collect = _in_child(ryaml.loads, text)
+    big = while_parsing is not None and len(text) >= PARSE_AHEAD_FROM
+    collect = _in_child(ryaml.loads, text) if big and _can_fork() else None
+    if collect is not None:
         try:
             while_parsing()
         finally:
@@ -335,9 +336,10 @@ def _can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def _in_child(parse: Callable[[str], Any], text: str) -> Callable[[], Any]:
+def _in_child(parse: Callable[[str], Any], text: str) -> Callable[[], Any] | None:
     """Start parse(text) in a forked child; the function returned waits for its result, or
-    None if it failed (the careful path then words the problem).
+    None if it failed (the careful path then words the problem). None if no child can be had
+    (too many processes, too little memory): the file is then parsed here.
 
     The result comes back through a pipe as marshal data: plain dicts, lists, text and numbers,
     which is all a YAML parser returns, read back in a fraction of the parse's time.
@@ -345,7 +347,12 @@ def _in_child(parse: Callable[[str], Any], text: str) -> Callable[[], Any]:
     import marshal
 
     read_end, write_end = os.pipe()
-    child = os.fork()
+    try:
+        child = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        return None
     if child == 0:  # the child: parse, send, and leave without the parent's exit handlers
         status = 1
         try:

@@ -78,12 +78,20 @@ thread = threading.Thread(target=in_thread)
 thread.start()
 thread.join()
 print("in a thread:", len(forks), "forks in all,", len(done_while_parsing), "calls in all")
+
+def failing_fork():
+    raise BlockingIOError(11, "Resource temporarily unavailable")
+
+os.fork = failing_fork
+assert read_places(path, while_parsing=lambda: done_while_parsing.append(True)) == places
+print("no child to be had:", len(done_while_parsing), "calls in all")
 """
 
 
 def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_path):
     """A big file parses on the other core while the build loads its libraries, with the same
-    records and the same messages as an in-line parse; never from a process with threads."""
+    records and the same messages as an in-line parse; never from a process with threads, and
+    in-line when no child process can be had."""
     path = tmp_path / "places.yaml"
     path.write_text(synthetic_places(400, 400, 800, seed=3), encoding="utf-8")
     assert path.stat().st_size > PARSE_AHEAD_FROM
@@ -98,4 +106,5 @@ def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_pat
         f"broken: FILE:{lines + 1}:3: YAML syntax: expected <block end>, but found '?' — fix "
         "the YAML syntax here (indentation, a missing colon, quote or bracket)",
         "in a thread: 2 forks in all, 1 calls in all",  # the second for the broken file
+        "no child to be had: 1 calls in all",
     ]
