@@ -53,13 +53,15 @@ def load_with_coordinates(
     places_path: Path,
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    while_parsing: Callable[[], object] | None = None,
 ):
     """Read and validate places_path, geocoding first any place that lacks coordinates.
 
     `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
-    place already has coordinates. Returns the records and the GeocodeReport (or None).
+    place already has coordinates. `while_parsing`: see load.read_places. Returns the records
+    and the GeocodeReport (or None).
     """
-    places = read_places(places_path, while_parsing=load_libraries)
+    places = read_places(places_path, while_parsing)
     report = None
     if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
         from .geocode import geocode_places, require_no_problems
@@ -78,6 +80,6 @@ def build(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path."""
-    places, report = load_with_coordinates(places_path, geocoder, on_progress)
+    places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
     write_atomic(out_path, render_html(places))
     return BuildResult(places, out_path, report)

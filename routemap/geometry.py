@@ -266,8 +266,10 @@ def lonlat(point: Point) -> list[float]:
 
 
 def positions(lines: Sequence[Sequence[Point]]) -> list[list[list[float]]]:
-    """Each line as GeoJSON positions (lonlat of each point), rounded all at once with numpy:
-    a big map's legs have some 70,000 points, which round() one by one would take a while."""
+    """Each line as GeoJSON positions, longitude first, rounded to COORDINATE_DIGITS as lonlat
+    does, but all at once with numpy: a big map's legs have some 70,000 points, which round()
+    one by one would take a while. (numpy may round a tie the other way in the last digit, a
+    tenth of a metre.)"""
     import numpy as np
 
     flat = np.fromiter(chain.from_iterable(chain.from_iterable(lines)), float)

@@ -176,9 +176,13 @@ def _is_id(value) -> bool:
     return isinstance(value, str) and re.fullmatch(ID_PATTERN, value) is not None
 
 
+def _as_list(value) -> list:
+    """The list a malformed document may not have where it should: [] for anything else."""
+    return value if isinstance(value, list) else []
+
+
 def _entries(document: dict, table: str) -> list:
-    entries = document.get(table) if isinstance(document, dict) else None
-    return entries if isinstance(entries, list) else []
+    return _as_list(document.get(table) if isinstance(document, dict) else None)
 
 
 def reference_problems(document: dict, ids_checked: bool = False) -> list[Reference]:
@@ -217,21 +221,18 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
                 )
             )
 
-    def each(value) -> list:
-        return value if isinstance(value, list) else []
-
     for index, group in enumerate(_entries(document, "groups")):
         if isinstance(group, dict):
-            for n, source in enumerate(each(group.get("sources"))):
+            for n, source in enumerate(_as_list(group.get("sources"))):
                 check(("groups", index, "sources", n), "sources", source, "the source")
     for index, journey in enumerate(_entries(document, "journeys")):
         if not isinstance(journey, dict):
             continue
         here = ("journeys", index)
-        for n, source in enumerate(each(journey.get("sources"))):
+        for n, source in enumerate(_as_list(journey.get("sources"))):
             check((*here, "sources", n), "sources", source, "the source")
         check((*here, "from"), "places", journey.get("from"), "the place")
-        for n, leg in enumerate(each(journey.get("legs"))):
+        for n, leg in enumerate(_as_list(journey.get("legs"))):
             if isinstance(leg, dict):
                 check((*here, "legs", n, "to"), "places", leg.get("to"), "the place")
         check((*here, "person"), "people", journey.get("person"), "the person")

@@ -19,7 +19,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from .geometry import COORDINATE_DIGITS, arrows, bounds, journey_shapes, place_feature, positions
+from .geometry import arrows, bounds, journey_shapes, lonlat, place_feature, positions
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     INFERRED_STYLE,
@@ -36,7 +36,7 @@ def _arrow(found: tuple[float, float, float] | None) -> list[float] | None:
     if found is None:
         return None
     lat, lon, heading = found
-    return [round(lon, COORDINATE_DIGITS), round(lat, COORDINATE_DIGITS), round(heading, 1)]
+    return [*lonlat((lat, lon)), round(heading, 1)]
 
 
 def _present(fields: dict) -> dict:
@@ -57,7 +57,6 @@ def map_data(places: PlacesFile) -> dict:
         feature = place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
         feature["properties"] = _present(feature["properties"])
         features.append(feature)
-    all_points = [(place.lat, place.lon) for place in places.places]
     colours = itertools.cycle(JOURNEY_COLOURS)
     journeys = []
     shaped = journey_shapes(places)
@@ -71,7 +70,6 @@ def map_data(places: PlacesFile) -> dict:
             colour = STATUS_STYLES[journey.status]["color"]
         legs = []
         for shape in shapes:
-            all_points.extend(shape.line)
             legs.append(
                 _present(
                     {
@@ -102,7 +100,10 @@ def map_data(places: PlacesFile) -> dict:
                 }
             )
         )
-    south_west, north_east = bounds(all_points)
+    south_west, north_east = bounds(
+        [(place.lat, place.lon) for place in places.places]
+        + list(itertools.chain.from_iterable(lines))
+    )
     return {
         "title": places.title,
         "sources": [

@@ -12,6 +12,7 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from .errors import GeocodingError
+from .geometry import COORDINATE_DIGITS
 from .load import parse_document, validate
 from .models import PlacesFile
 from .render import write_atomic
@@ -34,8 +35,9 @@ def _entry_end(lines: list[str], document: CommentedMap, index: int) -> int:
     return last
 
 
-def _number(value: float) -> str:
-    return repr(round(value, 5))
+def _rounded(value: float) -> float:
+    """A found coordinate as written: to the precision the map draws with (about a metre)."""
+    return round(value, COORDINATE_DIGITS)
 
 
 def insert_coordinates(
@@ -53,7 +55,10 @@ def insert_coordinates(
         candidate, geocoder = found[place.id]
         entry = document["places"][index]
         indent = " " * min(entry.lc.key(key)[1] for key in entry)
-        new = [f"{indent}lat: {_number(candidate.lat)}", f"{indent}lon: {_number(candidate.lon)}"]
+        new = [
+            f"{indent}lat: {_rounded(candidate.lat)!r}",
+            f"{indent}lon: {_rounded(candidate.lon)!r}",
+        ]
         if "geocoder" not in entry:
             new.append(f"{indent}geocoder: {geocoder}")
         insertions.append((_entry_end(lines, document, index), [line + newline for line in new]))
@@ -77,7 +82,7 @@ def _verify(path: Path, updated: str, before: PlacesFile, found: dict) -> None:
     for place in expected["places"]:
         if place["id"] in found:
             candidate, geocoder = found[place["id"]]
-            place["lat"], place["lon"] = round(candidate.lat, 5), round(candidate.lon, 5)
+            place["lat"], place["lon"] = _rounded(candidate.lat), _rounded(candidate.lon)
             place["geocoder"] = place["geocoder"] or geocoder
     if after.model_dump() != expected:
         raise GeocodingError(

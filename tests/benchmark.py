@@ -185,7 +185,7 @@ PAN_AND_ZOOM = """async () => {
 }"""
 
 
-def ready_seconds(browser, html: Path, assets: dict[str, bytes], ours: bool) -> tuple:
+def page_timings(browser, html: Path, assets: dict[str, bytes], ours: bool) -> tuple:
     """From navigation until the map is drawn and painted; then a pan's and a zoom's redraw in
     milliseconds (median of five each)."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
@@ -276,7 +276,7 @@ def main() -> None:
             out = folder / f"{name.replace(' ', '-')}.html"
             wall, memory = median_runs(partial(build, command(out)), args.runs)
             ready, pan, zoom = median_runs(
-                partial(ready_seconds, browser, out, assets, ours), args.runs
+                partial(page_timings, browser, out, assets, ours), args.runs
             )
             rows[name] = (wall, memory, out.stat().st_size / 1e6, ready, pan, zoom)
         browser.close()

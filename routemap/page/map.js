@@ -21,7 +21,7 @@ const PlaceDot = L.CircleMarker.extend({
 const Arrowhead = L.CircleMarker.extend({
   _updatePath() {
     const renderer = this._renderer;
-    if (!renderer._drawing || this._empty() || this._map.getZoom() < this.options.showFromZoom) return;
+    if (!renderer._drawing || this._empty() || !renderer.showsDetail()) return;
     const ctx = renderer._ctx;
     const p = this._point;
     const size = this._radius;
@@ -36,13 +36,17 @@ const Arrowhead = L.CircleMarker.extend({
   },
 });
 
-/* The canvas the routes and places are drawn on. Below the zoom `dashesFromZoom` it draws
- * dashed lines solid: on a big map's overview the dashes cannot be told apart in the thicket of
- * lines, and they would take the canvas most of its drawing time (there, and on every pan). */
+/* The canvas the routes and places are drawn on. Below the zoom `detailFromZoom` it draws
+ * dashed lines solid and no arrowheads: on a big map's overview they cannot be told apart in the
+ * thicket of lines, and dashes would take the canvas most of its drawing time (there, and on
+ * every pan). */
 const RouteCanvas = L.Canvas.extend({
+  showsDetail() {
+    return this._map.getZoom() >= this.options.detailFromZoom;
+  },
   _fillStroke(ctx, layer) {
     const dashes = layer.options._dashArray;
-    if (dashes && this._map.getZoom() < this.options.dashesFromZoom) layer.options._dashArray = null;
+    if (dashes && !this.showsDetail()) layer.options._dashArray = null;
     L.Canvas.prototype._fillStroke.call(this, ctx, layer);
     layer.options._dashArray = dashes;
   },
@@ -83,7 +87,7 @@ function drawRouteMap(map, data) {
   // A big map's overview would be a thicket of arrowheads and dashes: there they show once
   // zoomed in this far.
   const detailFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
-  const renderer = new RouteCanvas({ padding: 0.2, tolerance: 6, dashesFromZoom: detailFromZoom });
+  const renderer = new RouteCanvas({ padding: 0.2, tolerance: 6, detailFromZoom });
   const small = () => window.innerWidth < PHONE_WIDTH;
 
   function el(tag, text, className) {
@@ -191,7 +195,7 @@ function drawRouteMap(map, data) {
 
   const laterArrows = []; // on a big map, made on first zooming in far enough, not before
   map.on("zoomend", function makeArrows() {
-    if (map.getZoom() < detailFromZoom) return;
+    if (map.getZoom() < detailFromZoom) return; // (the renderer has no map until layers are drawn)
     map.off("zoomend", makeArrows);
     for (const add of laterArrows.splice(0)) add();
   });
@@ -219,7 +223,7 @@ function drawRouteMap(map, data) {
       layer.addLayer(line);
       if (leg.arrow) {
         const addArrow = () => {
-          const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1, showFromZoom: detailFromZoom });
+          const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
           arrow.routeLeg = leg;
           layer.addLayer(arrow);
         };
