@@ -1,4 +1,10 @@
-"""`routes check`: validate the places file and, given the articles, check quotes are verbatim."""
+"""`routes check`: validate the places file and, given the articles, lint it against them.
+
+The lint is a fact check a machine can do: every quote (and every other wording of it) is in
+its source word for word, typographic marks included; every figure and every “quoted phrase”
+in a note, summary, reason or account is in a source that the entry cites; every source's
+file exists and every source is cited by something.
+"""
 
 from __future__ import annotations
 
@@ -7,57 +13,174 @@ from pathlib import Path
 
 from .errors import ArticleCheckError
 from .load import locate, read_document, read_places, validate
+from .models import PlacesFile
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
+_FIGURE = re.compile(r"(?<![\w])\d(?:[\d,.]*\d)?")  # not the 18 of a road's name E18
+_QUOTED = re.compile(r"“([^”]+)”")
 
 
 def normalise(text: str) -> str:
-    """Typographic quote marks made plain and runs of white space made one space; nothing else."""
-    return re.sub(r"\s+", " ", text.translate(_TYPOGRAPHIC)).strip()
+    """Runs of white space made one space (YAML folds lines); every other character kept."""
+    return re.sub(r"\s+", " ", text).strip()
 
 
-def unquoted(places_path: Path, articles: Path) -> list[str]:
-    """One line per quote that its cited article does not contain word for word."""
+def _loosely(text: str) -> str:
+    return normalise(text.translate(_TYPOGRAPHIC))
+
+
+def _as_printed(words: str, article: str) -> str | None:
+    """The article's own wording of `words` where they differ only in quote marks."""
+    loose = _loosely(words)
+    plain = article.translate(_TYPOGRAPHIC)  # same length: positions carry over
+    at = plain.find(loose)
+    return None if at < 0 else article[at : at + len(loose)]
+
+
+def _claims(places: PlacesFile):
+    """(path to the text, the text, ids of the sources it may draw on) for every sentence the
+    editor wrote: notes, summaries, roles, reasons for inferences, accounts, names."""
+    everything = [source.id for source in places.sources]
+    if places.dated_inferred:
+        yield ("dated_inferred",), places.dated_inferred, everything
+    for index, person in enumerate(places.people):
+        if person.role:
+            yield ("people", index, "role"), person.role, person.sources or everything
+    for table in ("places", "groups", "journeys"):
+        for index, entry in enumerate(getattr(places, table)):
+            cited = list(entry.sources)
+            for key in ("name", "note", "summary", "inferred", "start_inferred"):
+                text = getattr(entry, key, None)
+                if text:
+                    yield (
+                        (table, index, "from_inferred" if key == "start_inferred" else key),
+                        text,
+                        cited,
+                    )
+            for n, account in enumerate(entry.accounts):
+                yield (table, index, "accounts", n, "says"), account.says, [account.source]
+            for n, leg in enumerate(getattr(entry, "legs", [])):
+                for key in ("note", "inferred", "when"):
+                    if getattr(leg, key):
+                        yield (table, index, "legs", n, key), getattr(leg, key), cited
+    for index, entry in enumerate(places.unmapped):
+        for key in ("name", "why"):
+            yield ("unmapped", index, key), getattr(entry, key), list(entry.sources)
+
+
+def lint(places_path: Path, articles: Path) -> list[str]:
+    """One line per problem, `FILE:LINE:COL: what is wrong — what to do`."""
     document = read_document(places_path)
     places = validate(document, places_path)
     sources = {source.id: source for source in places.sources}
-    texts: dict[str, str] = {}
+    texts: dict[str, str | None] = {}
     problems = []
-    for index, quote in enumerate(places.quotes):
-        line, column, _ = locate(document, ("quotes", index, "text"))
-        where = f"{places_path}:{line}:{column}"
-        source = sources[quote.source]
+
+    def where(path: tuple) -> str:
+        line, column, _ = locate(document, path)
+        return f"{places_path}:{line}:{column}"
+
+    for index, source in enumerate(places.sources):
         if source.file is None:
             problems.append(
-                f"{where}: source “{source.id}” has no `file:` — name its article's text file"
+                f"{where(('sources', index))}: source “{source.id}” has no `file:` — "
+                "name its article's text file"
             )
+            texts[source.id] = None
             continue
-        if source.id not in texts:
-            article = articles / source.file
-            try:
-                texts[source.id] = normalise(article.read_text(encoding="utf-8"))
-            except OSError:
-                problems.append(
-                    f"{where}: the article {article} cannot be read — check --articles and `file:`"
-                )
-                continue
-        if normalise(quote.text) not in texts[source.id]:
+        article = articles / source.file
+        try:
+            texts[source.id] = normalise(article.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
             problems.append(
-                f"{where}: this quote is not in {source.file} word for word — "
+                f"{where(('sources', index, 'file'))}: the article {article} cannot be read — "
+                "check --articles and `file:`"
+            )
+            texts[source.id] = None
+
+    def verbatim(path: tuple, text: str, source_id: str) -> None:
+        article = texts[source_id]
+        if article is None or normalise(text) in article:
+            return
+        printed = _as_printed(text, article)
+        name = sources[source_id].file
+        if printed is not None:
+            problems.append(
+                f"{where(path)}: this quote's quote marks or apostrophes differ from {name} — "
+                f"copy it as the article prints it: {printed}"
+            )
+        else:
+            cited_elsewhere = [
+                other for other, body in texts.items() if body and normalise(text) in body
+            ]
+            hint = (
+                f" (it is in {sources[cited_elsewhere[0]].file}: cite “{cited_elsewhere[0]}”)"
+                if cited_elsewhere
+                else ""
+            )
+            problems.append(
+                f"{where(path)}: this quote is not in {name} word for word{hint} — "
                 "copy it exactly as the article prints it"
+            )
+
+    for index, quote in enumerate(places.quotes):
+        verbatim(("quotes", index, "text"), quote.text, quote.source)
+        for n, wording in enumerate(quote.also):
+            verbatim(("quotes", index, "also", n, "text"), wording.text, wording.source)
+
+    for path, text, cited in _claims(places):
+        bodies = [texts[s] for s in cited if texts.get(s)]
+        if not bodies:
+            continue
+        named = ", ".join(f"“{s}”" for s in cited)
+        for figure in _FIGURE.findall(text):
+            if not any(
+                re.search(rf"(?<![\d,.]){re.escape(figure)}(?![\d,]|\.\d)", b) for b in bodies
+            ):
+                problems.append(
+                    f"{where(path)}: the figure {figure} is not in the sources this cites "
+                    f"({named}) — check it against the article, or cite the source that gives it"
+                )
+        for phrase in _QUOTED.findall(text):
+            if not any(normalise(phrase) in b for b in bodies):
+                problems.append(
+                    f"{where(path)}: the quoted words “{phrase}” are not in the sources this cites "
+                    f"({named}) — quote the article exactly, or cite the source that has them"
+                )
+
+    used = set()
+    for entry in (
+        *places.people,
+        *places.places,
+        *places.groups,
+        *places.journeys,
+        *places.unmapped,
+    ):
+        used.update(getattr(entry, "sources", []))
+        used.update(account.source for account in getattr(entry, "accounts", []))
+    for quote in places.quotes:
+        used.update({quote.source, quote.via} | {w.source for w in quote.also})
+    for index, source in enumerate(places.sources):
+        if source.id not in used:
+            problems.append(
+                f"{where(('sources', index))}: nothing cites the source “{source.id}” — "
+                "cite it from what it supports, or remove it"
             )
     return problems
 
 
 def check(places_path: Path, articles: Path | None) -> str:
-    """Validate; with articles, also check the quotes. Returns the line to print on success."""
+    """Validate; with articles, also lint against them. Returns the line to print on success."""
     if articles is None:
         places = read_places(places_path)  # as a build reads it
         return (
             f"{places_path} is valid: {len(places.places)} places, "
             f"{len(places.journeys)} journeys, {len(places.quotes)} quotes."
         )
-    problems = unquoted(places_path, articles)
+    problems = lint(places_path, articles)
     if problems:
         raise ArticleCheckError("\n".join(problems))
-    return f"{places_path} is valid and every quote is verbatim in its article."
+    return (
+        f"{places_path} is valid; every quote is verbatim in its article and every figure and "
+        "quoted phrase is in a source it cites."
+    )

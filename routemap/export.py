@@ -19,6 +19,23 @@ def geojson(places: PlacesFile) -> dict:
     people = {person.id: person for person in places.people}
     sources = {source.id: source for source in places.sources}
     names = {place.id: place.name for place in places.places}
+    by_id = {place.id: place for place in places.places}
+
+    def cite(ids: list[str]) -> list[str]:
+        return [sources[s].label for s in ids]
+
+    def accounts(entry) -> list[dict]:
+        return [{"source": sources[a.source].label, "says": a.says} for a in entry.accounts]
+
+    def wording(text: str, source: str, via: str | None) -> dict:
+        return {
+            "text": text,
+            "source": sources[source].label,
+            "source_title": sources[source].title,
+            # Relayed words: said to `said_to`, printed by `source`.
+            "said_to": sources[via].name if via else None,
+        }
+
     roles = place_roles(places)
     indexes = quote_indexes(places)
 
@@ -29,12 +46,11 @@ def geojson(places: PlacesFile) -> dict:
             speaker = people[quote.speaker]
             result.append(
                 {
-                    "text": quote.text,
+                    **wording(quote.text, quote.source, quote.via),
                     "speaker": speaker.name,
                     "speaker_age": speaker.age,
                     "speaker_role": speaker.role,
-                    "source": sources[quote.source].label,
-                    "source_title": sources[quote.source].title,
+                    "other_wordings": [wording(w.text, w.source, w.via) for w in quote.also],
                 }
             )
         return result
@@ -48,10 +64,15 @@ def geojson(places: PlacesFile) -> dict:
                 quotes("place", place.id),
                 feature="place",
                 geocoder=place.geocoder,
+                certainty="inferred" if place.inferred else "stated",
+                sources=cite(place.sources),
+                accounts=accounts(place),
+                area=place.is_area,
             ),
         }
         for place in places.places
     ]
+    group_by_id = {group.id: group for group in places.groups}
     for journey, shapes in journey_shapes(places):
         person = people.get(journey.person) if journey.person else None
         journey_quotes = quotes("journey", journey.id)
@@ -84,8 +105,16 @@ def geojson(places: PlacesFile) -> dict:
                         "mode": shape.leg.mode,
                         "when": shape.leg.when,
                         "note": shape.leg.note,
+                        # How each part of the leg is known: "stated" or "inferred", with why.
+                        "certainty": "inferred" if shape.leg.inferred else "stated",
+                        "inferred": shape.leg.inferred,
+                        "from_inferred": (journey.start_inferred if shape.number == 1 else None)
+                        or by_id[shape.start].inferred,
+                        "to_inferred": by_id[shape.leg.to].inferred,
+                        "accounts": accounts(journey)
+                        + (accounts(group_by_id[journey.group]) if journey.group else []),
                         "summary": journey.summary,
-                        "sources": [sources[s].label for s in journey.sources],
+                        "sources": cite(journey.sources),
                         "quotes": journey_quotes,
                     },
                 }

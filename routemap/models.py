@@ -38,6 +38,8 @@ class Source(Record):
     author: Text | None = None
     url: Text | None = None
     file: Text | None = None
+    caveat: Text | None = None
+    note: Text | None = None
 
     @field_validator("url")
     @classmethod
@@ -47,9 +49,23 @@ class Source(Record):
         return url
 
     @property
-    def label(self) -> str:
-        """How a caption names the article: its publisher, else its author, else its title."""
+    def name(self) -> str:
+        """Who the article is by: its publisher, else its author, else its title."""
         return self.publisher or self.author or self.title
+
+    @property
+    def label(self) -> str:
+        """How the map names the article wherever it cites it: its name and, where the text is
+        not what was printed (a re-translation), that caveat, so no citation can leave it out."""
+        return f"{self.name} ({self.caveat})" if self.caveat else self.name
+
+
+class Account(Record):
+    """One source's version of something the sources tell differently (which flights sold out,
+    which day the arrests were): each is kept, with its source, and shown side by side."""
+
+    source: Id
+    says: Text
 
 
 class Person(Record):
@@ -57,6 +73,7 @@ class Person(Record):
     name: Text
     age: Annotated[int, Field(ge=0, le=130)] | None = None
     role: Text | None = None
+    sources: list[Id] = []
 
 
 class Place(Record):
@@ -67,9 +84,17 @@ class Place(Record):
     lat: Latitude | None = None
     lon: Longitude | None = None
     note: Text | None = None
+    sources: list[Id] = []
+    accounts: list[Account] = []
     inferred: Text | None = None
+    approximate: bool = False
     query: Text | None = None
     geocoder: Text | None = None
+
+    @property
+    def is_area(self) -> bool:
+        """A country, or a point the editor marks approximate, stands for an area, not a pin."""
+        return self.approximate or self.kind == "country"
 
 
 class Group(Record):
@@ -79,6 +104,7 @@ class Group(Record):
     name: Text
     sources: list[Id] = Field(min_length=1)
     note: Text | None = None
+    accounts: list[Account] = []
 
 
 class Leg(Record):
@@ -86,6 +112,9 @@ class Leg(Record):
     mode: Mode
     when: Text | None = None
     note: Text | None = None
+    # Why the editor drew this leg when the articles do not state it (its mode, that it is
+    # direct, where it ends): a leg with a reason here is drawn and described as inferred.
+    inferred: Text | None = None
 
 
 class Journey(Record):
@@ -98,25 +127,53 @@ class Journey(Record):
     status: JourneyStatus = "trip"
     group: Id | None = None
     summary: Text | None = None
+    start_inferred: Text | None = Field(default=None, alias="from_inferred")
+    accounts: list[Account] = []
+
+
+class Wording(Record):
+    """Another source's wording of the same utterance, with who relayed it."""
+
+    text: Text
+    source: Id
+    via: Id | None = None
 
 
 class Quote(Record):
+    """Words someone said, as `source` prints them. `via` is the source they were said to when
+    `source` relays them second-hand; `also` holds other sources' wordings of the same words.
+    A quote tied to no journey, place or group is listed in the panel only."""
+
     text: Text
     speaker: Id
     source: Id
+    via: Id | None = None
+    also: list[Wording] = []
     journey: Id | None = None
     place: Id | None = None
     group: Id | None = None
 
 
+class Unmapped(Record):
+    """A place the articles name that the map leaves out on purpose, and why."""
+
+    name: Text
+    sources: list[Id] = Field(min_length=1)
+    why: Text
+
+
 class PlacesFile(Record):
     title: Text
+    # When the story happened, where the articles give no date: `dated_inferred` says why.
+    dated: Text | None = None
+    dated_inferred: Text | None = None
     sources: list[Source] = Field(min_length=1)
     people: list[Person] = []
     places: list[Place] = Field(min_length=1)
     groups: list[Group] = []
     journeys: list[Journey] = []
     quotes: list[Quote] = []
+    unmapped: list[Unmapped] = []
 
 
 def place_roles(places: PlacesFile) -> dict[str, str]:
@@ -221,16 +278,25 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
                 )
             )
 
-    for index, group in enumerate(_entries(document, "groups")):
-        if isinstance(group, dict):
-            for n, source in enumerate(_as_list(group.get("sources"))):
-                check(("groups", index, "sources", n), "sources", source, "the source")
+    def cited(here: tuple, entry: dict) -> None:
+        """An entry's `sources:` and the source of each of its `accounts:`."""
+        for n, source in enumerate(_as_list(entry.get("sources"))):
+            check((*here, "sources", n), "sources", source, "the source")
+        for n, account in enumerate(_as_list(entry.get("accounts"))):
+            if isinstance(account, dict):
+                check(
+                    (*here, "accounts", n, "source"), "sources", account.get("source"), "the source"
+                )
+
+    for table in ("people", "places", "groups", "unmapped"):
+        for index, entry in enumerate(_entries(document, table)):
+            if isinstance(entry, dict):
+                cited((table, index), entry)
     for index, journey in enumerate(_entries(document, "journeys")):
         if not isinstance(journey, dict):
             continue
         here = ("journeys", index)
-        for n, source in enumerate(_as_list(journey.get("sources"))):
-            check((*here, "sources", n), "sources", source, "the source")
+        cited(here, journey)
         check((*here, "from"), "places", journey.get("from"), "the place")
         for n, leg in enumerate(_as_list(journey.get("legs"))):
             if isinstance(leg, dict):
@@ -243,14 +309,20 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
         here = ("quotes", index)
         check((*here, "speaker"), "people", quote.get("speaker"), "the speaker")
         check((*here, "source"), "sources", quote.get("source"), "the source")
+        check((*here, "via"), "sources", quote.get("via"), "the source")
+        for n, wording in enumerate(_as_list(quote.get("also"))):
+            if isinstance(wording, dict):
+                check((*here, "also", n, "source"), "sources", wording.get("source"), "the source")
+                check((*here, "also", n, "via"), "sources", wording.get("via"), "the source")
         targets = [key for key in ("journey", "place", "group") if quote.get(key) is not None]
-        if len(targets) != 1:
+        if len(targets) > 1:
             problems.append(
                 (
                     here,
-                    "a quote must belong to exactly one journey, place or group"
-                    + (f" (this one names {' and '.join(targets)})" if targets else ""),
-                    "give it one of `journey:`, `place:` or `group:`",
+                    "a quote can belong to one journey, place or group at most"
+                    f" (this one names {' and '.join(targets)})",
+                    "keep one of `journey:`, `place:` or `group:` (or none, to list it in the"
+                    " panel only)",
                 )
             )
         check((*here, "journey"), "journeys", quote.get("journey"), "the journey")

@@ -22,6 +22,8 @@ from pathlib import Path
 from .geometry import arrows, bounds, journey_shapes, lonlat, place_feature, positions
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
+    AREA_STYLE,
+    INFERRED_LEG_STYLE,
     INFERRED_STYLE,
     JOURNEY_COLOURS,
     LINE_STYLE,
@@ -79,6 +81,7 @@ def map_data(places: PlacesFile) -> dict:
                         "mode": shape.leg.mode,
                         "when": shape.leg.when,
                         "note": shape.leg.note,
+                        "inferred": shape.leg.inferred,
                         "line": next(drawn),
                         "arrow": _arrow(next(heads)),
                     }
@@ -93,6 +96,8 @@ def map_data(places: PlacesFile) -> dict:
                     "status": journey.status,
                     "group": journey.group,
                     "summary": journey.summary,
+                    "start_inferred": journey.start_inferred,
+                    "accounts": [a.model_dump() for a in journey.accounts] or None,
                     "sources": journey.sources,
                     "colour": colour,
                     "legs": legs,
@@ -106,8 +111,18 @@ def map_data(places: PlacesFile) -> dict:
     )
     return {
         "title": places.title,
+        "dated": places.dated,
+        "dated_inferred": places.dated_inferred,
         "sources": [
-            {"id": s.id, "label": s.label, "title": s.title, "author": s.author, "url": s.url}
+            {
+                "id": s.id,
+                "name": s.name,
+                "label": s.label,
+                "title": s.title,
+                "author": s.author,
+                "url": s.url,
+                "note": s.note,
+            }
             for s in places.sources
         ],
         "people": [person.model_dump() for person in places.people],
@@ -118,12 +133,30 @@ def map_data(places: PlacesFile) -> dict:
         "places": {"type": "FeatureCollection", "features": features},
         "journeys": journeys,
         "quotes": [
-            quote.model_dump(include={"text", "speaker", "source"}) for quote in places.quotes
+            _present(
+                {
+                    "text": quote.text,
+                    "speaker": quote.speaker,
+                    "source": quote.source,
+                    "via": quote.via,
+                    "also": [w.model_dump() for w in quote.also] or None,
+                }
+            )
+            for quote in places.quotes
         ],
+        # Quotes about no one journey, place or group: the panel lists them.
+        "unplaced": [
+            index
+            for index, quote in enumerate(places.quotes)
+            if not (quote.journey or quote.place or quote.group)
+        ],
+        "unmapped": [entry.model_dump() for entry in places.unmapped],
         "bounds": [list(south_west), list(north_east)],
         "styles": {
             "markers": MARKER_STYLES,
             "inferred": INFERRED_STYLE,
+            "inferredLeg": INFERRED_LEG_STYLE,
+            "area": AREA_STYLE,
             "line": LINE_STYLE,
             "modes": MODE_STYLES,
             "statuses": STATUS_STYLES,

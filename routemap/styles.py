@@ -58,6 +58,26 @@ INFERRED_STYLE: dict = {
     "dashArray": "3 3",
 }
 
+# Laid over a leg's line when the articles do not state the leg (its mode, that it is direct,
+# where it ends): the line is drawn hollow, its colour on both edges and a pale core, the way
+# an inferred point is a hollow dot. `core` is the inner line's colour and width.
+INFERRED_LEG_STYLE: dict = {
+    "label": "Leg the articles do not state (inferred): hollow line",
+    "core": "#ffffff",
+    "coreWeight": 0.45,
+}
+
+# A place that stands for an area (a country, or an approximate point): a wide translucent halo
+# around its dot, so it does not read as an exact pin.
+AREA_STYLE: dict = {
+    "label": "Approximate place (a country or area, not a point)",
+    "radius": 22,
+    "weight": 1.5,
+    "fillOpacity": 0.12,
+    "opacity": 0.6,
+    "dashArray": "4 3",
+}
+
 # Every route line: mitred joins and flat ends draw markedly faster on the canvas than
 # Leaflet's round ones, which matters on a map of thousands of lines, and look the same.
 LINE_STYLE: dict = {"lineJoin": "miter", "lineCap": "butt"}

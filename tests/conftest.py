@@ -1,4 +1,4 @@
-"""Shared fixtures: the repo's files, the articles, and a real Chromium driven by Playwright.
+"""Shared fixtures: the repo's files and a real Chromium driven by Playwright.
 
 No test reaches the internet: pytest-socket (see pyproject.toml) blocks every socket but
 localhost, and the browser answers map-tile requests with a local blank tile and aborts the rest.
@@ -19,11 +19,6 @@ from routemap.build import build
 REPO = Path(__file__).resolve().parent.parent
 SHIPPED_PLACES = REPO / "places.yaml"
 TILE_HOST = "tile.openstreetmap.org"
-
-
-def articles_dir() -> Path:
-    """The articles' texts: $ROUTES_ARTICLES, else ../shared/articles beside the repo."""
-    return Path(os.environ.get("ROUTES_ARTICLES", REPO.parent / "shared" / "articles"))
 
 
 def chromium_path() -> str:
@@ -126,7 +121,7 @@ class MapPage:
 
     def click_marker(self, place_id: str) -> None:
         self.page.evaluate(
-            "id => window.routeMap.map.panTo(window.routeMap.markers[id].getLatLng(), {animate: false})",
+            "id => { window.routeMap.map.panTo(window.routeMap.markers[id].getLatLng(), {animate: false}); }",
             place_id,
         )
         self.page.wait_for_timeout(200)  # let the canvas redraw at the new view

@@ -114,7 +114,7 @@ def test_check_with_articles_lists_quotes_that_are_not_verbatim(tmp_path, capsys
         f"Error: {places}:35:11: this quote is not in story.txt word for word — "
         "copy it exactly as the article prints it\n"
     )
-    places.write_text(places.read_text().replace("I am leaving.", "I'm leaving"))
+    places.write_text(places.read_text().replace("I am leaving.", "I’m leaving"))
     assert main(["check", "--places", str(places), "--articles", str(articles)]) == 0
 
 

@@ -47,9 +47,20 @@ def test_places_are_points_longitude_first_with_their_properties(exported):
         "speaker": "Anton",
         "speaker_age": 23,
         "speaker_role": "student in Moscow",
-        "source": "The Guardian",
-        "source_title": "‘Tonight I will cross the border’: Russians flee after report of tour",
+        "source": "The Guardian (re-translated text)",
+        "source_title": "‘Tonight I will cross the border’: Russians flee after report of tour"
+        " | Russia",
+        "said_to": None,
+        "other_wordings": [],
     }
+    assert moscow["properties"]["certainty"] == "stated"
+    assert moscow["properties"]["sources"] == ["The Guardian (re-translated text)"]
+    assert places["kazakhstan"]["properties"]["area"] is True
+    assert places["upper-lars"]["properties"]["certainty"] == "inferred"
+    versions = places["st-petersburg"]["properties"]["accounts"]
+    assert [v["source"] for v in versions] == [
+        "The Guardian (re-translated text)", "Chingkheinganbi Mayengbam"
+    ]  # fmt: skip
     assert places["upper-lars"]["properties"]["inferred"].startswith(
         "The Guardian names the Russian-Georgian border"
     )
@@ -69,8 +80,17 @@ def test_legs_are_lines_with_modes_sources_and_quotes(exported):
     assert (props["from_name"], props["to_name"], props["mode"], props["when"]) == (
         "Orenburg", "Sagarchin checkpoint (Russia–Kazakhstan)", "car", "tonight"
     )  # fmt: skip
-    assert props["sources"] == ["The Guardian", "Chingkheinganbi Mayengbam"]
-    assert {q["source"] for q in props["quotes"]} == {"The Guardian", "Chingkheinganbi Mayengbam"}
+    assert props["sources"] == ["The Guardian (re-translated text)", "Chingkheinganbi Mayengbam"]
+    assert props["certainty"] == "inferred" and "neither names the checkpoint" in props["inferred"]
+    assert props["to_inferred"].startswith("The articles say only that Oleg would drive")
+    # Oleg's words as Mayengbam relays them from the Guardian's interview.
+    relayed = [w for q in props["quotes"] for w in q["other_wordings"]]
+    assert relayed and all(
+        w["source"] == "Chingkheinganbi Mayengbam" and w["said_to"] == "The Guardian"
+        for w in relayed
+    )
+    assert legs[("oleg", 1)]["properties"]["from_inferred"].startswith("The articles say Oleg")
+    assert legs[("igor", 1)]["properties"]["certainty"] == "stated"
     flight = legs[("tatayana", 1)]["geometry"]["coordinates"]
     assert (
         flight[0] == [104.29076, 52.29566]
@@ -79,7 +99,9 @@ def test_legs_are_lines_with_modes_sources_and_quotes(exported):
     )
     dubai = legs[("moscow-dubai", 1)]["properties"]
     assert dubai["status"] == "costly" and dubai["group"] == "sold-out-flights"
-    assert any("one-way ticket" in q["text"] for q in dubai["quotes"])  # the group's quotes too
+    assert [a["source"] for a in dubai["accounts"]][:2] == [
+        "The Guardian (re-translated text)", "Chingkheinganbi Mayengbam"
+    ]  # fmt: skip
 
 
 def test_a_line_across_the_antimeridian_is_split_there():

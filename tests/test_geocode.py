@@ -206,7 +206,7 @@ def test_when_nominatim_cannot_be_reached_the_offline_geocoder_steps_in(pending)
     report = geocode_places(pending, geocoder)
     assert report.problems == []
     assert {used for _, used in report.found.values()} == {"geonames"}
-    assert pending.read_text(encoding="utf-8").count("geocoder: geonames") == 13
+    assert pending.read_text(encoding="utf-8").count("geocoder: geonames") == 12
 
 
 def test_ctrl_c_keeps_what_was_found_so_far(pending, nominatim):
@@ -246,12 +246,13 @@ def test_a_concurrent_edit_is_never_overwritten(pending, nominatim):
 
 def test_the_offline_geocoder_finds_every_shipped_city(tmp_path):
     cities = ["kazan", "orenburg", "moscow", "st-petersburg", "vladikavkaz", "irkutsk", "istanbul",
-              "yerevan", "tashkent", "baku", "dubai", "bucha", "irpin"]  # fmt: skip
+              "yerevan", "tashkent", "baku", "bucha", "irpin"]  # fmt: skip
+    # Dubai is placed by hand: GeoNames' point for it lies some 21 km south of the centre.
     path = tmp_path / "places.yaml"
     shipped = SHIPPED_PLACES.read_text(encoding="utf-8")
     path.write_text(strip_coordinates(shipped, cities), encoding="utf-8")
     report = geocode_places(path, OfflineGeocoder())
-    assert report.problems == [] and len(report.found) == 13
+    assert report.problems == [] and len(report.found) == 12
     # St. Petersburg is found under its GeoNames name, Saint Petersburg, through the alternate names.
     assert path.read_text(encoding="utf-8") == shipped
 

@@ -90,7 +90,9 @@ CASES = [
     (
         "an unknown key",
         ("role: teacher", "rol: teacher"),
-        ["F:11:5: unknown key `rol` — did you mean `role`? Allowed here: id, name, age, role"],
+        [
+            "F:11:5: unknown key `rol` — did you mean `role`? Allowed here: id, name, age, role, sources"
+        ],
     ),
     (
         "a mode of travel that does not exist",
@@ -124,8 +126,9 @@ CASES = [
         "a quote tied to two things",
         ("    journey: ana\n", "    journey: ana\n    place: tbilisi\n"),
         [
-            "F:34:5: a quote must belong to exactly one journey, place or group (this one names "
-            "journey and place) — give it one of `journey:`, `place:` or `group:`"
+            "F:34:5: a quote can belong to one journey, place or group at most (this one names "
+            "journey and place) — keep one of `journey:`, `place:` or `group:` (or none, to list "
+            "it in the panel only)"
         ],
     ),
     (

@@ -73,12 +73,14 @@ const PHONE_WIDTH = 700; // below this the panel folds away above the map (see m
 
 function drawRouteMap(map, data) {
   const styles = data.styles;
-  const people = Object.fromEntries(data.people.map((p) => [p.id, p]));
-  const sources = Object.fromEntries(data.sources.map((s) => [s.id, s]));
-  const groups = Object.fromEntries(data.groups.map((g) => [g.id, g]));
-  const places = Object.fromEntries(data.places.features.map((f) => [f.properties.id, f]));
+  // Lookups by id are objects without a prototype: an id such as "constructor" finds only itself.
+  const byId = (entries) => Object.assign(Object.create(null), Object.fromEntries(entries));
+  const people = byId(data.people.map((p) => [p.id, p]));
+  const sources = byId(data.sources.map((s) => [s.id, s]));
+  const groups = byId(data.groups.map((g) => [g.id, g]));
+  const places = byId(data.places.features.map((f) => [f.properties.id, f]));
   // The journeys that start, stop or end at each place.
-  const placeJourneys = {};
+  const placeJourneys = Object.create(null);
   for (const journey of data.journeys) {
     for (const id of new Set([journey.legs[0].from, ...journey.legs.map((leg) => leg.to)])) {
       (placeJourneys[id] = placeJourneys[id] || []).push(journey);
@@ -111,19 +113,70 @@ function drawRouteMap(map, data) {
     return [person.name, person.age, person.role].filter((x) => x !== null && x !== undefined).join(", ");
   }
 
-  // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>
+  // How a source is named wherever it is cited: with its caveat (a re-translated text).
+  function sourceLabel(id) {
+    return sources[id] ? sources[id].label : id;
+  }
+
+  // Who said it to whom: "Oleg, 29, … · The Guardian", or for words a source relays from
+  // another's interview, "Oleg, 29, … to The Guardian, as quoted by Chingkheinganbi Mayengbam".
+  function attribution(speaker, source, via) {
+    const who = personLabel(speaker);
+    if (!via) return who + " · " + sourceLabel(source);
+    return who + " to " + (sources[via] ? sources[via].name : via) + ", as quoted by " + sourceLabel(source);
+  }
+
+  // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
+  // then each other source's wording of the same words as a figure of its own.
   function quoteFigure(index) {
     const quote = data.quotes[index];
     const figure = el("figure", null, "quote");
-    figure.append(el("blockquote", quote.text));
-    const source = sources[quote.source];
-    figure.append(el("figcaption", personLabel(quote.speaker) + " · " + (source ? source.label : quote.source)));
-    return figure;
+    figure.append(el("blockquote", quote.text), el("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    if (!quote.also) return figure;
+    const all = el("div", null, "quote-wordings");
+    all.append(figure);
+    for (const wording of quote.also) {
+      const other = el("figure", null, "quote wording");
+      other.append(el("p", "The same words, as " + sourceLabel(wording.source) + " gives them:", "wording-kicker"));
+      other.append(el("blockquote", wording.text), el("figcaption", attribution(quote.speaker, wording.source, wording.via)));
+      all.append(other);
+    }
+    return all;
   }
 
   function sourcesLine(ids) {
-    const names = ids.map((id) => (sources[id] ? sources[id].label : id));
-    return el("p", "Source: " + names.join("; "), "sources");
+    return el("p", "Source: " + ids.map(sourceLabel).join("; "), "sources");
+  }
+
+  // "Inferred: why", in words, wherever the style shows an inference.
+  function inferredLine(label, reason) {
+    const line = el("p", null, "inferred");
+    line.append(el("strong", label + ": "), document.createTextNode(reason));
+    return line;
+  }
+
+  // Where the sources disagree: each version with its source.
+  function accountsBlock(accounts) {
+    const box = el("div", null, "accounts");
+    box.append(el("p", "The sources differ:", "accounts-head"));
+    const list = el("ul");
+    for (const account of accounts) {
+      const item = el("li");
+      item.append(el("strong", sourceLabel(account.source) + ": "), document.createTextNode(account.says));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
+  // What the editor chose for one leg, and for a journey's start on its first leg.
+  function legInferences(journey, leg) {
+    const lines = [];
+    if (leg.number === 1 && journey.start_inferred) lines.push(inferredLine("Start inferred", journey.start_inferred));
+    if (leg.inferred) lines.push(inferredLine("Leg inferred", leg.inferred));
+    const to = places[leg.to].properties;
+    if (to.inferred) lines.push(inferredLine(to.name + " inferred", to.inferred));
+    return lines;
   }
 
   function popupBox(title, kicker) {
@@ -148,10 +201,13 @@ function drawRouteMap(map, data) {
       if (leg.when) words.push(leg.when);
       box.append(el("p", words.join(" · "), "leg"));
       if (leg.note) box.append(el("p", leg.note, "note"));
+      box.append(...legInferences(journey, leg));
     }
     if (journey.summary) box.append(el("p", journey.summary));
+    if (journey.accounts) box.append(accountsBlock(journey.accounts));
     const group = groups[journey.group];
     if (group && group.note) box.append(el("p", group.note));
+    if (group && group.accounts && !journey.accounts) box.append(accountsBlock(group.accounts));
     box.append(sourcesLine(journey.sources));
     appendQuotes(box, journey.quotes);
     if (group) appendQuotes(box, group.quotes);
@@ -162,11 +218,10 @@ function drawRouteMap(map, data) {
     const p = feature.properties;
     const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country);
     if (p.note) box.append(el("p", p.note));
-    if (p.inferred) {
-      const inferred = el("p", null, "inferred");
-      inferred.append(el("strong", "Inferred: "), document.createTextNode(p.inferred));
-      box.append(inferred);
-    }
+    if (p.accounts) box.append(accountsBlock(p.accounts));
+    if (p.sources) box.append(sourcesLine(p.sources));
+    if (p.inferred) box.append(inferredLine("Inferred", p.inferred));
+    if (p.area) box.append(inferredLine("Approximate", "this stands for an area, not an exact point."));
     const through = placeJourneys[p.id] || [];
     if (through.length) {
       const list = el("ul", null, "journeys");
@@ -221,6 +276,13 @@ function drawRouteMap(map, data) {
       const line = L.polyline(leg.line.map(latLng), Object.assign({ renderer, interactive: true }, style));
       line.routeLeg = leg;
       layer.addLayer(line);
+      if (leg.inferred) {
+        // Hollow: a pale core down the line's middle, as an inferred point is a hollow dot.
+        const core = { color: styles.inferredLeg.core, weight: Math.max(1, style.weight * styles.inferredLeg.coreWeight), interactive: false };
+        const inner = L.polyline(leg.line.map(latLng), Object.assign({ renderer }, style, core));
+        inner.routeCore = true;
+        layer.addLayer(inner);
+      }
       if (leg.arrow) {
         const addArrow = () => {
           const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
@@ -281,6 +343,12 @@ function drawRouteMap(map, data) {
     delete style.label;
     if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
     if (p.inferred) style.color = styles.markers[p.role].fillColor;
+    if (p.area) {
+      // An area, not a pin: a wide translucent halo under the dot.
+      const halo = Object.assign({}, styles.area, { color: styles.markers[p.role].fillColor, fillColor: styles.markers[p.role].fillColor, interactive: false, renderer });
+      delete halo.label;
+      placeLayer.addLayer(L.circleMarker(latLng(feature.geometry.coordinates), halo));
+    }
     const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
     if (!dense) marker.bindTooltip(() => tooltip(p.name), { direction: "top", offset: [0, -6] });
     marker.routePlace = feature;
@@ -378,8 +446,18 @@ function drawRouteMap(map, data) {
       const usedRoles = new Set(data.places.features.map((f) => f.properties.role));
       for (const [role, style] of Object.entries(styles.markers)) if (usedRoles.has(role)) row(dot(style), style.label);
       if (data.places.features.some((f) => f.properties.inferred)) row(dot(styles.markers["border-crossing"], true), styles.inferred.label);
+      if (data.places.features.some((f) => f.properties.area)) {
+        const halo = el("span", null, "dot area");
+        halo.style.borderColor = styles.markers.destination.fillColor;
+        row(halo, styles.area.label);
+      }
       const usedModes = new Set(data.journeys.filter((j) => j.status === "trip").flatMap((j) => j.legs.map((l) => l.mode)));
       for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "#333"), style.label);
+      if (data.journeys.some((j) => j.legs.some((l) => l.inferred))) {
+        const hollow = stroke({ weight: 5 }, "#333");
+        hollow.classList.add("hollow");
+        row(hollow, styles.inferredLeg.label);
+      }
       const usedStatuses = new Set(data.journeys.map((j) => j.status));
       for (const [status, style] of Object.entries(styles.statuses)) if (usedStatuses.has(status)) row(stroke(style), style.label);
       row(el("span", "▶", "arrow"), "Direction of travel");
@@ -485,9 +563,21 @@ function drawRouteMap(map, data) {
     body.id = "route-panel-body";
     root.append(head, body);
 
+    if (data.dated) {
+      const dated = el("div", null, "panel-dated");
+      dated.append(el("p", data.dated));
+      if (data.dated_inferred) dated.append(inferredLine("Date inferred", data.dated_inferred));
+      body.append(dated);
+    }
     const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
     if (names.length <= 4) {
-      body.append(el("p", "Sources: " + names.join("; "), "panel-sources"));
+      const list = el("ul", null, "panel-sources");
+      data.sources.forEach((source, n) => {
+        const item = el("li", "Source: " + names[n]);
+        if (source.note) item.append(el("p", source.note, "source-note"));
+        list.append(item);
+      });
+      body.append(list);
     } else {
       const sourceList = el("details", null, "panel-sources");
       sourceList.append(el("summary", "Sources (" + names.length + ")"));
@@ -569,7 +659,9 @@ function drawRouteMap(map, data) {
       for (const leg of journey.legs) {
         const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, modeWords[leg.mode]];
         if (leg.when) words.push(leg.when);
-        list.append(el("li", words.join(" · ")));
+        const item = el("li", words.join(" · "));
+        item.append(...legInferences(journey, leg));
+        list.append(item);
       }
       return list;
     };
@@ -582,6 +674,7 @@ function drawRouteMap(map, data) {
         entry(journey.id, journey.name, journey.colour, (content) => {
           if (journey.person) content.append(el("p", personLabel(journey.person), "kicker"));
           if (journey.summary) content.append(el("p", journey.summary));
+          if (journey.accounts) content.append(accountsBlock(journey.accounts));
           content.append(legList(journey), sourcesLine(journey.sources));
           appendQuotes(content, journey.quotes);
         });
@@ -606,12 +699,33 @@ function drawRouteMap(map, data) {
         list.append(
           entry(group.id, group.name, members[0].colour, (content) => {
             if (group.note) content.append(el("p", group.note));
+            if (group.accounts) content.append(accountsBlock(group.accounts));
             const routes = el("ul", null, "legs");
             for (const journey of members) routes.append(el("li", journey.name));
             content.append(routes, sourcesLine(group.sources));
             appendQuotes(content, group.quotes);
           })
         );
+      }
+      section.append(list);
+      body.append(section);
+    }
+    // Words the articles quote that belong to no one place or route.
+    if (data.unplaced.length) {
+      const section = el("section", null, "unplaced-section");
+      section.append(el("h2", "Also quoted"));
+      appendQuotes(section, data.unplaced);
+      body.append(section);
+    }
+    // Places the articles name that the map leaves out on purpose, and why.
+    if (data.unmapped.length) {
+      const section = el("section", null, "unmapped-section");
+      section.append(el("h2", "Named in the articles, not on the map"));
+      const list = el("ul", null, "unmapped");
+      for (const entry of data.unmapped) {
+        const item = el("li");
+        item.append(el("strong", entry.name + ": "), document.createTextNode(entry.why + " (" + entry.sources.map(sourceLabel).join("; ") + ")"));
+        list.append(item);
       }
       section.append(list);
       body.append(section);

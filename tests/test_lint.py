@@ -1,0 +1,101 @@
+"""`routes check --articles`: the fact lint, on small articles written for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routemap.check import lint
+from routemap.cli import main
+
+DATA = Path(__file__).parent / "data"
+ARTICLES = DATA / "articles"
+GOOD = DATA / "lint.yaml"
+
+
+def test_the_small_file_passes():
+    assert lint(GOOD, ARTICLES) == []
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "expected"),
+    [
+        (
+            "a straightened apostrophe",
+            ("I am leaving. That’s my choice,", "I am leaving. That's my choice,"),
+            "F:52:11: this quote's quote marks or apostrophes differ from paper.txt — copy it as "
+            "the article prints it: I am leaving. That’s my choice,",
+        ),
+        (
+            "a changed figure in a note",
+            ("120 lari", "150 lari"),
+            "F:27:11: the figure 150 is not in the sources this cites (“paper”) — check it "
+            "against the article, or cite the source that gives it",
+        ),
+        (
+            "a quote given to the wrong source",
+            (
+                "  - text: unusual number\n    speaker: guards\n    source: paper",
+                "  - text: unusual number\n    speaker: guards\n    source: other",
+            ),
+            "F:58:11: this quote is not in other.txt word for word (it is in paper.txt: cite "
+            "“paper”) — copy it exactly as the article prints it",
+        ),
+        (
+            "a relayed wording changed",
+            ("it is my choice,", "it was my choice,"),
+            "F:56:16: this quote is not in other.txt word for word — copy it exactly as the "
+            "article prints it",
+        ),
+        (
+            "a quoted phrase in a note that its source does not have",
+            ("“unusual number”", "“record number”"),
+            "F:38:11: the quoted words “record number” are not in the sources this cites "
+            "(“paper”) — quote the article exactly, or cite the source that has them",
+        ),
+        (
+            "an account's figure from the other source",
+            ("leaving on Tuesday.}", "leaving on Tuesday at 120 lari.}"),
+            "F:31:31: the figure 120 is not in the sources this cites (“other”) — check it "
+            "against the article, or cite the source that gives it",
+        ),
+        (
+            "a source's file that is not there",
+            ("file: other.txt", "file: missing.txt"),
+            "F:12:11: the article ARTICLES/missing.txt cannot be read — check --articles and "
+            "`file:`",
+        ),
+    ],
+)
+def test_each_mistake_gives_its_message(tmp_path, case, change, expected):
+    text = GOOD.read_text(encoding="utf-8")
+    assert change[0] in text, case
+    changed = tmp_path / "places.yaml"
+    changed.write_text(text.replace(change[0], change[1]), encoding="utf-8")
+    problems = [
+        p.replace(str(changed), "F").replace(str(ARTICLES), "ARTICLES")
+        for p in lint(changed, ARTICLES)
+    ]
+    assert problems == [expected]
+
+
+def test_a_source_nothing_cites_is_reported(tmp_path):
+    text = GOOD.read_text(encoding="utf-8")
+    changed = tmp_path / "places.yaml"
+    extra = "  - id: unused\n    publisher: Nobody\n    title: Unread\n    file: paper.txt\npeople:"
+    changed.write_text(text.replace("people:", extra, 1), encoding="utf-8")
+    problems = [p.replace(str(changed), "F") for p in lint(changed, ARTICLES)]
+    assert problems == [
+        "F:13:5: nothing cites the source “unused” — cite it from what it supports, or remove it"
+    ]
+
+
+def test_the_command_fails_with_the_message_and_passes_when_fixed(tmp_path, capsys):
+    changed = tmp_path / "places.yaml"
+    changed.write_text(
+        GOOD.read_text(encoding="utf-8").replace("That’s", "That's"), encoding="utf-8"
+    )
+    assert main(["check", "--places", str(changed), "--articles", str(ARTICLES)]) == 1
+    assert "quote marks or apostrophes differ from paper.txt" in capsys.readouterr().err
+    assert main(["check", "--places", str(GOOD), "--articles", str(ARTICLES)]) == 0
