@@ -148,6 +148,13 @@ def lint(places_path: Path, articles: Path) -> list[str]:
                     f"({named}) — quote the article exactly, or cite the source that has them"
                 )
 
+    for index, place in enumerate(places.places):
+        if place.note and not place.sources:
+            problems.append(
+                f"{where(('places', index, 'note'))}: this note cites no source — add "
+                "`sources:` with the article(s) it comes from"
+            )
+
     used = set()
     for entry in (
         *places.people,

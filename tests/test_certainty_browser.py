@@ -55,7 +55,7 @@ def test_where_the_sources_disagree_the_popup_shows_both(shipped_map, open_map):
         "The Guardian (re-translated text): A photo caption says police came in on Wednesday"
         in text
     )
-    assert "Chingkheinganbi Mayengbam: Citing OVD-Info's figures for Thursday" in text
+    assert "Chingkheinganbi Mayengbam: After OVD-Info's count of 1,300 people detained" in text
 
 
 def test_the_panel_gives_the_same_distinctions_in_text(shipped_map, open_map):

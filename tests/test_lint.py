@@ -61,6 +61,14 @@ def test_the_small_file_passes():
             "against the article, or cite the source that gives it",
         ),
         (
+            "a note that cites no source",
+            (
+                "    note: Guards reported an “unusual number” of cars.\n    sources: [paper]\n",
+                "    note: Guards reported an “unusual number” of cars.\n",
+            ),
+            "F:38:11: this note cites no source — add `sources:` with the article(s) it comes from",
+        ),
+        (
             "a source's file that is not there",
             ("file: other.txt", "file: missing.txt"),
             "F:12:11: the article ARTICLES/missing.txt cannot be read — check --articles and "
