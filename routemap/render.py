@@ -121,6 +121,7 @@ def map_data(places: PlacesFile) -> dict:
                 "title": s.title,
                 "author": s.author,
                 "url": s.url,
+                "caveat": s.caveat,
                 "note": s.note,
             }
             for s in places.sources

@@ -16,11 +16,15 @@ def hostile_places_yaml(text: str = HOSTILE) -> str:
     t = json.dumps(text, ensure_ascii=False).replace("\u2028", "\\u2028")
     return f"""
 title: {t}
+dated: {t}
+dated_inferred: {t}
 sources:
   - id: paper
     publisher: {t}
     title: {t}
     author: {t}
+    caveat: {t}
+    note: {t}
 people:
   - id: ana
     name: {t}
@@ -31,6 +35,9 @@ places:
     kind: city
     country: GE
     note: {t}
+    sources: [paper]
+    accounts:
+      - {{source: paper, says: {t}}}
     lat: 41.7
     lon: 44.8
   - id: b
@@ -38,6 +45,7 @@ places:
     kind: border-crossing
     country: AM
     inferred: {t}
+    approximate: true
     lat: 40.2
     lon: 44.5
 groups:
@@ -45,6 +53,8 @@ groups:
     name: {t}
     note: {t}
     sources: [paper]
+    accounts:
+      - {{source: paper, says: {t}}}
 journeys:
   - id: j
     name: {t}
@@ -52,8 +62,11 @@ journeys:
     summary: {t}
     sources: [paper]
     from: a
+    from_inferred: {t}
+    accounts:
+      - {{source: paper, says: {t}}}
     legs:
-      - {{to: b, mode: car, when: {t}, note: {t}}}
+      - {{to: b, mode: car, when: {t}, note: {t}, inferred: {t}}}
   - id: k
     name: {t}
     group: g
@@ -63,7 +76,11 @@ journeys:
     legs:
       - {{to: a, mode: flight}}
 quotes:
-  - {{text: {t}, speaker: ana, source: paper, journey: j}}
+  - {{text: {t}, speaker: ana, source: paper, via: paper, journey: j,
+      also: [{{text: {t}, source: paper, via: paper}}]}}
+  - {{text: {t}, speaker: ana, source: paper}}
   - {{text: {t}, speaker: ana, source: paper, place: a}}
   - {{text: {t}, speaker: ana, source: paper, group: g}}
+unmapped:
+  - {{name: {t}, sources: [paper], why: {t}}}
 """
