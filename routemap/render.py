@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import gzip
-import html
 import importlib
 import itertools
 import re
@@ -23,6 +22,7 @@ from .geometry import arrows, bounds, journey_shapes, lonlat, place_feature, pos
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
+    CASING_STYLE,
     INFERRED_LEG_STYLE,
     INFERRED_STYLE,
     JOURNEY_COLOURS,
@@ -159,6 +159,7 @@ def map_data(places: PlacesFile) -> dict:
             "inferredLeg": INFERRED_LEG_STYLE,
             "area": AREA_STYLE,
             "line": LINE_STYLE,
+            "casing": CASING_STYLE,
             "modes": MODE_STYLES,
             "statuses": STATUS_STYLES,
         },
@@ -214,16 +215,41 @@ def leaflet_assets() -> tuple[str, str]:
         return f"url(data:image/png;base64,{base64.b64encode(image).decode('ascii')})"
 
     css = re.sub(r"url\((images/[\w.-]+\.png)\)", inline, css)
+    # Internet Explorer's VML rule, which is not CSS (the Nu Html Checker reports it).
+    css = re.sub(r"\s*behavior:\s*url\(#default#VML\);", "", css)
     return script, css
 
 
-def _route_layer(data: dict):
-    """The page's own element: Leaflet, the page's CSS and JS, and the data block.
+PAGE_SCRIPTS = (
+    "base.js",
+    "drawing.js",
+    "labels.js",
+    "popups.js",
+    "search.js",
+    "panel.js",
+    "controls.js",
+    "keyboard.js",
+    "basemap.js",
+    "map.js",
+)
+"""The page's script, one file per concern (see base.js), joined in this order."""
+
+
+@cache
+def page_script() -> str:
+    return "\n".join(page_asset(name) for name in PAGE_SCRIPTS)
+
+
+@cache
+def _page_classes():
+    """The page's own folium/branca elements (made once: folium is imported only when drawing).
 
     branca's MacroElement re-parses whatever its macros return as a Jinja template, so text
-    holding ``{{ }}`` would be evaluated. This element renders its template once and hands the
-    result to the figure as raw text, so nothing from places.yaml is ever parsed as a template.
+    holding ``{{ }}`` would be evaluated. These elements render their templates once and hand
+    the result to the figure as raw text, so nothing from places.yaml is ever parsed as a
+    template.
     """
+    import folium
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
@@ -235,25 +261,49 @@ def _route_layer(data: dict):
         def render(self, **kwargs) -> str:
             return self.text
 
+    def add_macros(element, template: Template, sections, kwargs) -> None:
+        figure = element.get_root()
+        macros = template.module
+        for section in sections:
+            text = str(getattr(macros, section)(element, kwargs))
+            # The same name replaces what folium put there, in its place.
+            getattr(figure, section).add_child(Raw(text), name=element.get_name())
+
+    class RoutePage(folium.Figure):
+        """folium's document with `lang`, a zoomable viewport, a description, and every
+        script inside <body> (page/page.html)."""
+
+        _template = Template(page_asset("page.html"))
+
+        def __init__(self, title: str, description: str, lang: str = "en"):
+            super().__init__(title=title)
+            self.description = description
+            self.lang = lang
+
+    class RouteMap(folium.Map):
+        """folium's map, drawn inside the page's <main>, without folium's zoom lock."""
+
+        def render(self, **kwargs) -> None:
+            super().render(**kwargs)
+            add_macros(self, Template(page_asset("map_shell.html")), ("header", "html"), kwargs)
+
     class RouteLayer(MacroElement):
+        """Leaflet, the page's CSS and JS, and the data block."""
+
         _template = Template(page_asset("route_layer.html"))
 
-        def __init__(self):
+        def __init__(self, data: dict):
             super().__init__()
             self._name = "RouteLayer"
             self.leaflet_js, self.leaflet_css = leaflet_assets()
-            self.page_js = page_asset("map.js")
+            self.page_js = page_script()
             self.page_css = page_asset("map.css")
             self.data_encoding, self.data_text = json_for_script(data)
 
         def render(self, **kwargs) -> None:
-            figure = self.get_root()
-            macros = self._template.module
-            for section in ("header", "html", "script"):
-                text = str(getattr(macros, section)(self, kwargs))
-                getattr(figure, section).add_child(Raw(text), name=f"{self.get_name()}_{section}")
+            add_macros(self, self._template, ("header", "html", "script"), kwargs)
 
-    return RouteLayer()
+    return RoutePage, RouteMap, RouteLayer
 
 
 def load_libraries() -> None:
@@ -262,8 +312,9 @@ def load_libraries() -> None:
     for name in ("folium", "numpy", "orjson"):
         importlib.import_module(name)
     leaflet_assets()
-    for name in ("route_layer.html", "map.js", "map.css"):
-        page_asset(name)
+    _page_classes()
+    page_script()
+    page_asset("map.css")
 
 
 def render_html(places: PlacesFile) -> str:
@@ -274,19 +325,29 @@ def render_html(places: PlacesFile) -> str:
 def render_page(data: dict, live: int | None = None) -> str:
     """The page for map_data's data. `live` is the version a page served by `routes watch`
     polls for, to reload itself when the map is rebuilt."""
-    import folium
-
+    RoutePage, RouteMap, RouteLayer = _page_classes()
     data = data | {"live": live}
     south_west, north_east = data["bounds"]
     center = [(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2]
-    figure = folium.Figure(title=html.escape(data["title"]))
-    fmap = folium.Map(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
+    figure = RoutePage(title=data["title"], description=page_description(data))
+    fmap = RouteMap(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []
-    folium.TileLayer("OpenStreetMap").add_to(fmap)
+    TileLayer = importlib.import_module("folium").TileLayer
+    TileLayer("OpenStreetMap").add_to(fmap)
     figure.add_child(fmap)
-    fmap.add_child(_route_layer(data))
+    fmap.add_child(RouteLayer(data))
     return figure.render()
+
+
+def page_description(data: dict) -> str:
+    """The page's meta description: what the map shows and from which sources."""
+    people = sum(1 for journey in data["journeys"] if not journey.get("group"))
+    sources = "; ".join(source["label"] for source in data["sources"])
+    journeys = "1 journey" if people == 1 else f"{people} journeys"
+    return (
+        f"{data['title']}: an interactive map of {journeys}, with places and quotes from {sources}."
+    )
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -78,6 +78,10 @@ AREA_STYLE: dict = {
     "dashArray": "4 3",
 }
 
+# Under each person's line, a pale casing a few pixels wider: the line keeps its contrast on
+# any background (tiles, the offline base map, water). `extraWeight` is added to the line's.
+CASING_STYLE: dict = {"color": "#ffffff", "opacity": 0.9, "extraWeight": 3}
+
 # Every route line: mitred joins and flat ends draw markedly faster on the canvas than
 # Leaflet's round ones, which matters on a map of thousands of lines, and look the same.
 LINE_STYLE: dict = {"lineJoin": "miter", "lineCap": "butt"}

@@ -109,13 +109,9 @@ class MapPage:
         return self
 
     def marker_point(self, place_id: str) -> tuple[float, float]:
-        """Where a place's marker is on screen, in page pixels."""
-        x, y = self.page.evaluate(
-            """id => { const m = window.routeMap.markers[id];
-                       const p = window.routeMap.map.latLngToContainerPoint(m.getLatLng());
-                       return [p.x, p.y]; }""",
-            place_id,
-        )
+        """Where a place's marker is drawn on screen (moved aside where dots crowd), in page
+        pixels."""
+        x, y, _ = self.page.evaluate("id => window.routeMap.dotPoint(id)", place_id)
         box = self.page.locator(".folium-map").bounding_box()
         return box["x"] + x, box["y"] + y
 

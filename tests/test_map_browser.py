@@ -43,7 +43,7 @@ def test_every_journey_is_a_line_from_its_start_to_its_end(shipped_map, open_map
     shown = open_map(shipped_map)
     lines = shown.page.evaluate(
         """() => Object.fromEntries(Object.entries(window.routeMap.journeyLayers).map(([id, g]) => {
-              const lines = g.getLayers().filter(l => l instanceof L.Polyline && !(l instanceof L.Polygon) && !l.routeCore);
+              const lines = g.getLayers().filter(l => l instanceof L.Polyline && !(l instanceof L.Polygon) && l.routeLeg);
               return [id, lines.map(l => l.getLatLngs().map(p => [p.lat, p.lng]))];
            }))"""
     )
@@ -80,7 +80,7 @@ def test_clicking_a_route_opens_its_leg_and_quotes(shipped_map, open_map):
     # The middle of Oleg's drive from Orenburg to the Kazakh border, on screen.
     x, y = page.evaluate(
         """() => { const m = window.routeMap.map;
-                   const line = window.routeMap.journeyLayers.oleg.getLayers().filter(l => l instanceof L.Polyline && !l.routeCore)[1];
+                   const line = window.routeMap.journeyLayers.oleg.getLayers().filter(l => l instanceof L.Polyline && l.routeLeg)[1];
                    m.fitBounds(line.getBounds(), {animate: false, padding: [200, 200]});
                    const pts = line.getLatLngs().map(p => m.latLngToContainerPoint(p));
                    return [(pts[0].x * 3 + pts[1].x) / 4, (pts[0].y * 3 + pts[1].y) / 4]; }"""

@@ -1,0 +1,53 @@
+/* What every part of the page shares: how text reaches the page, lookups by id, sizes.
+ *
+ * The page's script is these files joined in the order render.PAGE_SCRIPTS gives (base, then
+ * drawing, labels, popups, search, panel, controls, keyboard, basemap, and map.js, which puts
+ * them together). Every text from places.yaml reaches the page through textContent or a text
+ * node, never innerHTML: whatever characters it holds, the reader sees it as text. The one
+ * Leaflet API that takes HTML (the layer control's labels) gets it through escapeHtml.
+ */
+"use strict";
+
+const LABEL_ALL_UP_TO = 30; // up to this many places, each is named on the map outright
+const MAX_LAYER_ENTRIES = 40; // more journeys than this: the layer control switches them by kind
+const DENSE_FROM = 300; // more places than this: smaller markers
+const PANEL_BATCH = 200; // journeys written into the panel at a time
+const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
+const later = window.requestIdleCallback || ((work) => setTimeout(work, 16)); // after painting
+
+/* Readers who ask for less motion get jumps instead of flights. */
+function reducedMotion() {
+  return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+}
+
+/* Lookups by id are objects without a prototype: an id such as "constructor" finds only itself. */
+function byId(entries) {
+  return Object.assign(Object.create(null), Object.fromEntries(entries));
+}
+
+function el(tag, text, className) {
+  const node = document.createElement(tag);
+  if (text !== undefined && text !== null) node.textContent = String(text);
+  if (className) node.className = className;
+  return node;
+}
+
+function escapeHtml(text) {
+  return String(text).replace(/[&<>"']/g, (c) => "&#" + c.charCodeAt(0) + ";");
+}
+
+function latLng(coordinates) {
+  return L.latLng(coordinates[1], coordinates[0]);
+}
+
+/* The map's data block: plain JSON, or for a big map gzip in base64 (see render.json_for_script). */
+async function readRouteData(element) {
+  if (element.dataset.encoding !== "gzip-base64") return JSON.parse(element.textContent);
+  // The browser's own base64 decoder feeds its own gunzip: no JS loop. Uint8Array.fromBase64
+  // (2025's browsers) decodes in place; older ones go through a data: address, which is slower.
+  const text = element.textContent;
+  const packed = Uint8Array.fromBase64
+    ? new Blob([Uint8Array.fromBase64(text)]).stream()
+    : (await fetch("data:application/octet-stream;base64," + text)).body;
+  return JSON.parse(await new Response(packed.pipeThrough(new DecompressionStream("gzip"))).text());
+}

@@ -1,0 +1,92 @@
+/* The map's controls: the layer control (a swatch of each journey's colour, then its escaped
+ * name), the legend (from the same style table the markers and lines use), and the notice shown
+ * when map tiles cannot load. */
+
+function addLayerControl(view, entries) {
+  const control = {};
+  for (const entry of entries) {
+    const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + escapeHtml(entry.name);
+    control[label] = entry.layer;
+  }
+  control["Places"] = view.placeLayer;
+  return L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(view.map);
+}
+
+function addLegend(view) {
+  const { data, styles } = view;
+  const Legend = L.Control.extend({
+    onAdd() {
+      const box = el("details", null, "route-legend leaflet-bar");
+      box.open = !view.small();
+      box.append(el("summary", "Legend"));
+      const list = el("ul");
+      const row = (symbol, text) => {
+        const item = el("li");
+        symbol.setAttribute("aria-hidden", "true");
+        item.append(symbol, el("span", text));
+        list.append(item);
+      };
+      const dot = (style, inferred) => {
+        const s = el("span", null, "dot" + (inferred ? " inferred" : ""));
+        s.style.background = style.fillColor;
+        s.style.borderColor = inferred ? style.fillColor : style.color;
+        return s;
+      };
+      const stroke = (style, colour) => {
+        const s = el("span", null, "stroke");
+        s.style.borderTopColor = style.color || colour;
+        s.style.borderTopWidth = Math.max(2, Math.min(style.weight || 3, 5)) + "px";
+        s.style.borderTopStyle = style.dashArray ? "dashed" : "solid";
+        if (style.dashArray && style.dashArray.startsWith("1 ")) s.style.borderTopStyle = "dotted";
+        return s;
+      };
+      const usedRoles = new Set(data.places.features.map((f) => f.properties.role));
+      for (const [role, style] of Object.entries(styles.markers)) if (usedRoles.has(role)) row(dot(style), style.label);
+      if (data.places.features.some((f) => f.properties.inferred)) row(dot(styles.markers["border-crossing"], true), styles.inferred.label);
+      if (data.places.features.some((f) => f.properties.area)) {
+        const halo = el("span", null, "dot area");
+        halo.style.borderColor = styles.markers.destination.fillColor;
+        row(halo, styles.area.label);
+      }
+      const usedModes = new Set(data.journeys.filter((j) => j.status === "trip").flatMap((j) => j.legs.map((l) => l.mode)));
+      for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "#333"), style.label);
+      if (data.journeys.some((j) => j.legs.some((l) => l.inferred))) {
+        const hollow = stroke({ weight: 5 }, "#333");
+        hollow.classList.add("hollow");
+        row(hollow, styles.inferredLeg.label);
+      }
+      const usedStatuses = new Set(data.journeys.map((j) => j.status));
+      for (const [status, style] of Object.entries(styles.statuses)) if (usedStatuses.has(status)) row(stroke(style), style.label);
+      row(el("span", "▶", "arrow"), "Direction of travel");
+      if (view.spreads) row(el("span", null, "spread-key"), "Moved aside where places crowd; the line points to the true spot");
+      if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), "Zoom in to see dashes and arrows");
+      box.append(list);
+      L.DomEvent.disableClickPropagation(box);
+      L.DomEvent.disableScrollPropagation(box);
+      return box;
+    },
+  });
+  return new Legend({ position: "bottomright" }).addTo(view.map);
+}
+
+/* When tiles cannot load (offline, blocked), say so; the offline base map shows instead. */
+function watchTiles(view) {
+  const { map } = view;
+  const Notice = L.Control.extend({
+    onAdd() {
+      const box = el("div", "Map tiles could not load (offline or blocked): showing the built-in outline map.", "tile-notice");
+      box.setAttribute("role", "status");
+      return box;
+    },
+  });
+  let notice = null;
+  map.eachLayer((layer) => {
+    if (layer instanceof L.TileLayer) {
+      layer.on("tileerror", () => {
+        if (notice) return;
+        map.getContainer().classList.add("no-tiles");
+        notice = new Notice({ position: "bottomleft" }).addTo(map);
+      });
+    }
+  });
+}

@@ -1,0 +1,236 @@
+/* Drawing on the map's canvas: routes (lines, hollow cores, arrowheads, one handler set per
+ * journey) and places (dots, area halos). Where a dot stands when dots crowd is labels.js's;
+ * what a popup says is popups.js's. */
+
+/* A place's dot. The canvas renderer's click tolerance (wide, so thin lines are easy to hit)
+ * would let a dot take clicks meant for a neighbour a dozen pixels away: a dot answers only to
+ * its own disc. Where dots crowd, labels.js moves one aside by `_shift` pixels; it is then
+ * drawn there with a thin leader back to its true point, and answers to clicks there. */
+const PlaceDot = L.CircleMarker.extend({
+  _containsPoint(point) {
+    return point.distanceTo(this._point) <= this._radius + 2;
+  },
+  _project() {
+    this._truePoint = this._map.latLngToLayerPoint(this._latlng);
+    this._point = this._shift ? this._truePoint.add(this._shift) : this._truePoint;
+    this._updateBounds();
+    if (this._shift) this._pxBounds.extend(this._truePoint);
+  },
+  _updatePath() {
+    const renderer = this._renderer;
+    if (this._shift && renderer._drawing && !this._empty()) {
+      const ctx = renderer._ctx;
+      ctx.save();
+      ctx.setLineDash([]);
+      ctx.strokeStyle = "#1d3557";
+      ctx.lineWidth = 1.5;
+      ctx.beginPath();
+      ctx.moveTo(this._truePoint.x, this._truePoint.y);
+      ctx.lineTo(this._point.x, this._point.y);
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(this._truePoint.x, this._truePoint.y, 2.5, 0, 2 * Math.PI);
+      ctx.fillStyle = "#1d3557";
+      ctx.fill();
+      ctx.restore();
+    }
+    L.CircleMarker.prototype._updatePath.call(this);
+  },
+});
+
+/* A leg's arrowhead: a triangle of fixed screen size at the point and heading that Python
+ * computed (routemap/geometry.py: arrows). Drawn on the canvas renderer like a circle marker,
+ * so it costs no DOM element; clicks use the circle marker's hit test. */
+const Arrowhead = L.CircleMarker.extend({
+  _updatePath() {
+    const renderer = this._renderer;
+    if (!renderer._drawing || this._empty() || !renderer.showsDetail()) return;
+    const ctx = renderer._ctx;
+    const p = this._point;
+    const size = this._radius;
+    const angle = ((this.options.heading - 90) * Math.PI) / 180;
+    const corner = (turn, length) => [p.x + Math.cos(angle + turn) * length, p.y + Math.sin(angle + turn) * length];
+    ctx.beginPath();
+    ctx.moveTo(...corner(0, size * 1.2));
+    ctx.lineTo(...corner(2.5, size));
+    ctx.lineTo(...corner(-2.5, size));
+    ctx.closePath();
+    renderer._fillStroke(ctx, this);
+  },
+});
+
+/* The canvas the routes and places are drawn on. Below the zoom `detailFromZoom` it draws
+ * dashed lines solid, no arrowheads and no casings: on a big map's overview they cannot be told
+ * apart in the thicket of lines, and would take the canvas most of its drawing time (there, and
+ * on every pan). */
+const RouteCanvas = L.Canvas.extend({
+  showsDetail() {
+    return this._map.getZoom() >= this.options.detailFromZoom;
+  },
+  _fillStroke(ctx, layer) {
+    const dashes = layer.options._dashArray;
+    if (dashes && !this.showsDetail()) layer.options._dashArray = null;
+    L.Canvas.prototype._fillStroke.call(this, ctx, layer);
+    layer.options._dashArray = dashes;
+  },
+});
+
+/* Every route's lines: one layer per journey (a group's journeys share the group's layer), one
+ * click and one hover handler per journey layer. Returns the layer control's entries. */
+function drawRoutes(view, onLegClick) {
+  const { map, data, styles, renderer, groups } = view;
+  const laterArrows = []; // on a big map, made on first zooming in far enough, not before
+  map.on("zoomend", function makeArrows() {
+    if (map.getZoom() < view.detailFromZoom) return; // (the renderer has no map until layers are drawn)
+    map.off("zoomend", makeArrows);
+    for (const add of laterArrows.splice(0)) add();
+  });
+  // Routes of one origin drawn with the same dashes would hide one another where they run
+  // together: each next one's dashes start a dash later, so both colours show, turn about.
+  const dashTurns = Object.create(null);
+  const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
+  const overlays = [];
+  for (const journey of data.journeys) {
+    const base = journey.status === "trip" ? {} : styles.statuses[journey.status];
+    const layer = L.featureGroup();
+    for (const leg of journey.legs) {
+      const style = Object.assign({ color: journey.colour }, styles.line, journey.status === "trip" ? styles.modes[leg.mode] : base);
+      delete style.label;
+      if (style.dashArray) {
+        const key = leg.from + " " + style.dashArray;
+        const turn = (dashTurns[key] = (dashTurns[key] || 0) + 1) - 1;
+        const period = style.dashArray.split(/[ ,]+/).map(Number).reduce((a, b) => a + b, 0);
+        const first = Number(style.dashArray.split(/[ ,]+/)[0]);
+        style.dashOffset = String((turn * first) % period);
+      }
+      const points = leg.line.map(latLng);
+      if (!view.detailFromZoom && journey.status === "trip") {
+        // A pale casing under each person's line keeps it readable on any background.
+        const casing = Object.assign({}, style, styles.casing, { weight: style.weight + styles.casing.extraWeight, dashArray: null, interactive: false, renderer });
+        delete casing.extraWeight;
+        const under = L.polyline(points, casing);
+        under.routeCasing = true;
+        layer.addLayer(under);
+      }
+      const line = L.polyline(points, Object.assign({ renderer, interactive: true }, style));
+      line.routeLeg = leg;
+      line.routeJourney = journey;
+      layer.addLayer(line);
+      if (leg.inferred) {
+        // Hollow: a pale core down the line's middle, as an inferred point is a hollow dot.
+        const core = { color: styles.inferredLeg.core, weight: Math.max(1, style.weight * styles.inferredLeg.coreWeight), interactive: false };
+        const inner = L.polyline(points, Object.assign({ renderer }, style, core));
+        inner.routeCore = true;
+        layer.addLayer(inner);
+      }
+      if (leg.arrow) {
+        const addArrow = () => {
+          const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
+          arrow.routeLeg = leg;
+          arrow.routeJourney = journey;
+          layer.addLayer(arrow);
+        };
+        if (view.detailFromZoom) laterArrows.push(addArrow);
+        else addArrow();
+      }
+    }
+    layer.on("click", (event) => {
+      L.DomEvent.stop(event);
+      onLegClick(journey, event.sourceTarget.routeLeg, event.latlng, event.containerPoint);
+    });
+    layer.on("mouseover mousemove", (event) => {
+      legTip.setLatLng(event.latlng);
+      if (legTip.routeJourney !== journey) {
+        legTip.routeJourney = journey;
+        legTip.setContent(el("span", journey.name));
+      }
+      if (!map.hasLayer(legTip)) legTip.openOn(map);
+    });
+    layer.on("mouseout", () => map.closeTooltip(legTip));
+    view.journeyLayers[journey.id] = layer;
+    if (journey.group) {
+      if (!view.groupLayers[journey.group]) {
+        view.groupLayers[journey.group] = L.featureGroup();
+        overlays.push({ id: journey.group, name: groups[journey.group].name, colour: styles.statuses["sold-out"].color, layer: view.groupLayers[journey.group] });
+      }
+      view.groupLayers[journey.group].addLayer(layer);
+    } else {
+      overlays.push({ id: journey.id, name: journey.name, colour: journey.colour, layer });
+    }
+  }
+  // The layer control lists each journey and group; on a big map (where a list of thousands
+  // would be unusable, and slow to build) it switches two layers: people's journeys, and routes.
+  if (overlays.length <= MAX_LAYER_ENTRIES) return overlays;
+  const trips = overlays.filter((o) => !groups[o.id]);
+  const routes = overlays.filter((o) => groups[o.id]);
+  return [
+    { name: "Journeys people describe (" + trips.length + ")", colour: styles.markers.origin.fillColor, layer: L.featureGroup(trips.map((o) => o.layer)) },
+    { name: "Routes the articles discuss (" + data.journeys.filter((j) => j.group).length + ")", colour: styles.statuses["sold-out"].color, layer: L.featureGroup(routes.map((o) => o.layer)) },
+  ].filter((entry) => entry.layer.getLayers().length);
+}
+
+/* The legs under a point of the map (in container pixels), one per journey, topmost first:
+ * where lines overlap, a click offers them all. */
+function legsAt(view, containerPoint) {
+  const point = view.map.containerPointToLayerPoint(containerPoint);
+  const found = [];
+  const seen = new Set();
+  for (const layer of Object.values(view.journeyLayers)) {
+    if (!view.map.hasLayer(layer)) continue;
+    layer.eachLayer((part) => {
+      if (!(part instanceof L.Polyline) || !part.routeLeg || !part._parts || seen.has(part.routeJourney)) return;
+      if (part._pxBounds && !near(part._pxBounds, point, 8)) return;
+      if (part._containsPoint(point)) {
+        seen.add(part.routeJourney);
+        found.push({ journey: part.routeJourney, leg: part.routeLeg });
+      }
+    });
+  }
+  return found.reverse();
+}
+
+function near(bounds, point, margin) {
+  return point.x >= bounds.min.x - margin && point.x <= bounds.max.x + margin && point.y >= bounds.min.y - margin && point.y <= bounds.max.y + margin;
+}
+
+/* Places, drawn above the lines: a dot per place (hollow and dashed if inferred), a halo under
+ * an area. A small map names each outright (labels.js); a big one names them on hover, with
+ * smaller dots. */
+function drawPlaces(view, onPlaceClick) {
+  const { map, data, styles, renderer } = view;
+  const placeLayer = L.featureGroup();
+  const dense = data.places.features.length > DENSE_FROM;
+  for (const feature of data.places.features) {
+    const p = feature.properties;
+    const style = Object.assign({}, styles.markers[p.role], p.inferred ? styles.inferred : {});
+    delete style.label;
+    if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
+    if (p.inferred) style.color = styles.markers[p.role].fillColor;
+    if (p.area) {
+      // An area, not a pin: a wide translucent halo under the dot.
+      const halo = Object.assign({}, styles.area, { color: styles.markers[p.role].fillColor, fillColor: styles.markers[p.role].fillColor, interactive: false, renderer });
+      delete halo.label;
+      placeLayer.addLayer(L.circleMarker(latLng(feature.geometry.coordinates), halo));
+    }
+    const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
+    if (!dense) marker.bindTooltip(() => el("span", p.name), { direction: "top", offset: [0, -6] });
+    marker.routePlace = feature;
+    view.markers[p.id] = marker;
+    placeLayer.addLayer(marker);
+  }
+  placeLayer.on("click", (event) => {
+    L.DomEvent.stop(event);
+    onPlaceClick(event.sourceTarget.routePlace.properties.id);
+  });
+  if (dense) {
+    // One tooltip moved from dot to dot.
+    const placeTip = L.tooltip({ direction: "top", offset: [0, -6] });
+    placeLayer.on("mouseover", (event) => {
+      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(el("span", event.sourceTarget.routePlace.properties.name));
+      placeTip.openOn(map);
+    });
+    placeLayer.on("mouseout", () => map.closeTooltip(placeTip));
+  }
+  map.on("overlayadd", () => placeLayer.bringToFront());
+  return placeLayer;
+}

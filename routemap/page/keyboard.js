@@ -1,0 +1,41 @@
+/* Keyboard and focus: Escape closes the open popup from anywhere on the page; a popup opened
+ * from the panel or the search takes focus, and gives it back to what opened it on closing; a
+ * popup long enough to scroll can be scrolled from the keyboard. */
+
+function manageFocus(view) {
+  const { map } = view;
+  let opener = null; // the control that opened the popup, to go back to
+
+  view.popupFrom = (element) => {
+    opener = element || null;
+  };
+
+  map.on("popupopen", (event) => {
+    const node = event.popup.getElement();
+    const content = node.querySelector(".leaflet-popup-content");
+    const heading = content.querySelector("h2");
+    // A region with a name: screen readers announce it, and it can be scrolled by keyboard.
+    content.setAttribute("role", "region");
+    content.setAttribute("tabindex", "0");
+    if (heading) {
+      heading.id = heading.id || "route-popup-title";
+      content.setAttribute("aria-labelledby", heading.id);
+    }
+    const close = node.querySelector(".leaflet-popup-close-button");
+    if (close) close.setAttribute("aria-label", "Close");
+    if (opener) content.focus({ preventScroll: true });
+  });
+
+  map.on("popupclose", () => {
+    const back = opener;
+    opener = null;
+    if (back && document.body.contains(back) && back.offsetParent !== null) back.focus({ preventScroll: true });
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    if (!map._popup || !map.hasLayer(map._popup)) return;
+    event.preventDefault();
+    map.closePopup();
+  });
+}

@@ -1,0 +1,199 @@
+/* Where each place's dot and name stand on screen, laid out again after every zoom and move.
+ *
+ * Dots that would overlap (Bucha and Irpin share a pixel at the first view) are spread apart
+ * around their middle, each with a thin leader to its true point (drawing.js: PlaceDot), so
+ * every place can be clicked at every zoom. Then each name goes beside its own dot, touching
+ * it, where it covers no other dot, no other name and no control; failing that, a little way
+ * off with a leader line to its dot; failing that too, it shows on hover only. Names are plain
+ * elements in a pane of their own, measured with one canvas, so a layout costs no reflow. */
+
+const LABEL_FONT = "11px system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif";
+const LABEL_HEIGHT = 16;
+const LABEL_PADDING = 4; // each side, as in map.css .place-label
+const DOT_GAP = 3; // least space between two spread dots' edges
+const LABEL_ORDER = ["origin", "destination", "border-crossing", "stop", "context"];
+
+function placeLabels(view) {
+  const { map, data, markers } = view;
+  const features = data.places.features;
+  const spreads = features.length <= DENSE_FROM;
+  const labelled = features.length <= LABEL_ALL_UP_TO;
+  const pane = map.createPane("placeLabels");
+  pane.classList.add("leaflet-zoom-hide");
+  pane.setAttribute("aria-hidden", "true"); // the names are in the markers' tooltips and the panel
+  const svg = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+  svg.setAttribute("class", "label-leaders");
+  pane.append(svg);
+  const measure = document.createElement("canvas").getContext("2d");
+  measure.font = LABEL_FONT;
+  // Starts and ends are named first, places named only for context last.
+  const ordered = features.map((f) => f.properties).sort((a, b) => LABEL_ORDER.indexOf(a.role) - LABEL_ORDER.indexOf(b.role));
+  const labels = Object.create(null);
+  if (labelled) {
+    for (const p of ordered) {
+      const label = el("div", p.name, "place-label");
+      label.dataset.place = p.id;
+      label.routeWidth = Math.ceil(measure.measureText(p.name).width) + 2 * LABEL_PADDING;
+      pane.append(label);
+      labels[p.id] = label;
+    }
+  }
+
+  // Move crowding dots apart: clusters of dots whose discs come within DOT_GAP of each other go
+  // round a circle about their middle, each keeping its bearing from the middle.
+  function spread() {
+    const dots = features.map((f) => {
+      const marker = markers[f.properties.id];
+      return { marker, at: map.latLngToLayerPoint(marker.getLatLng()), r: marker.getRadius() + (marker.options.weight || 0) / 2 };
+    });
+    const parent = dots.map((_, i) => i);
+    const root = (i) => (parent[i] === i ? i : (parent[i] = root(parent[i])));
+    // Neighbours through a grid of cells as wide as the largest reach: no all-pairs loop.
+    const reach = 2 * Math.max(...dots.map((d) => d.r)) + DOT_GAP;
+    const cells = new Map();
+    dots.forEach((d, i) => {
+      const cx = Math.floor(d.at.x / reach);
+      const cy = Math.floor(d.at.y / reach);
+      for (let dx = -1; dx <= 1; dx++) {
+        for (let dy = -1; dy <= 1; dy++) {
+          for (const j of cells.get(cx + dx + "," + (cy + dy)) || []) {
+            if (d.at.distanceTo(dots[j].at) < d.r + dots[j].r + DOT_GAP) parent[root(i)] = root(j);
+          }
+        }
+      }
+      const key = cx + "," + cy;
+      if (!cells.has(key)) cells.set(key, []);
+      cells.get(key).push(i);
+    });
+    const clusters = new Map();
+    dots.forEach((d, i) => {
+      const r = root(i);
+      if (!clusters.has(r)) clusters.set(r, []);
+      clusters.get(r).push(d);
+    });
+    for (const members of clusters.values()) {
+      if (members.length === 1) {
+        setShift(members[0].marker, null);
+        continue;
+      }
+      const middle = members.reduce((sum, d) => sum.add(d.at), L.point(0, 0)).divideBy(members.length);
+      const widest = Math.max(...members.map((d) => d.r));
+      const radius = members.length === 2 ? widest + DOT_GAP / 2 + 1 : (widest + DOT_GAP / 2 + 1) / Math.sin(Math.PI / members.length);
+      const bearing = (d) => (d.at.distanceTo(middle) < 0.5 ? 0 : Math.atan2(d.at.y - middle.y, d.at.x - middle.x));
+      members.sort((a, b) => bearing(a) - bearing(b));
+      const start = bearing(members[0]);
+      members.forEach((d, n) => {
+        const angle = start + (2 * Math.PI * n) / members.length;
+        const to = middle.add(L.point(Math.cos(angle) * radius, Math.sin(angle) * radius));
+        setShift(d.marker, to.subtract(d.at));
+      });
+    }
+  }
+
+  function setShift(marker, shift) {
+    if (shift && Math.abs(shift.x) <= 0.5 && Math.abs(shift.y) <= 0.5) shift = null;
+    const old = marker._shift;
+    if (!shift && !old) return;
+    if (shift && old && Math.abs(shift.x - old.x) < 0.5 && Math.abs(shift.y - old.y) < 0.5) return;
+    marker._shift = shift;
+    if (map.hasLayer(marker)) marker.redraw();
+  }
+
+  // Where a label may go around a dot at `p` of reach `r`: touching first, then farther off.
+  function candidates(p, r, w) {
+    const h = LABEL_HEIGHT;
+    const out = [];
+    for (const off of [0, 14, 28, 44, 64]) {
+      const d = r + 2 + off;
+      const diagonal = r * 0.7 + 1 + off * 0.7;
+      out.push(
+        [p.x + d, p.y - h / 2, off],
+        [p.x - d - w, p.y - h / 2, off],
+        [p.x - w / 2, p.y - d - h, off],
+        [p.x - w / 2, p.y + d, off],
+        [p.x + diagonal, p.y - diagonal - h, off],
+        [p.x - diagonal - w, p.y - diagonal - h, off],
+        [p.x + diagonal, p.y + diagonal, off],
+        [p.x - diagonal - w, p.y + diagonal, off]
+      );
+    }
+    return out;
+  }
+
+  function layout() {
+    if (!map.hasLayer(view.placeLayer)) {
+      pane.style.display = "none";
+      return;
+    }
+    pane.style.display = "";
+    if (spreads) spread();
+    if (!labelled) return;
+    const size = map.getSize();
+    const frame = map.getContainer().getBoundingClientRect();
+    // Boxes in container pixels that a label may not cover: the controls, then placed labels.
+    const taken = Array.from(map.getContainer().querySelectorAll(".leaflet-control"), (c) => {
+      const r = c.getBoundingClientRect();
+      return { left: r.left - frame.left, top: r.top - frame.top, right: r.right - frame.left, bottom: r.bottom - frame.top };
+    });
+    const dots = features.map((f) => {
+      const marker = markers[f.properties.id];
+      const at = map.layerPointToContainerPoint(marker._point || map.latLngToLayerPoint(marker.getLatLng()));
+      return { id: f.properties.id, at, r: marker.getRadius() + 1 };
+    });
+    const dotOf = Object.create(null);
+    for (const d of dots) dotOf[d.id] = d;
+    const hits = (box) =>
+      box.left < 0 ||
+      box.top < 0 ||
+      box.right > size.x ||
+      box.bottom > size.y ||
+      taken.some((t) => box.left < t.right + 1 && box.right > t.left - 1 && box.top < t.bottom + 1 && box.bottom > t.top - 1) ||
+      dots.some((d) => {
+        const x = Math.max(box.left, Math.min(d.at.x, box.right));
+        const y = Math.max(box.top, Math.min(d.at.y, box.bottom));
+        return Math.hypot(x - d.at.x, y - d.at.y) < d.r + 1;
+      });
+    const leaders = [];
+    for (const p of ordered) {
+      const label = labels[p.id];
+      const dot = dotOf[p.id];
+      let placed = null;
+      for (const [left, top, off] of candidates(dot.at, dot.r, label.routeWidth)) {
+        const box = { left, top, right: left + label.routeWidth, bottom: top + LABEL_HEIGHT };
+        if (!hits(box)) {
+          placed = { box, off };
+          break;
+        }
+      }
+      if (!placed) {
+        label.hidden = true;
+        continue;
+      }
+      label.hidden = false;
+      taken.push(placed.box);
+      const corner = map.containerPointToLayerPoint(L.point(placed.box.left, placed.box.top));
+      label.style.transform = "translate(" + Math.round(corner.x) + "px," + Math.round(corner.y) + "px)";
+      if (placed.off) {
+        // A leader from the dot's edge to the nearest point of its name.
+        const x = Math.max(placed.box.left, Math.min(dot.at.x, placed.box.right));
+        const y = Math.max(placed.box.top, Math.min(dot.at.y, placed.box.bottom));
+        const length = Math.hypot(x - dot.at.x, y - dot.at.y);
+        const from = L.point(dot.at.x + ((x - dot.at.x) * dot.r) / length, dot.at.y + ((y - dot.at.y) * dot.r) / length);
+        leaders.push([p.id, map.containerPointToLayerPoint(from), map.containerPointToLayerPoint(L.point(x, y))]);
+      }
+    }
+    svg.replaceChildren(
+      ...leaders.map(([id, a, b]) => {
+        const line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+        line.setAttribute("x1", a.x);
+        line.setAttribute("y1", a.y);
+        line.setAttribute("x2", b.x);
+        line.setAttribute("y2", b.y);
+        line.dataset.place = id;
+        return line;
+      })
+    );
+  }
+  map.on("zoomend moveend overlayadd overlayremove resize", layout);
+  return { layout };
+}

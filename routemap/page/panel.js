@@ -1,0 +1,190 @@
+/* The panel beside the map (above it on a phone, folded until asked for): the map's text
+ * alternative. Title, date, sources, the search box and its results, every journey and group
+ * of routes with its legs and quotes, the quotes of no one place, and the places left off. */
+
+function buildPanel(view, words) {
+  const { data } = view;
+  const root = el("aside", null, "route-panel");
+  root.setAttribute("aria-label", "Journeys, quotes and search");
+  const head = el("header", null, "panel-head");
+  head.append(el("h1", data.title));
+  const toggle = el("button", "Journeys & search", "panel-toggle");
+  toggle.type = "button";
+  toggle.setAttribute("aria-expanded", "false");
+  toggle.setAttribute("aria-controls", "route-panel-body");
+  head.append(toggle);
+  const body = el("div", null, "panel-body");
+  body.id = "route-panel-body";
+  root.append(head, body);
+
+  function fold(open) {
+    root.classList.toggle("open", open);
+    toggle.setAttribute("aria-expanded", String(open));
+    toggle.textContent = open ? "Hide list" : "Journeys & search";
+  }
+  toggle.addEventListener("click", () => fold(!root.classList.contains("open")));
+
+  if (data.dated) {
+    const dated = el("div", null, "panel-dated");
+    dated.append(el("p", data.dated));
+    if (data.dated_inferred) dated.append(words.inferredLine("Date inferred", data.dated_inferred));
+    body.append(dated);
+  }
+  const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
+  if (names.length <= 4) {
+    const list = el("ul", null, "panel-sources");
+    data.sources.forEach((source, n) => {
+      const item = el("li", "Source: " + names[n]);
+      if (source.note) item.append(el("p", source.note, "source-note"));
+      list.append(item);
+    });
+    body.append(list);
+  } else {
+    const sourceList = el("details", null, "panel-sources");
+    sourceList.append(el("summary", "Sources (" + names.length + ")"));
+    const list = el("ul");
+    for (const name of names) list.append(el("li", name));
+    sourceList.append(list);
+    body.append(sourceList);
+  }
+
+  // Search box and its results.
+  const form = el("form", null, "search");
+  form.setAttribute("role", "search");
+  const label = el("label", "Find a journey, person, place or quote");
+  label.htmlFor = "route-search";
+  const input = el("input");
+  input.id = "route-search";
+  input.type = "search";
+  input.autocomplete = "off";
+  input.placeholder = "e.g. Oleg, Baku, “lied”";
+  const status = el("p", null, "search-status");
+  status.setAttribute("aria-live", "polite");
+  const results = el("ul", null, "search-results");
+  form.append(label, input, status, results);
+  let search = null;
+  let found = [];
+  const show = () => {
+    search = search || searchIndex(view, words);
+    found = search(input.value);
+    results.replaceChildren();
+    for (const entry of found.slice(0, 8)) {
+      const button = el("button", null, "result");
+      button.type = "button";
+      button.append(el("span", entry.title, "result-name"), el("span", entry.detail, "result-kind"));
+      button.addEventListener("click", () => view.selectFound(entry, button));
+      const item = el("li");
+      item.append(button);
+      results.append(item);
+    }
+    status.textContent = input.value.trim() ? (found.length === 1 ? "1 result" : found.length + " results") : "";
+  };
+  input.addEventListener("input", show);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    show();
+    if (found.length) view.selectFound(found[0], input);
+  });
+  body.append(form);
+
+  // Journeys people describe, then the groups of routes: each opens to its legs and quotes.
+  const entry = (id, name, colour, fill) => {
+    const item = el("li", null, "journey");
+    item.dataset.journey = id;
+    const details = el("details");
+    const summary = el("summary");
+    const heading = el("h3");
+    const swatch = el("span", null, "swatch");
+    swatch.style.background = colour;
+    heading.append(swatch, document.createTextNode(name));
+    summary.append(heading);
+    details.append(summary);
+    let filled = false;
+    details.addEventListener("toggle", () => {
+      if (!details.open) return;
+      if (!filled) {
+        const content = el("div", null, "journey-body");
+        fill(content);
+        const show = el("button", "Show on the map", "show-on-map");
+        show.type = "button";
+        show.addEventListener("click", () => view.selectJourney(id, show));
+        content.append(show);
+        details.append(content);
+        filled = true;
+      }
+      view.selectJourney(id, summary);
+    });
+    item.append(details);
+    return item;
+  };
+  const trips = data.journeys.filter((j) => !j.group);
+  if (trips.length) {
+    const section = el("section", null, "journeys-section");
+    section.append(el("h2", "Journeys"));
+    const list = el("ul", null, "journey-list");
+    // A long list lays out only the entries in view (map.css); a short one keeps focus rings whole.
+    if (trips.length > PANEL_BATCH) list.classList.add("long");
+    const tripEntry = (journey) =>
+      entry(journey.id, journey.name, journey.colour, (content) => {
+        if (journey.person) content.append(el("p", words.personLabel(journey.person), "kicker"));
+        if (journey.summary) content.append(el("p", journey.summary));
+        if (journey.accounts) content.append(words.accountsBlock(journey.accounts));
+        content.append(words.legList(journey), words.sourcesLine(journey.sources));
+        words.appendQuotes(content, journey.quotes);
+      });
+    // A long list is written in batches after the map is drawn, so the map is ready first.
+    list.append(...trips.slice(0, PANEL_BATCH).map(tripEntry));
+    const more = (from) => {
+      if (from >= trips.length) return;
+      list.append(...trips.slice(from, from + PANEL_BATCH).map(tripEntry));
+      later(() => more(from + PANEL_BATCH));
+    };
+    later(() => more(PANEL_BATCH));
+    section.append(list);
+    body.append(section);
+  }
+  if (data.groups.length) {
+    const section = el("section", null, "groups-section");
+    section.append(el("h2", "Routes the articles discuss"));
+    const list = el("ul", null, "journey-list");
+    const members = Object.create(null);
+    for (const journey of data.journeys) if (journey.group) (members[journey.group] = members[journey.group] || []).push(journey);
+    for (const group of data.groups) {
+      const routes = members[group.id];
+      if (!routes) continue;
+      list.append(
+        entry(group.id, group.name, routes[0].colour, (content) => {
+          if (group.note) content.append(el("p", group.note));
+          if (group.accounts) content.append(words.accountsBlock(group.accounts));
+          content.append(words.journeyLinks(routes, "legs"), words.sourcesLine(group.sources));
+          words.appendQuotes(content, group.quotes);
+        })
+      );
+    }
+    section.append(list);
+    body.append(section);
+  }
+  // Words the articles quote that belong to no one place or route.
+  if (data.unplaced.length) {
+    const section = el("section", null, "unplaced-section");
+    section.id = "route-unplaced";
+    section.tabIndex = -1;
+    section.append(el("h2", "Also quoted"));
+    words.appendQuotes(section, data.unplaced);
+    body.append(section);
+  }
+  // Places the articles name that the map leaves out on purpose, and why.
+  if (data.unmapped.length) {
+    const section = el("section", null, "unmapped-section");
+    section.append(el("h2", "Named in the articles, not on the map"));
+    const list = el("ul", null, "unmapped");
+    for (const entry of data.unmapped) {
+      const item = el("li");
+      item.append(el("strong", entry.name + ": "), document.createTextNode(entry.why + " (" + entry.sources.map(words.sourceLabel).join("; ") + ")"));
+      list.append(item);
+    }
+    section.append(list);
+    body.append(section);
+  }
+  return { root, toggle, input, body, fold };
+}

@@ -1,0 +1,181 @@
+/* What a popup or panel entry says: people, sources and relays, quotes with their other
+ * wordings, inferences and disagreements, a leg, a journey, a place. Builds DOM only; when and
+ * where a popup opens is map.js's. */
+
+const MODE_WORDS = { flight: "by plane", car: "by car", bus: "by bus", train: "by train", foot: "on foot", unspecified: "means not stated" };
+
+function popupContent(view) {
+  const { data, people, sources, groups, places, styles } = view;
+
+  function personLabel(id) {
+    const person = people[id];
+    if (!person) return "";
+    return [person.name, person.age, person.role].filter((x) => x !== null && x !== undefined).join(", ");
+  }
+
+  // How a source is named wherever it is cited: with its caveat (a re-translated text).
+  function sourceLabel(id) {
+    return sources[id] ? sources[id].label : id;
+  }
+
+  // Who said it to whom: "Oleg, 29, … · The Guardian", or for words a source relays from
+  // another's interview, "Oleg, 29, … to The Guardian, as quoted by Chingkheinganbi Mayengbam".
+  function attribution(speaker, source, via) {
+    const who = personLabel(speaker);
+    if (!via) return who + " · " + sourceLabel(source);
+    return who + " to " + (sources[via] ? sources[via].name : via) + ", as quoted by " + sourceLabel(source);
+  }
+
+  // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
+  // then each other source's wording of the same words as a figure of its own.
+  function quoteFigure(index) {
+    const quote = data.quotes[index];
+    const figure = el("figure", null, "quote");
+    figure.append(el("blockquote", quote.text), el("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    if (!quote.also) return figure;
+    const all = el("div", null, "quote-wordings");
+    all.append(figure);
+    for (const wording of quote.also) {
+      const other = el("figure", null, "quote wording");
+      other.append(el("p", "The same words, as " + sourceLabel(wording.source) + " gives them:", "wording-kicker"));
+      other.append(el("blockquote", wording.text), el("figcaption", attribution(quote.speaker, wording.source, wording.via)));
+      all.append(other);
+    }
+    return all;
+  }
+
+  function appendQuotes(box, indexes) {
+    for (const index of indexes) box.append(quoteFigure(index));
+  }
+
+  function sourcesLine(ids) {
+    return el("p", "Source: " + ids.map(sourceLabel).join("; "), "sources");
+  }
+
+  // "Inferred: why", in words, wherever the style shows an inference.
+  function inferredLine(label, reason) {
+    const line = el("p", null, "inferred");
+    line.append(el("strong", label + ": "), document.createTextNode(reason));
+    return line;
+  }
+
+  // Where the sources disagree: each version with its source.
+  function accountsBlock(accounts) {
+    const box = el("div", null, "accounts");
+    box.append(el("p", "The sources differ:", "accounts-head"));
+    const list = el("ul");
+    for (const account of accounts) {
+      const item = el("li");
+      item.append(el("strong", sourceLabel(account.source) + ": "), document.createTextNode(account.says));
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
+  // What the editor chose for one leg, and for a journey's start on its first leg.
+  function legInferences(journey, leg) {
+    const lines = [];
+    if (leg.number === 1 && journey.start_inferred) lines.push(inferredLine("Start inferred", journey.start_inferred));
+    if (leg.inferred) lines.push(inferredLine("Leg inferred", leg.inferred));
+    const to = places[leg.to].properties;
+    if (to.inferred) lines.push(inferredLine(to.name + " inferred", to.inferred));
+    return lines;
+  }
+
+  // "Moscow → Orenburg · by plane · that night" for a leg.
+  function legWords(leg) {
+    const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, MODE_WORDS[leg.mode]];
+    if (leg.when) words.push(leg.when);
+    return words.join(" · ");
+  }
+
+  // A journey's legs in order, each with what was inferred about it.
+  function legList(journey) {
+    const list = el("ol", null, "legs");
+    for (const leg of journey.legs) {
+      const item = el("li", legWords(leg));
+      item.append(...legInferences(journey, leg));
+      list.append(item);
+    }
+    return list;
+  }
+
+  function popupBox(title, kicker) {
+    const box = el("div", null, "route-popup");
+    if (kicker) box.append(el("p", kicker, "kicker"));
+    box.append(el("h2", title));
+    return box;
+  }
+
+  function journeyKicker(journey) {
+    if (journey.person) return personLabel(journey.person);
+    return groups[journey.group] ? groups[journey.group].name : null;
+  }
+
+  // A leg's popup (a click on a line), or with no leg the whole journey's (chosen in the panel).
+  function journeyPopup(journey, leg) {
+    const box = popupBox(journey.name, journeyKicker(journey));
+    if (leg) {
+      box.append(el("p", "Leg " + leg.number + " of " + journey.legs.length + ": " + legWords(leg), "leg"));
+      if (leg.note) box.append(el("p", leg.note, "note"));
+      box.append(...legInferences(journey, leg));
+    } else {
+      box.append(legList(journey));
+    }
+    if (journey.summary) box.append(el("p", journey.summary));
+    if (journey.accounts) box.append(accountsBlock(journey.accounts));
+    const group = groups[journey.group];
+    if (group && group.note) box.append(el("p", group.note));
+    if (group && group.accounts && !journey.accounts) box.append(accountsBlock(group.accounts));
+    box.append(sourcesLine(journey.sources));
+    appendQuotes(box, journey.quotes);
+    if (group) appendQuotes(box, group.quotes);
+    return box;
+  }
+
+  // A list of journeys, each a button that shows that journey on the map.
+  function journeyLinks(journeys, className) {
+    const list = el("ul", null, className);
+    for (const journey of journeys) {
+      const link = el("button", journey.name, "link");
+      link.type = "button";
+      link.addEventListener("click", () => view.selectJourney(journey.id, link));
+      const item = el("li");
+      item.append(link);
+      list.append(item);
+    }
+    return list;
+  }
+
+  // A group of routes' popup (chosen in the panel): its note, each route, its quotes.
+  function groupPopup(group, routes) {
+    const box = popupBox(group.name, "Routes the articles discuss");
+    if (group.note) box.append(el("p", group.note));
+    if (group.accounts) box.append(accountsBlock(group.accounts));
+    const list = el("ul", null, "legs");
+    for (const journey of routes) list.append(el("li", journey.name));
+    box.append(list, sourcesLine(group.sources));
+    appendQuotes(box, group.quotes);
+    return box;
+  }
+
+  // A place's popup; the journeys through it are buttons that show those journeys.
+  function placePopup(feature) {
+    const p = feature.properties;
+    const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country);
+    if (p.note) box.append(el("p", p.note));
+    if (p.accounts) box.append(accountsBlock(p.accounts));
+    if (p.sources) box.append(sourcesLine(p.sources));
+    if (p.inferred) box.append(inferredLine("Inferred", p.inferred));
+    if (p.area) box.append(inferredLine("Approximate", "this stands for an area, not an exact point."));
+    const through = view.placeJourneys[p.id] || [];
+    if (through.length) {
+      box.append(el("p", "Journeys here:"), journeyLinks(through, "journeys"));
+    }
+    appendQuotes(box, p.quotes);
+    return box;
+  }
+
+  return { personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup };
+}
