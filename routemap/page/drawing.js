@@ -42,6 +42,10 @@ const PlaceDot = L.CircleMarker.extend({
  * computed (routemap/geometry.py: arrows). Drawn on the canvas renderer like a circle marker,
  * so it costs no DOM element; clicks use the circle marker's hit test. */
 const Arrowhead = L.CircleMarker.extend({
+  // Its own triangle only: the renderer's wide tolerance would let it take a neighbour's clicks.
+  _containsPoint(point) {
+    return point.distanceTo(this._point) <= this._radius;
+  },
   _updatePath() {
     const renderer = this._renderer;
     if (!renderer._drawing || this._empty() || !renderer.showsDetail()) return;
@@ -136,7 +140,9 @@ function drawRoutes(view, onLegClick) {
     }
     layer.on("click", (event) => {
       L.DomEvent.stop(event);
-      onLegClick(journey, event.sourceTarget.routeLeg, event.latlng, event.containerPoint);
+      // Where the pointer is (Leaflet reports a small marker's, an arrowhead's, own point instead).
+      const point = map.mouseEventToContainerPoint(event.originalEvent);
+      onLegClick(journey, event.sourceTarget.routeLeg, map.containerPointToLatLng(point), point);
     });
     layer.on("mouseover mousemove", (event) => {
       legTip.setLatLng(event.latlng);

@@ -5,6 +5,7 @@
 function manageFocus(view) {
   const { map } = view;
   let opener = null; // the control that opened the popup, to go back to
+  let opened = 0; // popups opened so far, for unique heading ids (one may fade as the next opens)
 
   view.popupFrom = (element) => {
     opener = element || null;
@@ -18,7 +19,7 @@ function manageFocus(view) {
     content.setAttribute("role", "region");
     content.setAttribute("tabindex", "0");
     if (heading) {
-      heading.id = heading.id || "route-popup-title";
+      heading.id = heading.id || "route-popup-title-" + ++opened;
       content.setAttribute("aria-labelledby", heading.id);
     }
     const close = node.querySelector(".leaflet-popup-close-button");
@@ -30,6 +31,14 @@ function manageFocus(view) {
     const back = opener;
     opener = null;
     if (back && document.body.contains(back) && back.offsetParent !== null) back.focus({ preventScroll: true });
+  });
+
+  // Focus on a control of a popup that reaches past the map's edge makes the browser scroll the
+  // map's box (its overflow is hidden, not fixed), which would shift every click off its target.
+  const box = map.getContainer();
+  box.addEventListener("scroll", () => {
+    box.scrollTop = 0;
+    box.scrollLeft = 0;
   });
 
   document.addEventListener("keydown", (event) => {

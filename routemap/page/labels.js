@@ -33,10 +33,23 @@ function placeLabels(view) {
     for (const p of ordered) {
       const label = el("div", p.name, "place-label");
       label.dataset.place = p.id;
-      label.routeWidth = Math.ceil(measure.measureText(p.name).width) + 2 * LABEL_PADDING;
+      // One line, or for a long name two (broken before its bracket, or at its middle space).
+      const width = (text) => Math.ceil(measure.measureText(text).width) + 2 * LABEL_PADDING;
+      label.routeShapes = [{ lines: [p.name], w: width(p.name), h: LABEL_HEIGHT }];
+      const cut = p.name.includes(" (") ? p.name.indexOf(" (") : middleSpace(p.name);
+      if (p.name.length > 16 && cut > 0) {
+        const lines = [p.name.slice(0, cut), p.name.slice(cut + 1)];
+        label.routeShapes.push({ lines, w: Math.max(...lines.map(width)), h: 2 * LABEL_HEIGHT - 2 });
+      }
       pane.append(label);
       labels[p.id] = label;
     }
+  }
+
+  function middleSpace(text) {
+    let best = -1;
+    for (let i = 0; i < text.length; i++) if (text[i] === " " && Math.abs(i - text.length / 2) < Math.abs(best - text.length / 2)) best = i;
+    return best;
   }
 
   // Move crowding dots apart: clusters of dots whose discs come within DOT_GAP of each other go
@@ -100,10 +113,9 @@ function placeLabels(view) {
   }
 
   // Where a label may go around a dot at `p` of reach `r`: touching first, then farther off.
-  function candidates(p, r, w) {
-    const h = LABEL_HEIGHT;
+  function candidates(p, r, w, h) {
     const out = [];
-    for (const off of [0, 14, 28, 44, 64]) {
+    for (const off of [0, 14, 28, 44, 64, 90, 120]) {
       const d = r + 2 + off;
       const diagonal = r * 0.7 + 1 + off * 0.7;
       out.push(
@@ -114,7 +126,12 @@ function placeLabels(view) {
         [p.x + diagonal, p.y - diagonal - h, off],
         [p.x - diagonal - w, p.y - diagonal - h, off],
         [p.x + diagonal, p.y + diagonal, off],
-        [p.x - diagonal - w, p.y + diagonal, off]
+        [p.x - diagonal - w, p.y + diagonal, off],
+        // Above or below, reaching left or right from the dot (near the map's edges).
+        [p.x + r / 2 - w, p.y - d - h, off],
+        [p.x - r / 2, p.y - d - h, off],
+        [p.x + r / 2 - w, p.y + d, off],
+        [p.x - r / 2, p.y + d, off]
       );
     }
     return out;
@@ -158,18 +175,25 @@ function placeLabels(view) {
       const label = labels[p.id];
       const dot = dotOf[p.id];
       let placed = null;
-      for (const [left, top, off] of candidates(dot.at, dot.r, label.routeWidth)) {
-        const box = { left, top, right: left + label.routeWidth, bottom: top + LABEL_HEIGHT };
-        if (!hits(box)) {
-          placed = { box, off };
-          break;
+      for (const shape of label.routeShapes) {
+        for (const [left, top, off] of candidates(dot.at, dot.r, shape.w, shape.h)) {
+          const box = { left, top, right: left + shape.w, bottom: top + shape.h };
+          if (!hits(box)) {
+            placed = { box, off, shape };
+            break;
+          }
         }
+        if (placed) break;
       }
       if (!placed) {
         label.hidden = true;
         continue;
       }
       label.hidden = false;
+      if (label.routeLines !== placed.shape.lines) {
+        label.routeLines = placed.shape.lines;
+        label.replaceChildren(...placed.shape.lines.flatMap((line, n) => (n ? [el("br"), line] : [line])));
+      }
       taken.push(placed.box);
       const corner = map.containerPointToLayerPoint(L.point(placed.box.left, placed.box.top));
       label.style.transform = "translate(" + Math.round(corner.x) + "px," + Math.round(corner.y) + "px)";

@@ -1,0 +1,206 @@
+"""Where names, dots and lines stand on screen, for the shipped map and a crowded one, at the
+first view on a laptop and on a phone: every name touches its own dot (or is joined to it by a
+leader line) and covers no other dot or name; a click at each dot opens that place; every route
+can be opened by a click on its line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routemap.build import build
+from tests.conftest import SHIPPED_PLACES
+
+DATA = Path(__file__).parent / "data"
+MAPS = {"shipped": SHIPPED_PLACES, "crowded": DATA / "crowded.yaml"}
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
+
+# Every dot (centre and radius) and every shown name (box, and its leader's ends if it has one),
+# in page pixels.
+LAYOUT = """() => {
+  const frame = document.querySelector('.folium-map').getBoundingClientRect();
+  const dots = {};
+  for (const id of Object.keys(window.routeMap.markers)) {
+    const [x, y, r] = window.routeMap.dotPoint(id);
+    dots[id] = {x: frame.left + x, y: frame.top + y, r};
+  }
+  const labels = {};
+  for (const label of document.querySelectorAll('.place-label')) {
+    if (label.hidden) continue;
+    const box = label.getBoundingClientRect();
+    const line = document.querySelector(`.label-leaders line[data-place="${label.dataset.place}"]`);
+    let leader = null;
+    if (line) {
+      const m = line.getScreenCTM();
+      const end = (x, y) => { const p = new DOMPoint(+line.getAttribute(x), +line.getAttribute(y)).matrixTransform(m); return [p.x, p.y]; };
+      leader = [end('x1', 'y1'), end('x2', 'y2')];
+    }
+    labels[label.dataset.place] = {left: box.left, top: box.top, right: box.right, bottom: box.bottom, text: label.textContent, leader};
+  }
+  return {dots, labels};
+}"""
+
+
+def first_view(page):
+    """A function that closes any popup and goes back to the view the page opened at (any pan a
+    popup started is stopped first, or it would go on after)."""
+    view = page.evaluate(
+        "() => { const m = window.routeMap.map; return [m.getCenter(), m.getZoom()]; }"
+    )
+
+    def back() -> None:
+        page.evaluate(
+            "([c, z]) => { const m = window.routeMap.map; m.stop(); m.closePopup(); m.setView(c, z, {animate: false}); }",
+            view,
+        )
+        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
+
+    return back
+
+
+def distance_to_box(x: float, y: float, box: dict) -> float:
+    dx = max(box["left"] - x, 0, x - box["right"])
+    dy = max(box["top"] - y, 0, y - box["bottom"])
+    return (dx * dx + dy * dy) ** 0.5
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("layout")
+    out = {}
+    for name, places in MAPS.items():
+        out[name] = folder / f"{name}.html"
+        build(places, out[name])
+    return out
+
+
+CASES = [(m, s) for m in MAPS for s in SIZES]
+
+
+@pytest.mark.parametrize(("which", "size"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_every_name_stands_by_its_own_dot_and_covers_no_other(built, open_map, which, size):
+    shown = open_map(built[which], *SIZES[size])
+    layout = shown.page.evaluate(LAYOUT)
+    dots, labels = layout["dots"], layout["labels"]
+    # Every place is named at the first view.
+    assert sorted(labels) == sorted(dots)
+    for place, box in labels.items():
+        dot = dots[place]
+        if box["leader"] is None:
+            assert distance_to_box(dot["x"], dot["y"], box) <= dot["r"] + 4, place
+        else:
+            (x1, y1), (x2, y2) = box["leader"]
+            assert abs(((x1 - dot["x"]) ** 2 + (y1 - dot["y"]) ** 2) ** 0.5 - dot["r"]) <= 2.5, (
+                place
+            )
+            assert distance_to_box(x2, y2, box) <= 1.5, place
+        for other, at in dots.items():
+            assert distance_to_box(at["x"], at["y"], box) >= at["r"], (place, "covers", other)
+    names = list(labels.values())
+    for n, a in enumerate(names):
+        for b in names[n + 1 :]:
+            apart = (
+                a["right"] <= b["left"] + 0.5
+                or b["right"] <= a["left"] + 0.5
+                or a["bottom"] <= b["top"] + 0.5
+                or b["bottom"] <= a["top"] + 0.5
+            )
+            assert apart, (a["text"], b["text"])
+
+
+@pytest.mark.parametrize(("which", "size"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_a_click_on_each_dot_opens_that_place(built, open_map, which, size):
+    shown = open_map(built[which], *SIZES[size])
+    page = shown.page
+    back = first_view(page)
+    names = page.evaluate(
+        "() => Object.fromEntries(Object.entries(window.routeMap.markers).map(([id, m]) => [id, m.routePlace.properties.name]))"
+    )
+    for place, name in names.items():
+        back()
+        page.mouse.click(*shown.marker_point(place))
+        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+        heading = page.locator(".leaflet-popup-content h2")
+        heading.wait_for()
+        assert heading.inner_text() == name
+
+
+# For each leg, a point on its line (in page pixels) away from every dot and control.
+LEG_POINTS = """() => {
+  const rm = window.routeMap, map = rm.map;
+  const frame = map.getContainer().getBoundingClientRect();
+  const controls = [...map.getContainer().querySelectorAll('.leaflet-control')].map(c => c.getBoundingClientRect());
+  const dots = Object.keys(rm.markers).map(id => rm.dotPoint(id));
+  const out = [];
+  for (const [id, layer] of Object.entries(rm.journeyLayers)) {
+    for (const line of layer.getLayers().filter(l => l instanceof L.Polyline && l.routeLeg)) {
+      const points = line.getLatLngs();
+      let found = null;
+      for (const f of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.35, 0.65, 0.25, 0.75]) {
+        const i = f * (points.length - 1), a = points[Math.floor(i)], b = points[Math.ceil(i)], t = i - Math.floor(i);
+        const pa = map.latLngToContainerPoint(a), pb = map.latLngToContainerPoint(b);
+        const p = L.point(pa.x + (pb.x - pa.x) * t, pa.y + (pb.y - pa.y) * t);
+        const x = frame.left + p.x, y = frame.top + p.y;
+        if (x < frame.left + 4 || x > frame.right - 4 || y < frame.top + 4 || y > frame.bottom - 4) continue;
+        if (controls.some(c => x >= c.left - 4 && x <= c.right + 4 && y >= c.top - 4 && y <= c.bottom + 4)) continue;
+        if (dots.some(([dx, dy, r]) => Math.hypot(dx - p.x, dy - p.y) < r + 8)) continue;
+        found = [x, y]; break;
+      }
+      out.push({journey: id, name: line.routeJourney.name, leg: line.routeLeg.number, at: found});
+    }
+  }
+  return out;
+}"""
+
+
+@pytest.mark.parametrize(("which", "size"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_every_route_opens_with_a_click_on_its_line(built, open_map, which, size):
+    shown = open_map(built[which], *SIZES[size])
+    page = shown.page
+    back = first_view(page)
+    legs = page.evaluate(LEG_POINTS)
+    assert legs
+    for leg in legs:
+        back()
+        if leg["at"] is None:
+            # Too short to click clear of its dots at this zoom: it is reached from the panel.
+            assert (
+                page.locator(".journey summary", has_text=leg["name"]).count()
+                or page.locator(".journey-body, .journey summary").count()
+            )
+            continue
+        page.mouse.click(*leg["at"])
+        page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+        popup = page.locator(".leaflet-popup-content")
+        popup.wait_for()
+        if popup.locator(".route-choices").count():
+            popup.get_by_role("button", name=leg["name"]).click()
+            page.wait_for_function(
+                "document.querySelectorAll('.leaflet-popup').length === 1 && !document.querySelector('.route-choices')"
+            )
+        page.locator(".leaflet-popup-content h2", has_text=leg["name"]).wait_for()
+        assert f"Leg {leg['leg']} of" in page.locator(".leaflet-popup-content").inner_text()
+
+
+def test_where_lines_overlap_a_click_offers_each_route(built, open_map):
+    shown = open_map(built["crowded"])
+    page = shown.page
+    # Near Moscow the flights to Baku and to Dubai run together.
+    at = page.evaluate(
+        """() => { const rm = window.routeMap, map = rm.map;
+             const line = id => rm.journeyLayers[id].getLayers().find(l => l.routeLeg);
+             const baku = line('moscow-baku').getLatLngs(), dubai = line('moscow-dubai');
+             const frame = map.getContainer().getBoundingClientRect();
+             const [mx, my] = rm.dotPoint('moscow');
+             for (const point of baku) {
+               const p = map.latLngToContainerPoint(point);
+               if (Math.hypot(p.x - mx, p.y - my) < 16) continue;
+               if (dubai._containsPoint(map.containerPointToLayerPoint(p))) return [frame.left + p.x, frame.top + p.y];
+             }
+             return null; }"""
+    )
+    assert at is not None, "the two flights no longer run together near Moscow"
+    page.mouse.click(*at)
+    choices = page.locator(".leaflet-popup-content .route-choices button").all_inner_texts()
+    assert "Moscow–Baku" in choices and "Moscow–Dubai" in choices
