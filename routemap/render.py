@@ -18,11 +18,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
+from .basemap import basemap_script
 from .geometry import arrows, bounds, journey_shapes, lonlat, place_feature, positions
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
+    BASEMAP_STYLE,
     CASING_STYLE,
+    FOCUS_COLOUR,
     INFERRED_LEG_STYLE,
     INFERRED_STYLE,
     JOURNEY_COLOURS,
@@ -160,6 +163,8 @@ def map_data(places: PlacesFile) -> dict:
             "area": AREA_STYLE,
             "line": LINE_STYLE,
             "casing": CASING_STYLE,
+            "basemap": BASEMAP_STYLE,
+            "focus": FOCUS_COLOUR,
             "modes": MODE_STYLES,
             "statuses": STATUS_STYLES,
         },
@@ -299,6 +304,7 @@ def _page_classes():
             self.page_js = page_script()
             self.page_css = page_asset("map.css")
             self.data_encoding, self.data_text = json_for_script(data)
+            self.basemap_text = basemap_script()
 
         def render(self, **kwargs) -> None:
             add_macros(self, self._template, ("header", "html", "script"), kwargs)
@@ -314,6 +320,7 @@ def load_libraries() -> None:
     leaflet_assets()
     _page_classes()
     page_script()
+    basemap_script()
     page_asset("map.css")
 
 

@@ -37,7 +37,7 @@ MARKER_STYLES: dict[str, dict] = {
         "radius": 8,
         "color": "#ffffff",
         "weight": 2,
-        "fillColor": "#2a9d8f",
+        "fillColor": "#1f7a70",
         "fillOpacity": 1,
     },
     "context": {
@@ -74,13 +74,24 @@ AREA_STYLE: dict = {
     "radius": 22,
     "weight": 1.5,
     "fillOpacity": 0.12,
-    "opacity": 0.6,
+    "opacity": 0.9,
     "dashArray": "4 3",
 }
 
-# Under each person's line, a pale casing a few pixels wider: the line keeps its contrast on
-# any background (tiles, the offline base map, water). `extraWeight` is added to the line's.
+# Under each line, a pale casing a few pixels wider: the line keeps its contrast on any
+# background (tiles, the offline base map, water). `extraWeight` is added to the line's. A big
+# map (more than 40 journeys) draws none, for speed; its colours keep 3:1 on the base map.
 CASING_STYLE: dict = {"color": "#ffffff", "opacity": 0.9, "extraWeight": 3}
+
+# The offline base map (page/basemap.js): what the routes lie on when map tiles cannot load.
+BASEMAP_STYLE: dict = {
+    "sea": "#d3e2ea",
+    "land": "#f6f4ef",
+    "border": "#a39d90",
+    "borderWeight": 0.8,
+    "names": "#5e584d",
+    "namesFont": "italic 12px system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif",
+}
 
 # Every route line: mitred joins and flat ends draw markedly faster on the canvas than
 # Leaflet's round ones, which matters on a map of thousands of lines, and look the same.
@@ -100,7 +111,7 @@ MODE_STYLES: dict[str, dict] = {
 STATUS_STYLES: dict[str, dict] = {
     "sold-out": {
         "label": "Flight route the articles call sold out",
-        "color": "#8d99ae",
+        "color": "#66707f",
         "weight": 2,
         "opacity": 0.9,
         "dashArray": "6 6",
@@ -114,14 +125,18 @@ STATUS_STYLES: dict[str, dict] = {
     },
 }
 
-# One colour per journey a person describes, in the order of places.yaml (colour-blind safe).
+# One colour per journey a person describes, in the order of places.yaml. Each keeps 3:1 against
+# white (its casing), the offline base map's land and sea; none is near a colour the legend
+# gives a meaning (no reds, teals, navies, greys or purples); and they stay apart from each other
+# for readers with each kind of colour blindness (tests/test_styles.py simulates them).
 JOURNEY_COLOURS: list[str] = [
-    "#e76f51",
-    "#0077b6",
-    "#2a9d8f",
-    "#e9c46a",
-    "#6a4c93",
-    "#f15bb5",
-    "#264653",
-    "#8ac926",
+    "#2e3ae6",
+    "#e61793",
+    "#808040",
+    "#660000",
+    "#803357",
+    "#665800",
 ]
+
+# The ring round whatever has keyboard focus, on the panel and on the map.
+FOCUS_COLOUR = "#0b4f8a"

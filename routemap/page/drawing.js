@@ -108,8 +108,8 @@ function drawRoutes(view, onLegClick) {
         style.dashOffset = String((turn * first) % period);
       }
       const points = leg.line.map(latLng);
-      if (!view.detailFromZoom && journey.status === "trip") {
-        // A pale casing under each person's line keeps it readable on any background.
+      if (!view.detailFromZoom) {
+        // A pale casing under each line keeps it readable on any background.
         const casing = Object.assign({}, style, styles.casing, { weight: style.weight + styles.casing.extraWeight, dashArray: null, interactive: false, renderer });
         delete casing.extraWeight;
         const under = L.polyline(points, casing);

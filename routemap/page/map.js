@@ -2,13 +2,14 @@
  * shares, draws the base map, routes and places, adds the controls and the panel, and owns what
  * choosing something does: flying to a journey, place or quote and opening its popup. */
 
-function drawRouteMap(map, data) {
+function drawRouteMap(map, data, basemap) {
   const styles = data.styles;
   const small = () => window.innerWidth < PHONE_WIDTH;
   const detailFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
   const view = {
     map,
     data,
+    basemap,
     styles,
     small,
     detailFromZoom,
@@ -32,6 +33,7 @@ function drawRouteMap(map, data) {
     }
   }
   const words = popupContent(view);
+  document.documentElement.style.setProperty("--route-focus", styles.focus);
   const motion = !reducedMotion();
   map.options.zoomAnimation = map.options.fadeAnimation = map.options.markerZoomAnimation = motion;
 
