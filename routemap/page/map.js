@@ -34,8 +34,13 @@ function drawRouteMap(map, data, basemap) {
   }
   const words = popupContent(view);
   document.documentElement.style.setProperty("--route-focus", styles.focus);
+  // Less motion asked for: zooms jump and popups appear without fading (Leaflet reads these
+  // when the map is made, so they are switched off on the made map).
   const motion = !reducedMotion();
-  map.options.zoomAnimation = map.options.fadeAnimation = map.options.markerZoomAnimation = motion;
+  if (!motion) {
+    map._zoomAnimated = false;
+    map.getContainer().classList.remove("leaflet-fade-anim");
+  }
 
   // Popups fit the screen they open on.
   const popupSettings = {
@@ -120,37 +125,72 @@ function drawRouteMap(map, data, basemap) {
     const points = routes.flatMap((j) => j.legs.flatMap((leg) => leg.line));
     const north = points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]);
     const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
-    // The popup's height, measured by opening it once where the map is now.
+    // The popup's size, measured by opening it once where the map is now.
     view.popupFrom(null);
-    const height = openPopup(latLng(north), content, { autoPan: false }).getElement().offsetHeight + 24;
+    const measured = openPopup(latLng(north), content, { autoPan: false }).getElement();
+    const popupSize = L.point(measured.offsetWidth, measured.offsetHeight + 24); // with its tip
     map.closePopup();
-    const size = map.getSize();
-    const fits = size.y - height - edge > 120;
-    const fit = {
-      paddingTopLeft: [edge, fits ? height : edge],
-      paddingBottomRight: [rightEdge(), small() ? 50 : edge],
-      maxZoom: 7,
-    };
-    const bounds = L.latLngBounds(points.map(latLng));
+    const target = frameBelowPopup(points.map(latLng), latLng(north), popupSize);
     const show = () => {
       view.popupFrom(from);
-      const popup = openPopup(latLng(north), content, { autoPan: !fits });
-      // A popup wider than the room beside its anchor is brought inside the map.
-      const frame = map.getContainer().getBoundingClientRect();
-      const box = popup.getElement().getBoundingClientRect();
-      const zoom = map.zoomControl ? map.zoomControl.getContainer().getBoundingClientRect() : frame;
-      const clearsZoom = box.top < zoom.bottom && frame.right - zoom.right - 16 >= box.width;
-      const left = (clearsZoom ? zoom.right : frame.left) + 8;
-      const dx = box.left < left ? box.left - left : box.right > frame.right - 8 ? box.right - frame.right + 8 : 0;
-      if (dx && fits) map.panBy([dx, 0], { animate: false });
+      openPopup(latLng(north), content, { autoPan: !target });
     };
+    const bounds = L.latLngBounds(points.map(latLng));
+    const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
     if (motion) {
       map.once("moveend", show);
-      map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fit));
+      if (target) map.flyTo(target.center, target.zoom, { duration: 0.8 });
+      else map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fallback));
     } else {
-      map.fitBounds(bounds, Object.assign({ animate: false }, fit));
+      if (target) map.setView(target.center, target.zoom, { animate: false });
+      else map.fitBounds(bounds, Object.assign({ animate: false }, fallback));
       show();
     }
+  }
+
+  /* The view that shows every point below a popup of `popupSize` anchored at the northernmost
+   * point, the points clear of the legend and the popup clear of the map's controls: the most
+   * zoomed-in such view up to zoom 7, or null where none fits (the popup then pans into view). */
+  function frameBelowPopup(latlngs, north, popupSize) {
+    const size = map.getSize();
+    const frame = map.getContainer().getBoundingClientRect();
+    const box = (control) => {
+      const r = control.getContainer().getBoundingClientRect();
+      return { left: r.left - frame.left, right: r.right - frame.left, top: r.top - frame.top, bottom: r.bottom - frame.top };
+    };
+    const zoomBox = map.zoomControl ? box(map.zoomControl) : { right: 0, bottom: 0 };
+    const layersBox = box(layersControl);
+    // The popup's band along the top: beside the zoom buttons and the layer control if it fits.
+    const clearOfControls = size.x - zoomBox.right - (size.x - layersBox.left) - 16 >= popupSize.x;
+    const popupLeft = (clearOfControls ? zoomBox.right : 0) + 8;
+    const popupRight = (clearOfControls ? layersBox.left : size.x) - 8;
+    const pointsLeft = edge;
+    const pointsRight = size.x - rightEdge();
+    const top = Math.max(popupSize.y + 8, clearOfControls ? 0 : zoomBox.bottom + popupSize.y);
+    // Above the controls along the bottom (the legend, the notice, the credits) that reach into
+    // the points' width.
+    let bottom = size.y - edge;
+    for (const control of map.getContainer().querySelectorAll(".leaflet-bottom .leaflet-control")) {
+      const r = control.getBoundingClientRect();
+      if (r.right - frame.left > pointsLeft && r.left - frame.left < pointsRight) bottom = Math.min(bottom, r.top - frame.top - 8);
+    }
+    const bounds = L.latLngBounds(latlngs);
+    let zoom = Math.min(7, map.getBoundsZoom(bounds, false, L.point(pointsLeft + size.x - pointsRight, top + size.y - bottom)));
+    for (let tries = 0; tries < 24; tries++, zoom -= 0.25) {
+      const projected = latlngs.map((p) => map.project(p, zoom));
+      const xs = projected.map((p) => p.x);
+      const ys = projected.map((p) => p.y);
+      const n = map.project(north, zoom);
+      if (Math.max(...ys) - n.y > bottom - top) continue;
+      // The shift t (container x = projected x + t) that keeps the points and the popup inside.
+      const low = Math.max(pointsLeft - Math.min(...xs), popupLeft + popupSize.x / 2 - n.x);
+      const high = Math.min(pointsRight - Math.max(...xs), popupRight - popupSize.x / 2 - n.x);
+      if (low > high) continue;
+      const t = (low + high) / 2;
+      const s = top - n.y;
+      return { zoom, center: map.unproject(L.point(size.x / 2 - t, size.y / 2 - s), zoom) };
+    }
+    return null;
   }
 
   // Choosing a place flies to it and opens its popup.
@@ -220,7 +260,9 @@ function drawRouteMap(map, data, basemap) {
     layersControl,
     selectJourney,
     selectPlace,
-    openPlace,
+    openPlace: (id) => {
+      openPlace(id);
+    },
     // Where a place's dot is drawn, in the map's container pixels (moved aside where dots crowd).
     dotPoint: (id) => {
       const marker = view.markers[id];
