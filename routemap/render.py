@@ -282,6 +282,8 @@ def _page_classes():
 
         def __init__(self, title: str, description: str, lang: str = "en"):
             super().__init__(title=title)
+            # page.html declares the charset itself; both forms at once is an error in HTML.
+            self.header._children.pop("meta_http", None)
             self.description = description
             self.lang = lang
 
@@ -341,7 +343,9 @@ def render_page(data: dict, live: int | None = None) -> str:
     fmap.default_js = []
     fmap.default_css = []
     TileLayer = importlib.import_module("folium").TileLayer
-    TileLayer("OpenStreetMap").add_to(fmap)
+    # detect_retina: on a high-density screen (most phones) tiles one zoom deeper, drawn at half
+    # size, so the map is as sharp as the lines over it.
+    TileLayer("OpenStreetMap", detect_retina=True).add_to(fmap)
     figure.add_child(fmap)
     fmap.add_child(RouteLayer(data))
     return figure.render()

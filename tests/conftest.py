@@ -56,6 +56,18 @@ def no_public_geocoder(monkeypatch):
     monkeypatch.setenv("ROUTES_NOMINATIM_URL", "http://127.0.0.1:9")
 
 
+# Chromium run headless on a machine with no network: without the background-networking flags
+# it keeps trying to reach Google's hosts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
@@ -63,14 +75,7 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=chromium_path(),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         yield chromium
         chromium.close()
@@ -104,7 +109,7 @@ class MapPage:
 
     def open(self, html: Path) -> MapPage:
         self.page.goto(html.resolve().as_uri())
-        self.page.wait_for_function("window.routeMap !== undefined")
+        self.page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
         self.page.wait_for_timeout(300)
         return self
 

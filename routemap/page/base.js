@@ -15,6 +15,12 @@ const PANEL_BATCH = 200; // journeys written into the panel at a time
 const PHONE_WIDTH = 700; // below this the panel folds away above the map (see map.css)
 const later = window.requestIdleCallback || ((work) => setTimeout(work, 16)); // after painting
 
+/* Lets the browser paint and answer the reader before the next step of setting up the page:
+ * no step of it is a long task (Lighthouse's total blocking time). */
+function nextTask() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
 /* Readers who ask for less motion get jumps instead of flights. */
 function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;

@@ -82,6 +82,11 @@ function basemapCountries(basemap) {
   });
 }
 
+/* Made in steps of BASEMAP_BATCH countries, each in the browser's idle time, then drawn in one
+ * pass (drawing as they come would redraw the big ones again and again); `view.basemapReady`
+ * says when it is done. */
+const BASEMAP_BATCH = 10;
+
 function drawBasemap(view) {
   if (!view.basemap) return;
   const { map, styles } = view;
@@ -91,11 +96,22 @@ function drawBasemap(view) {
   const countries = basemapCountries(view.basemap);
   // On a big map the names give way to no dots (there would be no name left).
   const places = () => (view.data.places.features.length > LABEL_ALL_UP_TO ? [] : Object.values(view.markers).map((m) => m.getLatLng()));
-  const renderer = new BasemapCanvas({ pane: "basemap", padding: 0.3, style, countries, places });
+  const renderer = new BasemapCanvas({ pane: "basemap", padding: 0.3, style, countries: [], places });
   const outlines = L.layerGroup();
-  for (const country of countries) {
-    outlines.addLayer(L.polygon(country.polygons, { renderer, interactive: false, color: style.border, weight: style.borderWeight, fillColor: style.land, fillOpacity: 1 }));
-  }
-  outlines.addTo(map);
+  let next = 0;
+  const step = () => {
+    for (const end = Math.min(next + BASEMAP_BATCH, countries.length); next < end; next++) {
+      const country = countries[next];
+      outlines.addLayer(L.polygon(country.polygons, { renderer, interactive: false, color: style.border, weight: style.borderWeight, fillColor: style.land, fillOpacity: 1 }));
+    }
+    if (next < countries.length) {
+      later(step);
+      return;
+    }
+    renderer.options.countries = countries;
+    outlines.addTo(map); // drawn in one pass, names last
+    view.basemapReady = true;
+  };
+  later(step);
   map.attributionControl.addAttribution("Outlines: Natural Earth");
 }

@@ -2,7 +2,7 @@
  * shares, draws the base map, routes and places, adds the controls and the panel, and owns what
  * choosing something does: flying to a journey, place or quote and opening its popup. */
 
-function drawRouteMap(map, data, basemap) {
+async function drawRouteMap(map, data, basemap) {
   const styles = data.styles;
   const small = () => window.innerWidth < PHONE_WIDTH;
   const detailFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
@@ -91,7 +91,6 @@ function drawRouteMap(map, data, basemap) {
     return openPopup(at, words.placePopup(marker.routePlace), { offset: [0, -4] });
   }
 
-  drawBasemap(view);
   const entries = drawRoutes(view, onLegClick);
   view.placeLayer = drawPlaces(view, openPlace);
   const labels = placeLabels(view);
@@ -99,6 +98,7 @@ function drawRouteMap(map, data, basemap) {
   const layersControl = addLayerControl(view, entries);
   const legendControl = addLegend(view);
   watchTiles(view);
+  await nextTask();
 
   // The panel: the map's text alternative, with the search box. On a phone it folds away.
   const panel = buildPanel(view, words);
@@ -236,10 +236,15 @@ function drawRouteMap(map, data, basemap) {
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
   // Fit everything drawn into the part of the map the panels on the right leave free.
   map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
+  await nextTask();
   // Only now, at the view they are seen at, are the lines and places drawn: once.
   for (const entry of entries) entry.layer.addTo(map);
+  await nextTask();
   view.placeLayer.addTo(map);
   labels.layout();
+  // The base map after the routes are on screen (online the tiles cover it anyway): its
+  // outlines are made and drawn in steps that each leave the page free to answer the reader.
+  later(() => drawBasemap(view));
 
   // Served by `routes watch`: reload when a newer map has been built.
   if (data.live) {
@@ -252,6 +257,9 @@ function drawRouteMap(map, data, basemap) {
   }
 
   window.routeMap = {
+    get basemapReady() {
+      return Boolean(view.basemapReady);
+    },
     map,
     markers: view.markers,
     journeyLayers: view.journeyLayers,

@@ -1,0 +1,205 @@
+"""Audit the shipped map with the field's own checkers, outside the test suite (they need npm):
+Lighthouse (accessibility, best practices, performance; desktop and mobile) and the Nu Html
+Checker (the HTML file as written, and the page as the browser has built it).
+
+    python -m tests.audit [--tools DIR]
+
+DIR (default ~/.cache/routes-audit) gets `npm install lighthouse vnu-jar` the first time. The
+map is served from 127.0.0.1 and, as a reader online would see it, its map tiles are answered by
+a local HTTPS server (a blank tile; Chromium resolves tile.openstreetmap.org to it and accepts
+its self-signed certificate), so nothing leaves the machine. Lighthouse's mobile run throttles
+the CPU fourfold and the network to slow 4G (its defaults); total blocking time is its figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import ssl
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from routemap.build import build
+from tests.conftest import CHROMIUM_ARGS, SHIPPED_PLACES, blank_tile_png, chromium_path
+
+CATEGORIES = ("accessibility", "best-practices", "performance")
+
+
+def tools(folder: Path) -> tuple[Path, Path]:
+    lighthouse = folder / "node_modules" / ".bin" / "lighthouse"
+    vnu = folder / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not (lighthouse.exists() and vnu.exists()):
+        folder.mkdir(parents=True, exist_ok=True)
+        subprocess.run(
+            [
+                "npm",
+                "install",
+                "--prefix",
+                str(folder),
+                "--no-audit",
+                "--no-fund",
+                "lighthouse@13",
+                "vnu-jar",
+            ],
+            check=True,
+        )
+    return lighthouse, vnu
+
+
+def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def serve_tiles(folder: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
+    """A local HTTPS server answering every request with a blank map tile."""
+    tile = blank_tile_png()
+
+    class Tiles(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200)
+            self.send_header("Content-Type", "image/png")
+            self.send_header("Content-Length", str(len(tile)))
+            self.send_header("Access-Control-Allow-Origin", "*")
+            self.end_headers()
+            self.wfile.write(tile)
+
+        def log_message(self, *args):
+            pass
+
+    key, cert = folder / "tile.key", folder / "tile.crt"
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=tile.openstreetmap.org",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    server.socket = context.wrap_socket(server.socket, server_side=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, server.server_address[1]
+
+
+def lighthouse(binary: Path, url: str, tile_port: int, mobile: bool, out: Path) -> dict:
+    flags = [
+        "--headless=new",
+        *CHROMIUM_ARGS,
+        "--ignore-certificate-errors",
+        f'--host-resolver-rules="MAP tile.openstreetmap.org 127.0.0.1:{tile_port}"',
+    ]
+    command = [
+        str(binary),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={out}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        f"--chrome-flags={' '.join(flags)}",
+    ]
+    if not mobile:
+        command.append("--preset=desktop")
+    subprocess.run(command, check=True, env=os.environ | {"CHROME_PATH": chromium_path()})
+    return json.loads(out.read_text())
+
+
+def rendered_dom(url: str, tile_port: int) -> str:
+    """The page as the browser has built it, with a journey's popup open."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+        page.goto(url)
+        page.wait_for_function("window.routeMap !== undefined")
+        page.locator(".journey summary").first.click()
+        page.wait_for_selector(".leaflet-popup-content h2")
+        page.wait_for_timeout(1200)
+        html = "<!DOCTYPE html>\n" + page.evaluate("document.documentElement.outerHTML")
+        browser.close()
+    return html
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tools", type=Path, default=Path.home() / ".cache" / "routes-audit")
+    args = parser.parse_args()
+    lighthouse_bin, vnu = tools(args.tools)
+    failures = 0
+    with tempfile.TemporaryDirectory() as temporary:
+        folder = Path(temporary)
+        build(SHIPPED_PLACES, folder / "routes.html")
+        server, port = serve(folder)
+        tiles, tile_port = serve_tiles(folder)
+        url = f"http://127.0.0.1:{port}/routes.html"
+        for mobile in (False, True):
+            report = lighthouse(lighthouse_bin, url, tile_port, mobile, folder / "report.json")
+            scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
+            blocking = report["audits"]["total-blocking-time"]["numericValue"]
+            print(
+                f"Lighthouse {'mobile' if mobile else 'desktop'}: "
+                + ", ".join(f"{c} {s}" for c, s in scores.items())
+                + f"; total blocking time {blocking:.0f} ms"
+            )
+            for category in ("accessibility", "best-practices"):
+                for ref in report["categories"][category]["auditRefs"]:
+                    audit = report["audits"][ref["id"]]
+                    if ref["weight"] and audit["score"] is not None and audit["score"] < 1:
+                        failures += 1
+                        print(f"  {category}: {audit['id']}: {audit['title']}")
+                        for item in (audit.get("details") or {}).get("items", [])[:5]:
+                            print("    " + json.dumps(item)[:300])
+            if mobile:
+                for item in report["audits"]["long-tasks"]["details"]["items"][:8]:
+                    print(
+                        f"  long task {item['duration']:.0f} ms at {item['startTime']:.0f} ms: {item['url']}"
+                    )
+            failures += scores["accessibility"] < 100 or scores["best-practices"] < 100
+            failures += mobile and blocking >= 200
+        (folder / "rendered.html").write_text(rendered_dom(url, tile_port), encoding="utf-8")
+        for name in ("routes.html", "rendered.html"):
+            checked = subprocess.run(
+                ["java", "-jar", str(vnu), "--errors-only", str(folder / name)],
+                capture_output=True,
+                text=True,
+            )
+            errors = [line for line in checked.stderr.splitlines() if "error" in line]
+            print(f"Nu Html Checker, {name}: {len(errors)} errors")
+            for line in errors:
+                print("  " + line)
+            failures += bool(errors)
+        server.shutdown()
+        tiles.shutdown()
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
