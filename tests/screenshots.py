@@ -3,7 +3,8 @@
     .venv/bin/python -m tests.screenshots [places.yaml] [folder]
 
 Writes map-desktop.png and map-phone.png (default folder: docs/, for the README). Map tiles are
-answered with a blank local tile, as in the tests: nothing is fetched from the network.
+blocked, as offline: the map shows its built-in Natural Earth outlines, and nothing is fetched
+from the network.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from playwright.sync_api import sync_playwright
 
 from routemap.build import build
 
-from .conftest import REPO, MapPage, chromium_path
+from .conftest import CHROMIUM_ARGS, REPO, MapPage, chromium_path
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
@@ -29,11 +30,11 @@ def take(places: Path, folder: Path) -> list[Path]:
         written = []
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
-                executable_path=chromium_path(), args=["--no-sandbox"]
+                executable_path=chromium_path(), args=CHROMIUM_ARGS
             )
             for name, (width, height) in SIZES.items():
                 page = browser.new_page(viewport={"width": width, "height": height})
-                MapPage(page, tiles=True).open(html)
+                MapPage(page, tiles=False).open(html)
                 page.wait_for_timeout(300)
                 path = folder / f"map-{name}.png"
                 page.screenshot(path=path, animations="disabled")
