@@ -204,3 +204,13 @@ def test_where_lines_overlap_a_click_offers_each_route(built, open_map):
     page.mouse.click(*at)
     choices = page.locator(".leaflet-popup-content .route-choices button").all_inner_texts()
     assert "Moscow–Baku" in choices and "Moscow–Dubai" in choices
+
+
+def test_dashed_routes_of_one_origin_take_turns_so_each_shows(built, open_map):
+    shown = open_map(built["crowded"])
+    offsets = shown.page.evaluate(
+        """() => ['moscow-yerevan', 'moscow-baku', 'moscow-dubai'].map(id =>
+             window.routeMap.journeyLayers[id].getLayers().find(l => l.routeLeg).options.dashOffset)"""
+    )
+    # Where they run together, one's dashes fill the other's gaps.
+    assert len(set(offsets)) == 3

@@ -85,8 +85,7 @@ function watchTiles(view) {
       layer.on("tileerror", () => {
         if (notice) return;
         map.getContainer().classList.add("no-tiles");
-        // On a phone the credits fill the bottom edge: the notice goes under the zoom buttons.
-        notice = new Notice({ position: view.small() ? "topleft" : "bottomleft" }).addTo(map);
+        notice = new Notice({ position: "bottomleft" }).addTo(map);
       });
     }
   });

@@ -90,8 +90,17 @@ function drawRoutes(view, onLegClick) {
     for (const add of laterArrows.splice(0)) add();
   });
   // Routes of one origin drawn with the same dashes would hide one another where they run
-  // together: each next one's dashes start a dash later, so both colours show, turn about.
+  // together: with n of them, each dash is followed by a gap of n - 1 dashes and each next
+  // route's dashes start a dash later, so every colour shows, turn about.
+  const dashKey = (leg, style) => leg.from + " " + style.dashArray;
+  const dashCount = Object.create(null);
   const dashTurns = Object.create(null);
+  for (const journey of data.journeys) {
+    for (const leg of journey.legs) {
+      const style = journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status];
+      if (style.dashArray) dashCount[dashKey(leg, style)] = (dashCount[dashKey(leg, style)] || 0) + 1;
+    }
+  }
   const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
   const overlays = [];
   for (const journey of data.journeys) {
@@ -100,12 +109,13 @@ function drawRoutes(view, onLegClick) {
     for (const leg of journey.legs) {
       const style = Object.assign({ color: journey.colour }, styles.line, journey.status === "trip" ? styles.modes[leg.mode] : base);
       delete style.label;
-      if (style.dashArray) {
-        const key = leg.from + " " + style.dashArray;
+      const sharing = style.dashArray ? dashCount[dashKey(leg, style)] : 0;
+      if (sharing > 1 && sharing <= 4) {
+        const key = dashKey(leg, style);
         const turn = (dashTurns[key] = (dashTurns[key] || 0) + 1) - 1;
-        const period = style.dashArray.split(/[ ,]+/).map(Number).reduce((a, b) => a + b, 0);
-        const first = Number(style.dashArray.split(/[ ,]+/)[0]);
-        style.dashOffset = String((turn * first) % period);
+        const dash = Number(style.dashArray.split(/[ ,]+/)[0]);
+        style.dashArray = dash + " " + dash * (sharing - 1);
+        style.dashOffset = String(turn * dash);
       }
       const points = leg.line.map(latLng);
       if (!view.detailFromZoom) {

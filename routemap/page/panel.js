@@ -78,6 +78,8 @@ function buildPanel(view, words) {
       results.append(item);
     }
     status.textContent = input.value.trim() ? (found.length === 1 ? "1 result" : found.length + " results") : "";
+    // In the folded panel of a phone, the results come into view as they change.
+    if (found.length && body.scrollHeight > body.clientHeight) results.scrollIntoView({ block: "nearest" });
   };
   input.addEventListener("input", show);
   form.addEventListener("submit", (event) => {
