@@ -334,6 +334,8 @@ def render_html(places: PlacesFile) -> str:
 def render_page(data: dict, live: int | None = None) -> str:
     """The page for map_data's data. `live` is the version a page served by `routes watch`
     polls for, to reload itself when the map is rebuilt."""
+    import folium
+
     RoutePage, RouteMap, RouteLayer = _page_classes()
     data = data | {"live": live}
     south_west, north_east = data["bounds"]
@@ -342,10 +344,9 @@ def render_page(data: dict, live: int | None = None) -> str:
     fmap = RouteMap(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []
-    TileLayer = importlib.import_module("folium").TileLayer
     # detect_retina: on a high-density screen (most phones) tiles one zoom deeper, drawn at half
     # size, so the map is as sharp as the lines over it.
-    TileLayer("OpenStreetMap", detect_retina=True).add_to(fmap)
+    folium.TileLayer("OpenStreetMap", detect_retina=True).add_to(fmap)
     figure.add_child(fmap)
     fmap.add_child(RouteLayer(data))
     return figure.render()

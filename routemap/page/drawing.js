@@ -38,6 +38,12 @@ const PlaceDot = L.CircleMarker.extend({
   },
 });
 
+/* Where a place's dot is drawn, in layer pixels: moved aside where dots crowd (its `_point`,
+ * once drawn), else its true point. */
+function dotLayerPoint(map, marker) {
+  return marker._point || map.latLngToLayerPoint(marker.getLatLng());
+}
+
 /* A leg's arrowhead: a triangle of fixed screen size at the point and heading that Python
  * computed (routemap/geometry.py: arrows). Drawn on the canvas renderer like a circle marker,
  * so it costs no DOM element; clicks use the circle marker's hit test. */
@@ -92,22 +98,23 @@ function drawRoutes(view, onLegClick) {
   // Routes of one origin drawn with the same dashes would hide one another where they run
   // together: with n of them, each dash is followed by a gap of n - 1 dashes and each next
   // route's dashes start a dash later, so every colour shows, turn about.
+  // A person's leg is styled by its mode; a route the articles discuss by its status.
+  const kindStyle = (journey, leg) => (journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status]);
   const dashKey = (leg, style) => leg.from + " " + style.dashArray;
   const dashCount = Object.create(null);
   const dashTurns = Object.create(null);
   for (const journey of data.journeys) {
     for (const leg of journey.legs) {
-      const style = journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status];
+      const style = kindStyle(journey, leg);
       if (style.dashArray) dashCount[dashKey(leg, style)] = (dashCount[dashKey(leg, style)] || 0) + 1;
     }
   }
   const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
   const overlays = [];
   for (const journey of data.journeys) {
-    const base = journey.status === "trip" ? {} : styles.statuses[journey.status];
     const layer = L.featureGroup();
     for (const leg of journey.legs) {
-      const style = Object.assign({ color: journey.colour }, styles.line, journey.status === "trip" ? styles.modes[leg.mode] : base);
+      const style = Object.assign({ color: journey.colour }, styles.line, kindStyle(journey, leg));
       delete style.label;
       const sharing = style.dashArray ? dashCount[dashKey(leg, style)] : 0;
       if (sharing > 1 && sharing <= 4) {

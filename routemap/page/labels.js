@@ -154,7 +154,7 @@ function placeLabels(view) {
     });
     const dots = features.map((f) => {
       const marker = markers[f.properties.id];
-      const at = map.layerPointToContainerPoint(marker._point || map.latLngToLayerPoint(marker.getLatLng()));
+      const at = map.layerPointToContainerPoint(dotLayerPoint(map, marker));
       return { id: f.properties.id, at, r: marker.getRadius() + 1 };
     });
     const dotOf = Object.create(null);
@@ -218,6 +218,6 @@ function placeLabels(view) {
       })
     );
   }
-  map.on("zoomend moveend overlayadd overlayremove resize", layout);
+  map.on("moveend overlayadd overlayremove resize", layout); // (every zoom ends with a moveend)
   return { layout };
 }

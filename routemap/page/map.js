@@ -87,7 +87,7 @@ async function drawRouteMap(map, data, basemap) {
 
   function openPlace(id) {
     const marker = view.markers[id];
-    const at = map.layerPointToLatLng(marker._point || map.latLngToLayerPoint(marker.getLatLng()));
+    const at = map.layerPointToLatLng(dotLayerPoint(map, marker));
     return openPopup(at, words.placePopup(marker.routePlace), { offset: [0, -4] });
   }
 
@@ -274,7 +274,7 @@ async function drawRouteMap(map, data, basemap) {
     // Where a place's dot is drawn, in the map's container pixels (moved aside where dots crowd).
     dotPoint: (id) => {
       const marker = view.markers[id];
-      const p = map.layerPointToContainerPoint(marker._point || map.latLngToLayerPoint(marker.getLatLng()));
+      const p = map.layerPointToContainerPoint(dotLayerPoint(map, marker));
       return [p.x, p.y, marker.getRadius()];
     },
     openLeg: (id, number) => {
