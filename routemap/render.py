@@ -24,11 +24,15 @@ from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
+    BIG_MAP_COLOURS,
+    BIG_MAP_DETAIL_FROM,
+    BIG_MAP_FROM,
     CASING_STYLE,
     FOCUS_COLOUR,
     INFERRED_LEG_STYLE,
     INFERRED_STYLE,
     JOURNEY_COLOURS,
+    LEADER_STYLE,
     LINE_STYLE,
     MARKER_STYLES,
     MODE_STYLES,
@@ -62,7 +66,8 @@ def map_data(places: PlacesFile) -> dict:
         feature = place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
         feature["properties"] = _present(feature["properties"])
         features.append(feature)
-    colours = itertools.cycle(JOURNEY_COLOURS)
+    big = len(places.journeys) > BIG_MAP_FROM
+    colours = itertools.cycle(BIG_MAP_COLOURS if big else JOURNEY_COLOURS)
     journeys = []
     shaped = journey_shapes(places)
     lines = [shape.line for _, shapes in shaped for shape in shapes]
@@ -163,8 +168,10 @@ def map_data(places: PlacesFile) -> dict:
             "area": AREA_STYLE,
             "line": LINE_STYLE,
             "casing": CASING_STYLE,
+            "leader": LEADER_STYLE,
             "basemap": BASEMAP_STYLE,
             "focus": FOCUS_COLOUR,
+            "detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0,
             "modes": MODE_STYLES,
             "statuses": STATUS_STYLES,
         },

@@ -79,9 +79,22 @@ AREA_STYLE: dict = {
 }
 
 # Under each line, a pale casing a few pixels wider: the line keeps its contrast on any
-# background (tiles, the offline base map, water). `extraWeight` is added to the line's. A big
-# map (more than 40 journeys) draws none, for speed; its colours keep 3:1 on the base map.
+# background (tiles, the offline base map, water). `extraWeight` is added to the line's. The
+# canvas strokes every casing of a width as one path (page/drawing.js: RouteCanvas), so a big
+# map has them too, at little cost.
 CASING_STYLE: dict = {"color": "#ffffff", "opacity": 0.9, "extraWeight": 3}
+
+# Where dots crowd, one is drawn moved aside with a thin leader back to a small spot at its true
+# point (page/drawing.js: PlaceDot); a name that has to stand off its dot gets a leader too
+# (page/labels.js). The legend's key for a moved dot is drawn from the same colour.
+LEADER_STYLE: dict = {
+    "label": "Moved aside where places crowd; the line points to the true spot",
+    "color": "#1d3557",
+    "weight": 1.5,
+    "spotRadius": 2.5,
+    "nameColor": "#1b1b1b",
+    "nameWeight": 1,
+}
 
 # The offline base map (page/basemap.js): what the routes lie on when map tiles cannot load.
 BASEMAP_STYLE: dict = {
@@ -118,7 +131,7 @@ STATUS_STYLES: dict[str, dict] = {
     },
     "costly": {
         "label": "Flight route that cost about £5,000",
-        "color": "#9d4edd",
+        "color": "#620997",
         "weight": 2,
         "opacity": 0.9,
         "dashArray": "6 6",
@@ -127,7 +140,7 @@ STATUS_STYLES: dict[str, dict] = {
 
 # One colour per journey a person describes, in the order of places.yaml. Each keeps 3:1 against
 # white (its casing), the offline base map's land and sea; none is near a colour the legend
-# gives a meaning (no reds, teals, navies, greys or purples); and they stay apart from each other
+# gives a meaning (no reds, teals, navies, greys or violets); and they stay apart from each other
 # for readers with each kind of colour blindness (tests/test_styles.py simulates them).
 JOURNEY_COLOURS: list[str] = [
     "#2e3ae6",
@@ -137,6 +150,14 @@ JOURNEY_COLOURS: list[str] = [
     "#803357",
     "#665800",
 ]
+
+# A map of more journeys than this is big: its overview (below zoom BIG_MAP_DETAIL_FROM) draws
+# no casings, no dashes and no arrowheads, which would cost most of its drawing time there and
+# cannot be told apart in the thicket; its journeys take only BIG_MAP_COLOURS, which keep 3:1
+# without a casing on the tiles' land and water and the offline base map (tests/test_styles.py).
+BIG_MAP_FROM = 40
+BIG_MAP_DETAIL_FROM = 5
+BIG_MAP_COLOURS: list[str] = ["#2e3ae6", "#660000", "#803357", "#665800"]
 
 # The ring round whatever has keyboard focus, on the panel and on the map.
 FOCUS_COLOUR = "#0b4f8a"

@@ -113,6 +113,13 @@ class MapPage:
         self.page.wait_for_timeout(300)
         return self
 
+    def redrawn(self) -> None:
+        """Wait until the canvas has drawn the map's present view: Leaflet redraws on the
+        animation frames after a move, which a loaded machine may put off for long."""
+        self.page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
+        )
+
     def marker_point(self, place_id: str) -> tuple[float, float]:
         """Where a place's marker is drawn on screen (moved aside where dots crowd), in page
         pixels."""
@@ -125,7 +132,7 @@ class MapPage:
             "id => { window.routeMap.map.panTo(window.routeMap.markers[id].getLatLng(), {animate: false}); }",
             place_id,
         )
-        self.page.wait_for_timeout(200)  # let the canvas redraw at the new view
+        self.redrawn()
         self.page.mouse.click(*self.marker_point(place_id))
         # One popup open (a previous one fades out for a moment).
         self.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
@@ -163,6 +170,36 @@ CanvasRenderingContext2D.prototype.setLineDash = function (pattern) {
   return setLineDash.call(this, pattern);
 };
 """
+
+# Run before a map's script: records every stroke the page's canvases make, as
+# [colour, width, alpha], so a test can see what each route line is drawn over.
+RECORD_STROKES = """
+window.strokesDrawn = [];
+const stroke = CanvasRenderingContext2D.prototype.stroke;
+CanvasRenderingContext2D.prototype.stroke = function (...args) {
+  window.strokesDrawn.push([String(this.strokeStyle), this.lineWidth, this.globalAlpha]);
+  return stroke.apply(this, args);
+};
+"""
+
+
+def uncased_strokes(page, colours: set[str], casing: dict) -> tuple[int, list]:
+    """How many strokes the page drew in one of `colours` (route lines), and those of them not
+    drawn straight over a casing: a stroke of the casing's colour and opacity, `extraWeight`
+    wider."""
+    strokes = page.evaluate("window.strokesDrawn")
+    lines = [(n, s) for n, s in enumerate(strokes) if s[0] in colours]
+    bare = [
+        s
+        for n, s in lines
+        if not (
+            n
+            and strokes[n - 1][0] == casing["color"]
+            and strokes[n - 1][1] == s[1] + casing["extraWeight"]
+            and abs(strokes[n - 1][2] - casing["opacity"]) < 0.01
+        )
+    ]
+    return len(lines), bare
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,10 @@ import pytest
 
 from routemap.build import build
 from routemap.load import read_places
+from routemap.render import map_data
+from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, STATUS_STYLES
 
-from .conftest import RECORD_DASHES
+from .conftest import RECORD_DASHES, RECORD_STROKES, uncased_strokes
 from .synthetic import synthetic_places
 
 
@@ -93,11 +95,43 @@ def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
         "id => window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 12, {animate: false})",
         place.id,
     )
-    shown.page.wait_for_timeout(300)
+    shown.redrawn()
     shown.page.mouse.move(*shown.marker_point(place.id))
     shown.page.locator(".leaflet-tooltip", has_text=place.name).wait_for()
     shown.page.mouse.click(*shown.marker_point(place.id))
     shown.page.locator(".leaflet-popup-content h2", has_text=place.name).wait_for()
+
+
+def test_places_on_one_another_are_offered_to_choose_from(big, open_map):
+    """A dense map does not spread its dots: where several lie under one click, the reader
+    chooses among them, and each opens its own popup."""
+    records, out = big
+    shown = open_map(out)
+    names = {place.id: place.name for place in records.places}
+    # The dot with the most other dots under its middle, at the first view.
+    pile = shown.page.evaluate(
+        """() => {
+            const points = Object.keys(window.routeMap.markers).map(id => [id, window.routeMap.dotPoint(id)]);
+            let best = [];
+            for (const [id, [x, y]] of points) {
+                const under = points.filter(([, [u, v, r]]) => Math.hypot(u - x, v - y) <= r + 2).map(([other]) => other);
+                if (under.length > best.length) best = [id, ...under.filter(other => other !== id)];
+            }
+            return best;
+        }"""
+    )
+    assert len(pile) >= 3, pile
+    box = shown.page.locator(".folium-map").bounding_box()
+    x, y, _ = shown.page.evaluate("id => window.routeMap.dotPoint(id)", pile[0])
+    shown.page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = shown.page.locator(".leaflet-popup-content")
+    heading = popup.locator("h2").inner_text()
+    offered = popup.locator(".route-choices button").all_inner_texts()
+    assert heading == f"{len(offered)} places here"
+    assert {names[pile[0]]} <= set(offered) <= {names[id] for id in pile}
+    assert len(offered) >= 3
+    popup.get_by_role("button", name=offered[-1]).click()
+    popup.locator("h2", has_text=offered[-1]).wait_for()
 
 
 def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
@@ -131,6 +165,23 @@ def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
         if where[start] != where[leg.to]
     ]
     assert arrows == len(legs_with_length)
+
+
+def test_the_big_maps_lines_keep_their_contrast_overview_and_zoomed_in(big, open_map):
+    """The overview draws no casings (for speed) and so only colours that keep 3:1 without one
+    (tests/test_styles.py); zoomed in, every line lies on its pale casing."""
+    records, out = big
+    colours = {journey["colour"] for journey in map_data(records)["journeys"]}
+    assert colours == set(BIG_MAP_COLOURS) | {s["color"] for s in STATUS_STYLES.values()}
+    shown = open_map(out, before=RECORD_STROKES)
+    drawn, bare = uncased_strokes(shown.page, colours, CASING_STYLE)
+    assert drawn >= len(records.journeys) and len(bare) == drawn
+    shown.page.evaluate(
+        "() => { window.strokesDrawn = []; window.routeMap.map.setZoom(6, {animate: false}); }"
+    )
+    shown.redrawn()
+    drawn, bare = uncased_strokes(shown.page, colours, CASING_STYLE)
+    assert drawn > 0 and bare == []
 
 
 def test_older_browsers_unpack_the_big_map_too(big, open_map):

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 
 from routemap.load import read_places
+from routemap.render import map_data
+from routemap.styles import CASING_STYLE
 
-from .conftest import RECORD_DASHES, SHIPPED_PLACES, TILE_HOST
+from .conftest import RECORD_DASHES, RECORD_STROKES, SHIPPED_PLACES, TILE_HOST, uncased_strokes
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +217,12 @@ def test_the_small_map_shows_dashes_and_arrows_at_once(shipped_map, open_map, pl
     # Ilya's leg by means not stated, the sold-out flight routes, the inferred border points.
     assert {"1 7", "6 6", "3 3"} <= drawn
     assert "Zoom in" not in shown.page.locator(".route-legend").inner_text()
+
+
+def test_every_line_lies_on_a_pale_casing(shipped_map, open_map, places):
+    """A line's colour keeps 3:1 against its casing (tests/test_styles.py), whatever is under it."""
+    colours = {journey["colour"] for journey in map_data(places)["journeys"]}
+    shown = open_map(shipped_map, before=RECORD_STROKES)
+    drawn, bare = uncased_strokes(shown.page, colours, CASING_STYLE)
+    legs = sum(len(journey.legs) for journey in places.journeys)
+    assert drawn >= legs and bare == []

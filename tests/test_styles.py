@@ -13,9 +13,11 @@ from colorspacious import cspace_convert
 
 from routemap.styles import (
     BASEMAP_STYLE,
+    BIG_MAP_COLOURS,
     CASING_STYLE,
     FOCUS_COLOUR,
     JOURNEY_COLOURS,
+    LEADER_STYLE,
     MARKER_STYLES,
     STATUS_STYLES,
 )
@@ -25,6 +27,16 @@ GROUNDS = {
     "casing": CASING_STYLE["color"],
     "land": BASEMAP_STYLE["land"],
     "sea": BASEMAP_STYLE["sea"],
+}
+# What a big map's overview draws its lines on without a casing: the offline base map, and
+# OpenStreetMap's standard tiles at the zooms of an overview (land, water, glaciers; the colours
+# of openstreetmap-carto's style).
+UNCASED_GROUNDS = {
+    "land": BASEMAP_STYLE["land"],
+    "sea": BASEMAP_STYLE["sea"],
+    "tile land": "#f2efe9",
+    "tile water": "#aad3df",
+    "tile glacier": "#ddecec",
 }
 SIMULATIONS = {
     "normal vision": None,
@@ -79,9 +91,26 @@ def test_every_line_and_marker_keeps_3_to_1_on_what_it_lies_on(name):
     assert min(low.values()) >= 3, low
 
 
+UNCASED = {f"big map journey {n + 1}": c for n, c in enumerate(BIG_MAP_COLOURS)}
+UNCASED |= {f"route {status}": style["color"] for status, style in STATUS_STYLES.items()}
+
+
+@pytest.mark.parametrize("name", sorted(UNCASED))
+def test_a_big_maps_lines_keep_3_to_1_without_their_casing(name):
+    low = {ground: round(contrast(UNCASED[name], c), 2) for ground, c in UNCASED_GROUNDS.items()}
+    assert min(low.values()) >= 3, low
+
+
+def test_a_big_maps_colours_are_journey_colours():
+    """So they keep the journeys' other checks: apart from each other and from the legend."""
+    assert set(BIG_MAP_COLOURS) <= set(JOURNEY_COLOURS)
+
+
 def test_place_names_and_focus_rings_can_be_seen():
     assert contrast(BASEMAP_STYLE["names"], BASEMAP_STYLE["land"]) >= 4.5  # text
     assert contrast(FOCUS_COLOUR, "#ffffff") >= 3
+    for leader in LEADER_STYLE["color"], LEADER_STYLE["nameColor"]:
+        assert min(contrast(leader, ground) for ground in GROUNDS.values()) >= 3
     assert contrast(BASEMAP_STYLE["border"], BASEMAP_STYLE["land"]) < 3  # outlines stay quiet
 
 

@@ -58,7 +58,7 @@ function addLegend(view) {
       const usedStatuses = new Set(data.journeys.map((j) => j.status));
       for (const [status, style] of Object.entries(styles.statuses)) if (usedStatuses.has(status)) row(stroke(style), style.label);
       row(el("span", "▶", "arrow"), "Direction of travel");
-      if (view.spreads) row(el("span", null, "spread-key"), "Moved aside where places crowd; the line points to the true spot");
+      if (view.spreads) row(el("span", null, "spread-key"), styles.leader.label);
       if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), "Zoom in to see dashes and arrows");
       box.append(list);
       L.DomEvent.disableClickPropagation(box);

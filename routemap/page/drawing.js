@@ -20,17 +20,18 @@ const PlaceDot = L.CircleMarker.extend({
     const renderer = this._renderer;
     if (this._shift && renderer._drawing && !this._empty()) {
       const ctx = renderer._ctx;
+      const leader = this.options.leader;
       ctx.save();
       ctx.setLineDash([]);
-      ctx.strokeStyle = "#1d3557";
-      ctx.lineWidth = 1.5;
+      ctx.strokeStyle = leader.color;
+      ctx.lineWidth = leader.weight;
       ctx.beginPath();
       ctx.moveTo(this._truePoint.x, this._truePoint.y);
       ctx.lineTo(this._point.x, this._point.y);
       ctx.stroke();
       ctx.beginPath();
-      ctx.arc(this._truePoint.x, this._truePoint.y, 2.5, 0, 2 * Math.PI);
-      ctx.fillStyle = "#1d3557";
+      ctx.arc(this._truePoint.x, this._truePoint.y, leader.spotRadius, 0, 2 * Math.PI);
+      ctx.fillStyle = leader.color;
       ctx.fill();
       ctx.restore();
     }
@@ -69,19 +70,36 @@ const Arrowhead = L.CircleMarker.extend({
   },
 });
 
-/* The canvas the routes and places are drawn on. Below the zoom `detailFromZoom` it draws
- * dashed lines solid, no arrowheads and no casings: on a big map's overview they cannot be told
- * apart in the thicket of lines, and would take the canvas most of its drawing time (there, and
- * on every pan). */
+/* The canvas the routes and places are drawn on. A line with a `casing` style is stroked twice
+ * on one path: first wider in the casing's pale colour, then in its own, so it keeps its
+ * contrast on any background (tiles, water, the offline base map) at the cost of one more
+ * stroke, not one more layer. Below the zoom `detailFromZoom` (a big map's overview) it draws
+ * no casings, dashed lines solid and no arrowheads: there they cannot be told apart in the
+ * thicket of lines, and would take the canvas most of its drawing time (there, and on every
+ * pan); such a map's colours keep their contrast without casings (styles.py). */
 const RouteCanvas = L.Canvas.extend({
   showsDetail() {
     return this._map.getZoom() >= this.options.detailFromZoom;
   },
   _fillStroke(ctx, layer) {
-    const dashes = layer.options._dashArray;
-    if (dashes && !this.showsDetail()) layer.options._dashArray = null;
+    const options = layer.options;
+    const detail = this.showsDetail();
+    const casing = options.casing;
+    if (casing && options.stroke && detail) {
+      ctx.save();
+      ctx.setLineDash([]);
+      ctx.globalAlpha = casing.opacity;
+      ctx.lineWidth = options.weight + casing.extraWeight;
+      ctx.strokeStyle = casing.color;
+      ctx.lineCap = options.lineCap;
+      ctx.lineJoin = options.lineJoin;
+      ctx.stroke();
+      ctx.restore();
+    }
+    const dashes = options._dashArray;
+    if (dashes && !detail) options._dashArray = null;
     L.Canvas.prototype._fillStroke.call(this, ctx, layer);
-    layer.options._dashArray = dashes;
+    options._dashArray = dashes;
   },
 });
 
@@ -125,15 +143,7 @@ function drawRoutes(view, onLegClick) {
         style.dashOffset = String(turn * dash);
       }
       const points = leg.line.map(latLng);
-      if (!view.detailFromZoom) {
-        // A pale casing under each line keeps it readable on any background.
-        const casing = Object.assign({}, style, styles.casing, { weight: style.weight + styles.casing.extraWeight, dashArray: null, interactive: false, renderer });
-        delete casing.extraWeight;
-        const under = L.polyline(points, casing);
-        under.routeCasing = true;
-        layer.addLayer(under);
-      }
-      const line = L.polyline(points, Object.assign({ renderer, interactive: true }, style));
+      const line = L.polyline(points, Object.assign({ renderer, interactive: true, casing: styles.casing }, style));
       line.routeLeg = leg;
       line.routeJourney = journey;
       layer.addLayer(line);
@@ -212,6 +222,15 @@ function legsAt(view, containerPoint) {
   return found.reverse();
 }
 
+/* The place dots under a point of the map (in container pixels), topmost first. */
+function placesAt(view, containerPoint) {
+  const point = view.map.containerPointToLayerPoint(containerPoint);
+  const found = [];
+  if (!view.map.hasLayer(view.placeLayer)) return found;
+  for (const marker of Object.values(view.markers)) if (marker._point && marker._containsPoint(point)) found.push(marker);
+  return found.reverse();
+}
+
 function near(bounds, point, margin) {
   return point.x >= bounds.min.x - margin && point.x <= bounds.max.x + margin && point.y >= bounds.min.y - margin && point.y <= bounds.max.y + margin;
 }
@@ -235,21 +254,24 @@ function drawPlaces(view, onPlaceClick) {
       delete halo.label;
       placeLayer.addLayer(L.circleMarker(latLng(feature.geometry.coordinates), halo));
     }
-    const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer }, style));
+    const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer, leader: styles.leader }, style));
     if (!dense) marker.bindTooltip(() => el("span", p.name), { direction: "top", offset: [0, -6] });
     marker.routePlace = feature;
     view.markers[p.id] = marker;
     placeLayer.addLayer(marker);
   }
+  const pointer = (event) => map.mouseEventToContainerPoint(event.originalEvent);
   placeLayer.on("click", (event) => {
     L.DomEvent.stop(event);
-    onPlaceClick(event.sourceTarget.routePlace.properties.id);
+    onPlaceClick(event.sourceTarget.routePlace.properties.id, pointer(event));
   });
   if (dense) {
-    // One tooltip moved from dot to dot.
-    const placeTip = L.tooltip({ direction: "top", offset: [0, -6] });
+    // One tooltip moved from dot to dot; where dots lie on one another it says how many.
+    const placeTip = L.tooltip({ direction: "auto", offset: [0, 0] }); // beside the dot, towards the middle
     placeLayer.on("mouseover", (event) => {
-      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(el("span", event.sourceTarget.routePlace.properties.name));
+      const others = placesAt(view, pointer(event)).length - 1;
+      const name = event.sourceTarget.routePlace.properties.name;
+      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(el("span", others > 0 ? name + " and " + others + " more here" : name));
       placeTip.openOn(map);
     });
     placeLayer.on("mouseout", () => map.closeTooltip(placeTip));

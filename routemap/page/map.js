@@ -5,7 +5,7 @@
 async function drawRouteMap(map, data, basemap) {
   const styles = data.styles;
   const small = () => window.innerWidth < PHONE_WIDTH;
-  const detailFromZoom = data.journeys.length > MAX_LAYER_ENTRIES ? 5 : 0;
+  const detailFromZoom = styles.detailFromZoom;
   const view = {
     map,
     data,
@@ -33,7 +33,11 @@ async function drawRouteMap(map, data, basemap) {
     }
   }
   const words = popupContent(view);
-  document.documentElement.style.setProperty("--route-focus", styles.focus);
+  const rootStyle = document.documentElement.style;
+  rootStyle.setProperty("--route-focus", styles.focus);
+  rootStyle.setProperty("--route-leader", styles.leader.color);
+  rootStyle.setProperty("--route-name-leader", styles.leader.nameColor);
+  rootStyle.setProperty("--route-name-leader-weight", styles.leader.nameWeight);
   // Less motion asked for: zooms jump and popups appear without fading (Leaflet reads these
   // when the map is made, so they are switched off on the made map).
   const motion = !reducedMotion();
@@ -66,21 +70,8 @@ async function drawRouteMap(map, data, basemap) {
       openLeg(journey, leg, where);
       return;
     }
-    const box = el("div", null, "route-popup");
-    box.append(el("h2", here.length + " routes here"));
-    const list = el("ul", null, "route-choices");
-    for (const choice of here) {
-      const button = el("button", null, "link");
-      button.type = "button";
-      const swatch = el("span", null, "swatch");
-      swatch.style.background = choice.journey.colour;
-      button.append(swatch, document.createTextNode(choice.journey.name));
-      button.addEventListener("click", () => openLeg(choice.journey, choice.leg, where));
-      const item = el("li");
-      item.append(button);
-      list.append(item);
-    }
-    box.append(list);
+    const choices = here.map((choice) => ({ name: choice.journey.name, colour: choice.journey.colour, pick: () => openLeg(choice.journey, choice.leg, where) }));
+    const box = words.choicePopup(here.length + " routes here", choices);
     view.popupFrom(null);
     openPopup(where, box);
   }
@@ -91,8 +82,23 @@ async function drawRouteMap(map, data, basemap) {
     return openPopup(at, words.placePopup(marker.routePlace), { offset: [0, -4] });
   }
 
+  // A click on a dot: its place's popup, or where dots lie on one another (a dense map does not
+  // spread them), a choice of the places there.
+  function onPlaceClick(id, point) {
+    const here = point ? placesAt(view, point) : [];
+    if (here.length < 2) {
+      openPlace(id);
+      return;
+    }
+    // A dot's swatch is its fill, or for a hollow or white one (a stop, an inference) its ring.
+    const colour = (o) => (o.fillOpacity >= 0.5 && o.fillColor !== "#ffffff" ? o.fillColor : o.color);
+    const choices = here.map((marker) => ({ name: marker.routePlace.properties.name, colour: colour(marker.options), pick: () => openPlace(marker.routePlace.properties.id) }));
+    view.popupFrom(null);
+    openPopup(map.layerPointToLatLng(dotLayerPoint(map, view.markers[id])), words.choicePopup(here.length + " places here", choices), { offset: [0, -4] });
+  }
+
   const entries = drawRoutes(view, onLegClick);
-  view.placeLayer = drawPlaces(view, openPlace);
+  view.placeLayer = drawPlaces(view, onPlaceClick);
   const labels = placeLabels(view);
   manageFocus(view);
   const layersControl = addLayerControl(view, entries);

@@ -177,5 +177,26 @@ function popupContent(view) {
     return box;
   }
 
-  return { personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup };
+  // Where things overlap under a click: "3 routes here", each a button with its swatch that
+  // opens its own popup. `choices` are { name, colour, pick }.
+  function choicePopup(title, choices) {
+    const box = el("div", null, "route-popup");
+    box.append(el("h2", title));
+    const list = el("ul", null, "route-choices");
+    for (const choice of choices) {
+      const button = el("button", null, "link");
+      button.type = "button";
+      const swatch = el("span", null, "swatch");
+      swatch.style.background = choice.colour;
+      button.append(swatch, document.createTextNode(choice.name));
+      button.addEventListener("click", choice.pick);
+      const item = el("li");
+      item.append(button);
+      list.append(item);
+    }
+    box.append(list);
+    return box;
+  }
+
+  return { choicePopup, personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup };
 }
