@@ -48,6 +48,27 @@ def _arrow(found: tuple[float, float, float] | None) -> list[float] | None:
     return [*lonlat((lat, lon)), round(heading, 1)]
 
 
+QUOTE_LINK_WORDS = 4
+
+
+def quote_link_names(places: PlacesFile) -> list[str]:
+    """A name for each quote in the page's address (`#quote=oleg-my-heart-sank-when`): its
+    speaker and first words, so it stays the same across builds while the quote does (an index
+    would change whenever a quote is added above it). A repeated name takes -2, -3, ..."""
+    names = []
+    taken = set()
+    for quote in places.quotes:
+        words = re.findall(r"\w+", quote.text.casefold())[:QUOTE_LINK_WORDS]
+        name = "-".join([quote.speaker, *words])
+        unique, n = name, 1
+        while unique in taken:
+            n += 1
+            unique = f"{name}-{n}"
+        taken.add(unique)
+        names.append(unique)
+    return names
+
+
 def _present(fields: dict) -> dict:
     """The fields that have a value: a big map's data block carries no thousands of nulls."""
     return {key: value for key, value in fields.items() if value is not None}
@@ -149,9 +170,10 @@ def map_data(places: PlacesFile) -> dict:
                     "source": quote.source,
                     "via": quote.via,
                     "also": [w.model_dump() for w in quote.also] or None,
+                    "link": link,
                 }
             )
-            for quote in places.quotes
+            for quote, link in zip(places.quotes, quote_link_names(places), strict=True)
         ],
         # Quotes about no one journey, place or group: the panel lists them.
         "unplaced": [
@@ -239,6 +261,7 @@ PAGE_SCRIPTS = (
     "popups.js",
     "search.js",
     "panel.js",
+    "links.js",
     "controls.js",
     "keyboard.js",
     "basemap.js",

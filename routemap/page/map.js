@@ -32,6 +32,7 @@ async function drawRouteMap(map, data, basemap) {
       (view.placeJourneys[id] = view.placeJourneys[id] || []).push(journey);
     }
   }
+  view.links = routeLinks(view);
   const words = popupContent(view);
   const rootStyle = document.documentElement.style;
   rootStyle.setProperty("--route-focus", styles.focus);
@@ -54,13 +55,25 @@ async function drawRouteMap(map, data, basemap) {
     autoPanPaddingBottomRight: [12, 40],
   };
 
-  function openPopup(at, content, options) {
-    return L.popup(Object.assign({}, popupSettings, options)).setLatLng(at).setContent(content).openOn(map);
+  // Views opened so far: a choice whose flight ends after the reader has opened something else
+  // opens nothing.
+  let views = 0;
+
+  // A popup; one that is a view the address can name carries its `link` (links.js).
+  function openPopup(at, content, options, link) {
+    const popup = L.popup(Object.assign({}, popupSettings, options)).setLatLng(at).setContent(content);
+    popup.routeLink = link || null;
+    if (link) {
+      views++;
+      view.links.record(link);
+    }
+    return popup.openOn(map);
   }
 
-  function openLeg(journey, leg, where) {
+  function openLeg(journey, leg, where, options) {
     const points = leg.line;
-    return openPopup(where || latLng(points[Math.floor(points.length / 2)]), words.journeyPopup(journey, leg));
+    const link = { journey: journey.id, leg: leg.number };
+    return openPopup(where || latLng(points[Math.floor(points.length / 2)]), words.journeyPopup(journey, leg), options, link);
   }
 
   // A click on a line: its leg's popup, or where lines overlap, a choice of the routes there.
@@ -76,10 +89,19 @@ async function drawRouteMap(map, data, basemap) {
     openPopup(where, box);
   }
 
-  function openPlace(id) {
+  function openPlace(id, link, options) {
     const marker = view.markers[id];
     const at = map.layerPointToLatLng(dotLayerPoint(map, marker));
-    return openPopup(at, words.placePopup(marker.routePlace), { offset: [0, -4] });
+    return openPopup(at, words.placePopup(marker.routePlace), Object.assign({ offset: [0, -4] }, options), link || { place: id });
+  }
+
+  // A journey's or a group's popup, and where it is anchored: the northernmost point.
+  function journeyView(id) {
+    const routes = view.groups[id] ? data.journeys.filter((j) => j.group === id) : [view.journeys[id]];
+    const points = routes.flatMap((j) => j.legs.flatMap((leg) => leg.line));
+    const north = latLng(points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]));
+    const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
+    return { points: points.map(latLng), north, content };
   }
 
   // A click on a dot: its place's popup, or where dots lie on one another (a dense map does not
@@ -122,28 +144,30 @@ async function drawRouteMap(map, data, basemap) {
   // Choosing a journey (or a group of routes) frames it below its popup and beside the
   // legend: the popup is anchored at the journey's northernmost point, and the fit leaves the
   // popup's height free above it, so the popup covers none of the journey.
-  function selectJourney(id, from) {
+  function selectJourney(id, from, jump, link) {
     const layer = view.journeyLayers[id] || view.groupLayers[id];
     if (!layer) return;
+    link = link || (view.groups[id] ? { group: id } : { journey: id });
+    view.links.record(link);
+    const choice = ++views;
     if (small()) panel.fold(false);
     if (!map.hasLayer(layer)) layer.addTo(map);
-    const routes = view.groups[id] ? data.journeys.filter((j) => j.group === id) : [view.journeys[id]];
-    const points = routes.flatMap((j) => j.legs.flatMap((leg) => leg.line));
-    const north = points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]);
-    const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
+    const { points, north, content } = journeyView(id);
     // The popup's size, measured by opening it once where the map is now.
     view.popupFrom(null);
-    const measured = openPopup(latLng(north), content, { autoPan: false }).getElement();
+    const measured = openPopup(north, content, { autoPan: false }).getElement();
     const popupSize = L.point(measured.offsetWidth, measured.offsetHeight + 24); // with its tip
     map.closePopup();
-    const target = frameBelowPopup(points.map(latLng), latLng(north), popupSize);
+    const target = frameBelowPopup(points, north, popupSize);
     const show = () => {
+      if (choice !== views) return;
       view.popupFrom(from);
-      openPopup(latLng(north), content, { autoPan: !target });
+      openPopup(north, content, { autoPan: !target }, link);
+      if (link.quote) showQuote(link.quote);
     };
-    const bounds = L.latLngBounds(points.map(latLng));
+    const bounds = L.latLngBounds(points);
     const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
-    if (motion) {
+    if (motion && !jump) {
       map.once("moveend", show);
       if (target) map.flyTo(target.center, target.zoom, { duration: 0.8 });
       else map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fallback));
@@ -200,19 +224,55 @@ async function drawRouteMap(map, data, basemap) {
   }
 
   // Choosing a place flies to it and opens its popup.
-  function selectPlace(id, from) {
+  function selectPlace(id, from, jump, quote) {
     const marker = view.markers[id];
+    view.links.record(quote ? { quote } : { place: id });
+    const choice = ++views;
     if (small()) panel.fold(false);
     if (!map.hasLayer(view.placeLayer)) view.placeLayer.addTo(map);
     const zoom = Math.max(map.getZoom(), 6);
     view.popupFrom(from);
-    if (motion) {
-      map.once("moveend", () => openPlace(id));
+    const open = () => {
+      if (choice !== views) return;
+      openPlace(id, quote ? { quote } : null);
+      if (quote) showQuote(quote);
+    };
+    if (motion && !jump) {
+      map.once("moveend", open);
       map.flyTo(marker.getLatLng(), zoom, { duration: 0.8 });
     } else {
       map.setView(marker.getLatLng(), zoom, { animate: false });
-      openPlace(id);
+      open();
     }
+  }
+
+  // Choosing one leg (a link to it): the leg framed, its popup open.
+  function selectLeg(id, number, jump) {
+    const journey = view.journeys[id];
+    const leg = journey.legs[number - 1];
+    const layer = view.journeyLayers[id];
+    if (!map.hasLayer(layer)) layer.addTo(map);
+    if (small()) panel.fold(false);
+    const bounds = L.latLngBounds(leg.line.map(latLng));
+    const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
+    view.links.record({ journey: id, leg: number });
+    const choice = ++views;
+    if (motion && !jump) {
+      map.once("moveend", () => choice === views && openLeg(journey, leg));
+      map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fit));
+    } else {
+      map.fitBounds(bounds, Object.assign({ animate: false }, fit));
+      openLeg(journey, leg);
+    }
+  }
+
+  // A quote a link names: brought into view in its popup, and marked.
+  function showQuote(name) {
+    const popup = map._popup && map._popup.getElement();
+    const figure = popup && Array.from(popup.querySelectorAll("[data-quote]")).find((f) => f.dataset.quote === name);
+    if (!figure) return;
+    figure.classList.add("linked");
+    figure.scrollIntoView({ block: "nearest" });
   }
 
   // Where a quote is shown: its journey's, place's or group's popup, or the panel's "Also quoted".
@@ -220,14 +280,21 @@ async function drawRouteMap(map, data, basemap) {
   for (const journey of data.journeys) for (const i of journey.quotes) quoteHome[i] = () => journey.id;
   for (const feature of data.places.features) for (const i of feature.properties.quotes) quoteHome[i] = () => ["place", feature.properties.id];
   for (const group of data.groups) for (const i of group.quotes) quoteHome[i] = () => group.id;
-  function selectQuote(index, from) {
+  function selectQuote(index, from, jump) {
     const home = quoteHome[index] && quoteHome[index]();
-    if (Array.isArray(home)) return selectPlace(home[1], from);
-    if (home) return selectJourney(home, from);
+    const quote = data.quotes[index].link;
+    if (Array.isArray(home)) return selectPlace(home[1], from, jump, quote);
+    if (home) return selectJourney(home, from, jump, { quote });
+    view.links.record({ quote });
     const section = document.getElementById("route-unplaced");
     if (small()) panel.fold(true);
     section.scrollIntoView({ block: "start" });
     section.focus({ preventScroll: true });
+    const figure = Array.from(section.querySelectorAll("[data-quote]")).find((f) => f.dataset.quote === quote);
+    if (figure) {
+      figure.classList.add("linked");
+      figure.scrollIntoView({ block: "nearest" });
+    }
   }
 
   function selectFound(entry, from) {
@@ -237,17 +304,38 @@ async function drawRouteMap(map, data, basemap) {
     const said = data.quotes.findIndex((q) => q.speaker === entry.id);
     if (said >= 0) selectQuote(said, from);
   }
-  Object.assign(view, { selectJourney, selectPlace, selectFound, panel });
+  // The popup of what an address names, opened where the map is (a reload under `routes watch`).
+  function openPopupOf(target) {
+    const still = { autoPan: false }; // the view is the reader's
+    if (target.place) return openPlace(target.place, null, still);
+    if (target.leg) return openLeg(view.journeys[target.journey], view.journeys[target.journey].legs[target.leg - 1], null, still);
+    const index = target.quote === undefined ? -1 : data.quotes.findIndex((q) => q.link === target.quote);
+    const home = index >= 0 ? quoteHome[index] && quoteHome[index]() : target.journey || target.group;
+    if (Array.isArray(home)) {
+      openPlace(home[1], target, still);
+    } else if (home) {
+      const { north, content } = journeyView(home);
+      openPopup(north, content, still, target);
+    }
+    if (target.quote) showQuote(target.quote);
+  }
 
+  // The whole map, fitted into the part the panels on the right leave free.
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
-  // Fit everything drawn into the part of the map the panels on the right leave free.
-  map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
+  function showAll() {
+    views++; // a flight still under way opens nothing when it ends
+    map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
+  }
+  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel });
+
+  showAll();
   await nextTask();
   // Only now, at the view they are seen at, are the lines and places drawn: once.
   for (const entry of entries) entry.layer.addTo(map);
   await nextTask();
   view.placeLayer.addTo(map);
   labels.layout();
+  view.links.start();
   // The base map after the routes are on screen (online the tiles cover it anyway): its
   // outlines are made and drawn in steps that each leave the page free to answer the reader.
   later(() => drawBasemap(view));
@@ -257,7 +345,11 @@ async function drawRouteMap(map, data, basemap) {
     const poll = () =>
       fetch("__version", { cache: "no-store" })
         .then((answer) => answer.text())
-        .then((version) => (Number(version) > data.live ? location.reload() : setTimeout(poll, 700)))
+        .then((version) => {
+          if (Number(version) <= data.live) return setTimeout(poll, 700);
+          view.links.keepView();
+          location.reload();
+        })
         .catch(() => setTimeout(poll, 2000));
     setTimeout(poll, 700);
   }

@@ -90,7 +90,7 @@ function buildPanel(view, words) {
   body.append(form);
 
   // Journeys people describe, then the groups of routes: each opens to its legs and quotes.
-  const entry = (id, name, colour, fill) => {
+  const entry = (id, name, colour, fill, link) => {
     const item = el("li", null, "journey");
     item.dataset.journey = id;
     const details = el("details");
@@ -110,7 +110,9 @@ function buildPanel(view, words) {
         const show = el("button", "Show on the map", "show-on-map");
         show.type = "button";
         show.addEventListener("click", () => view.selectJourney(id, show));
-        content.append(show);
+        const actions = el("p", null, "entry-actions");
+        actions.append(show, view.links.copyButton(link, name));
+        content.append(actions);
         details.append(content);
         filled = true;
       }
@@ -133,7 +135,7 @@ function buildPanel(view, words) {
         if (journey.accounts) content.append(words.accountsBlock(journey.accounts));
         content.append(words.legList(journey), words.sourcesLine(journey.sources));
         words.appendQuotes(content, journey.quotes);
-      });
+      }, { journey: journey.id });
     // A long list is written in batches after the map is drawn, so the map is ready first.
     list.append(...trips.slice(0, PANEL_BATCH).map(tripEntry));
     const more = (from) => {
@@ -160,7 +162,7 @@ function buildPanel(view, words) {
           if (group.accounts) content.append(words.accountsBlock(group.accounts));
           content.append(words.journeyLinks(routes, "legs"), words.sourcesLine(group.sources));
           words.appendQuotes(content, group.quotes);
-        })
+        }, { group: group.id })
       );
     }
     section.append(list);

@@ -31,9 +31,14 @@ function popupContent(view) {
   function quoteFigure(index) {
     const quote = data.quotes[index];
     const figure = el("figure", null, "quote");
-    figure.append(el("blockquote", quote.text), el("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    const caption = el("figcaption", attribution(quote.speaker, quote.source, quote.via));
+    caption.append(" ", view.links.copyButton({ quote: quote.link }, "these words of " + personLabel(quote.speaker)));
+    figure.append(el("blockquote", quote.text), caption);
+    figure.dataset.quote = quote.link;
     if (!quote.also) return figure;
     const all = el("div", null, "quote-wordings");
+    all.dataset.quote = quote.link;
+    delete figure.dataset.quote;
     all.append(figure);
     for (const wording of quote.also) {
       const other = el("figure", null, "quote wording");
@@ -101,10 +106,13 @@ function popupContent(view) {
     return list;
   }
 
-  function popupBox(title, kicker) {
+  // A popup's frame: its kicker, its heading and, for a view an address can name, a button
+  // that copies the address.
+  function popupBox(title, kicker, link) {
     const box = el("div", null, "route-popup");
     if (kicker) box.append(el("p", kicker, "kicker"));
     box.append(el("h2", title));
+    if (link) box.append(view.links.copyButton(link, title));
     return box;
   }
 
@@ -115,7 +123,8 @@ function popupContent(view) {
 
   // A leg's popup (a click on a line), or with no leg the whole journey's (chosen in the panel).
   function journeyPopup(journey, leg) {
-    const box = popupBox(journey.name, journeyKicker(journey));
+    const link = leg ? { journey: journey.id, leg: leg.number } : { journey: journey.id };
+    const box = popupBox(journey.name, journeyKicker(journey), link);
     if (leg) {
       box.append(el("p", "Leg " + leg.number + " of " + journey.legs.length + ": " + legWords(leg), "leg"));
       if (leg.note) box.append(el("p", leg.note, "note"));
@@ -150,7 +159,7 @@ function popupContent(view) {
 
   // A group of routes' popup (chosen in the panel): its note, each route, its quotes.
   function groupPopup(group, routes) {
-    const box = popupBox(group.name, "Routes the articles discuss");
+    const box = popupBox(group.name, "Routes the articles discuss", { group: group.id });
     if (group.note) box.append(el("p", group.note));
     if (group.accounts) box.append(accountsBlock(group.accounts));
     const list = el("ul", null, "legs");
@@ -163,7 +172,7 @@ function popupContent(view) {
   // A place's popup; the journeys through it are buttons that show those journeys.
   function placePopup(feature) {
     const p = feature.properties;
-    const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country);
+    const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country, { place: p.id });
     if (p.note) box.append(el("p", p.note));
     if (p.accounts) box.append(accountsBlock(p.accounts));
     if (p.sources) box.append(sourcesLine(p.sources));

@@ -1,0 +1,160 @@
+/* The page's address: what the reader is looking at, so that it can be shared and bookmarked.
+ *
+ *   #journey=oleg   #journey=oleg&leg=2   #group=sold-out-flights   #place=upper-lars
+ *   #quote=oleg-my-heart-sank-when
+ *
+ * Ids are places.yaml's; a quote's name is its speaker and first words (render.quote_link_names),
+ * so links stay the same across builds. Opening such an address shows that journey, place or
+ * quote with its popup; each view the reader opens is a step of the browser's history, so back
+ * and forward move between them; "Copy link" buttons in popups and panel entries copy the
+ * address of what they belong to. Under `routes watch` the view (zoom, pan, what is open)
+ * survives the page's reloads. What to show is map.js's (view.selectJourney, ...): this file
+ * only reads and writes the address. */
+
+function routeLinks(view) {
+  const { map, data } = view;
+  const quoteByName = new Map(data.quotes.map((quote, index) => [quote.link, index]));
+  const KINDS = ["journey", "group", "place", "quote"];
+
+  // {journey: "oleg", leg: 2} -> "journey=oleg&leg=2"
+  function hashOf(target) {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(target)) params.set(key, value);
+    return params.toString();
+  }
+
+  function addressOf(target) {
+    const url = new URL(location.href);
+    url.hash = target ? hashOf(target) : "";
+    return url.href;
+  }
+
+  // The target an address names, or null when it names nothing on this map (an old link).
+  function parse(hash) {
+    const params = new URLSearchParams(hash.replace(/^#/, ""));
+    const kind = KINDS.find((k) => params.has(k));
+    if (!kind) return null;
+    const id = params.get(kind);
+    if (kind === "journey" && view.journeys[id]) {
+      const leg = Number(params.get("leg"));
+      const legs = view.journeys[id].legs;
+      return Number.isInteger(leg) && leg >= 1 && leg <= legs.length ? { journey: id, leg } : { journey: id };
+    }
+    if (kind === "group" && view.groups[id]) return { group: id };
+    if (kind === "place" && view.places[id]) return { place: id };
+    if (kind === "quote" && quoteByName.has(id)) return { quote: id };
+    return null;
+  }
+
+  // A view opened: a new step in the history (none if the address already says so, as after
+  // back or forward).
+  function record(target) {
+    const hash = target ? "#" + hashOf(target) : "";
+    if (hash === location.hash || (!hash && !location.hash)) return;
+    try {
+      history.pushState(null, "", hash || location.pathname + location.search);
+    } catch (error) {
+      // A page opened from a file in a sandboxed frame may not touch its history: no steps.
+    }
+  }
+
+  // The reader closed a popup that was the view: the address goes back to the whole map.
+  // (A moment later: a click on another dot closes the popup first, then opens the dot's.)
+  map.on("popupclose", (event) => {
+    const link = event.popup.routeLink;
+    if (!link) return;
+    setTimeout(() => {
+      const open = map._popup && map.hasLayer(map._popup) ? map._popup : null;
+      if (location.hash === "#" + hashOf(link) && !(open && open.routeLink)) record(null);
+    });
+  });
+
+  // Show what an address names, or the whole map; `jump` skips the flight (a page just opened).
+  function show(target, jump) {
+    if (!target) {
+      map.closePopup();
+      view.showAll();
+    } else if (target.leg) view.selectLeg(target.journey, target.leg, jump);
+    else if (target.journey) view.selectJourney(target.journey, null, jump);
+    else if (target.group) view.selectJourney(target.group, null, jump);
+    else if (target.place) view.selectPlace(target.place, null, jump);
+    else view.selectQuote(quoteByName.get(target.quote), null, jump);
+  }
+  window.addEventListener("popstate", () => show(parse(location.hash), false));
+
+  // Under `routes watch`: the view is kept in the tab's session storage just before a reload.
+  const KEPT = "routes-watch-view:" + location.pathname;
+  function keepView() {
+    const centre = map.getCenter();
+    try {
+      sessionStorage.setItem(KEPT, JSON.stringify({ lat: centre.lat, lng: centre.lng, zoom: map.getZoom() }));
+    } catch (error) {
+      // Storage switched off: the reload shows what the address names, from its own view.
+    }
+  }
+  function keptView() {
+    try {
+      const kept = JSON.parse(sessionStorage.getItem(KEPT));
+      sessionStorage.removeItem(KEPT);
+      return kept && Number.isFinite(kept.lat) && Number.isFinite(kept.lng) && Number.isFinite(kept.zoom) ? kept : null;
+    } catch (error) {
+      return null;
+    }
+  }
+
+  // The page's first view: what the address names, or where `routes watch` left the reader.
+  function start() {
+    const target = parse(location.hash);
+    const kept = data.live ? keptView() : null;
+    if (kept) {
+      map.setView([kept.lat, kept.lng], kept.zoom, { animate: false });
+      if (target) view.openPopupOf(target);
+    } else if (target) {
+      show(target, true);
+    }
+  }
+
+  // A button that copies the address of `target`; it says so when it has.
+  function copyButton(target, name) {
+    const button = el("button", "Copy link", "copy-link");
+    button.type = "button";
+    button.setAttribute("aria-label", "Copy a link to " + name);
+    const status = el("span", null, "copy-status");
+    status.setAttribute("role", "status");
+    button.addEventListener("click", async () => {
+      const address = addressOf(target);
+      let copied = false;
+      try {
+        await navigator.clipboard.writeText(address);
+        copied = true;
+      } catch (error) {
+        copied = copyByHand(address);
+      }
+      status.textContent = copied ? "Link copied" : address;
+    });
+    const box = el("span", null, "copy-box");
+    box.append(button, status);
+    return box;
+  }
+
+  // Where the clipboard API is refused (an old browser, a frame without permission).
+  function copyByHand(text) {
+    const field = el("textarea");
+    field.value = text;
+    field.setAttribute("readonly", "");
+    field.style.position = "fixed";
+    field.style.opacity = "0";
+    document.body.append(field);
+    field.select();
+    let done = false;
+    try {
+      done = document.execCommand("copy");
+    } catch (error) {
+      done = false;
+    }
+    field.remove();
+    return done;
+  }
+
+  return { record, start, keepView, copyButton, addressOf, hashOf, parse };
+}
