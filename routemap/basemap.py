@@ -122,6 +122,23 @@ def make(topology: dict) -> dict:
 
 
 @cache
+def _country_points() -> dict[str, tuple[float, float]]:
+    """Each country's label point as (lat, lon), by its ISO 3166 numeric code."""
+    data = json.loads(resources.files("routemap").joinpath(DATA_FILE).read_bytes())
+    return {c["id"]: (c["at"][1], c["at"][0]) for c in data["countries"] if c["id"]}
+
+
+def country_point(code: str) -> tuple[float, float] | None:
+    """The point that stands for a whole country (its ISO 3166 alpha-2 `code`): where the offline
+    base map writes its name, the centre of its largest part. None for a country too small for
+    Natural Earth's 1:110m map, or a code ISO 3166 does not have (such as XK)."""
+    import pycountry  # only a map with a place shown at country precision needs it
+
+    country = pycountry.countries.get(alpha_2=code)
+    return _country_points().get(country.numeric) if country else None
+
+
+@cache
 def basemap_script() -> str:
     """The shipped data gzip-compressed in base64, as the page's data block is for big maps."""
     text = resources.files("routemap").joinpath(DATA_FILE).read_bytes()

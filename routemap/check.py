@@ -4,16 +4,24 @@ The lint is a fact check a machine can do: every quote (and every other wording 
 its source word for word, typographic marks included; every figure and every “quoted phrase”
 in a note, summary, reason or account is in a source that the entry cites; every source's
 file exists and every source is cited by something.
+
+It also warns, without failing, about what could put someone in danger once the map is
+published: a place of a private kind (a home, a meeting point: models.PRIVATE_KINDS) shown at
+its exact point. The rule is the place's kind, not who travels through it, because the shipped
+kinds (cities, border crossings, countries) are public places a reader may see exactly, and a
+home is a private one however many journeys pass it; the editor says which it is, and the fix
+(`precision: locality` or coarser) is theirs to make.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ArticleCheckError
+from .errors import ArticleCheckError, Problem
 from .load import locate, read_document, read_places, validate
-from .models import PlacesFile
+from .models import PRIVATE_KINDS, PlacesFile
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 _FIGURE = re.compile(r"(?<![\w])\d(?:[\d,.]*\d)?")  # not the 18 of a road's name E18
@@ -176,18 +184,56 @@ def lint(places_path: Path, articles: Path) -> list[str]:
     return problems
 
 
-def check(places_path: Path, articles: Path | None) -> str:
-    """Validate; with articles, also lint against them. Returns the line to print on success."""
+def privacy_warnings(places: PlacesFile, places_path: Path) -> list[Problem]:
+    """A warning for each place of a private kind (a home, a meeting point) shown exactly."""
+    exposed = [
+        index
+        for index, place in enumerate(places.places)
+        if place.kind in PRIVATE_KINDS and place.precision == "exact"
+    ]
+    if not exposed:
+        return []
+    document = read_document(places_path)  # for the line numbers
+    warnings = []
+    for index in exposed:
+        place = places.places[index]
+        line, column, _ = locate(document, ("places", index, "kind"))
+        warnings.append(
+            Problem(
+                str(places_path),
+                line,
+                column,
+                f"the place “{place.id}” is a {place.kind.replace('-', ' ')}, shown on the map "
+                "and in the exports at its exact point, where anyone could find the person it "
+                "belongs to",
+                "add `precision: locality` (or region, or country) to show it no closer than that",
+            )
+        )
+    return warnings
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What `routes check` found in a valid file: the line to print, and any warnings."""
+
+    summary: str
+    warnings: list[Problem] = field(default_factory=list)
+
+
+def check(places_path: Path, articles: Path | None) -> CheckReport:
+    """Validate; with articles, also lint against them. Raises on errors; warns otherwise."""
     if articles is None:
         places = read_places(places_path)  # as a build reads it
-        return (
+        return CheckReport(
             f"{places_path} is valid: {len(places.places)} places, "
-            f"{len(places.journeys)} journeys, {len(places.quotes)} quotes."
+            f"{len(places.journeys)} journeys, {len(places.quotes)} quotes.",
+            privacy_warnings(places, places_path),
         )
     problems = lint(places_path, articles)
     if problems:
         raise ArticleCheckError("\n".join(problems))
-    return (
+    return CheckReport(
         f"{places_path} is valid; every quote is verbatim in its article and every figure and "
-        "quoted phrase is in a source it cites."
+        "quoted phrase is in a source it cites.",
+        privacy_warnings(read_places(places_path), places_path),
     )

@@ -12,6 +12,9 @@ from .errors import RoutesError
 
 PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
 
+# Each export format's default file.
+EXPORT_FILES = {"geojson": Path("routes.geojson"), "csv": Path("routes-quotes.csv")}
+
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
@@ -70,14 +73,18 @@ def _parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         parents=[common, geocoding],
-        help="write places and journey legs as GeoJSON (routes.geojson)",
+        help="write places and journey legs as GeoJSON (routes.geojson), or the quotes as CSV",
     )
-    export.add_argument("--format", choices=["geojson"], default="geojson")
+    export.add_argument(
+        "--format",
+        choices=list(EXPORT_FILES),
+        default="geojson",
+        help="geojson: places, legs and groups with their quotes; csv: one row per quote",
+    )
     export.add_argument(
         "--out",
         type=Path,
-        default=Path("routes.geojson"),
-        help="the file to write (default: routes.geojson)",
+        help="the file to write (default: routes.geojson, or routes-quotes.csv for csv)",
     )
     commands.add_parser(
         "geocode",
@@ -168,7 +175,10 @@ def _main(argv: list[str] | None) -> int:
         if args.command == "check":
             from .check import check
 
-            print(check(places_path, getattr(args, "articles", None)))
+            report = check(places_path, getattr(args, "articles", None))
+            for warning in report.warnings:
+                print(f"Warning: {warning}", file=sys.stderr)
+            print(report.summary)
             return 0
         if args.command == "geocode":
             from .geocode import geocode_places, require_no_problems
@@ -180,11 +190,22 @@ def _main(argv: list[str] | None) -> int:
             return 0
         if args.command == "export":
             from .build import load_with_coordinates
-            from .export import write_geojson
+            from .export import write_geojson, write_quotes_csv
 
             places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
-            count = write_geojson(places, args.out)
-            print(f"Wrote {count} features (places and journey legs) as GeoJSON: {args.out}")
+            out = args.out or EXPORT_FILES[args.format]
+            if args.format == "csv":
+                count = write_quotes_csv(places, out)
+                print(
+                    f"Wrote {len(places.quotes)} quotes ({count} rows, one per wording) "
+                    f"as CSV: {out}"
+                )
+            else:
+                count = write_geojson(places, out)
+                print(
+                    f"Wrote {count} features (places, journey legs, groups and the map's "
+                    f"sources) as GeoJSON: {out}"
+                )
             return 0
         if args.command == "watch":
             return _watch(args, places_path, out_path)

@@ -5,6 +5,11 @@ at once, geographiclib, which geopy brings, where that does not settle); land le
 lines on the map. Each leg's arrowhead is placed at its middle with
 the heading it has there in Web Mercator, so it points along the line as the reader sees it.
 All points are (lat, lon) pairs.
+
+No shape is drawn from a place's exact point unless the place may be shown exactly: every
+coordinate the map and the exports publish comes through `shown_point`, which snaps a place to
+the grid of its declared `precision` first, so a line's end or an arrowhead never gives away
+the point behind a coarsened dot.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from itertools import chain
 
 from geographiclib.geodesic import Geodesic
 
+from .basemap import country_point
 from .models import Journey, Leg, Place, PlacesFile
 
 Point = tuple[float, float]
@@ -25,6 +31,33 @@ COORDINATE_DIGITS = 5  # about a metre: more would only make the files bigger
 ARC_STEP_KM = 250.0
 """Longest piece of a drawn arc. Pieces this short keep an arc smooth at the zooms a route is
 read at, and a map of thousands of flights quick to build and small to send."""
+
+
+PRECISION_GRID = {"locality": 0.1, "region": 1.0, "country": 5.0}
+"""The grid, in degrees, a place of each `precision` is snapped to: 0.1° (about 11 km
+north–south) says which town or district, 1° (about 110 km) which region. A place shown at
+country precision is put at its country's own point (see basemap.country_point), the same for
+every place in that country; only a country too small for the base map falls back to the 5°
+grid. Snapping rather than random jitter: a snapped point is the same in every build and in
+every output, so nothing can be averaged out of many of them."""
+
+
+def _snap(value: float, step: float) -> float:
+    """The nearest multiple of step (rounded again, so 0.1 steps do not print as 55.800000001)."""
+    return round(round(value / step) * step, 6)
+
+
+def shown_point(place: Place) -> Point:
+    """Where the map and the exports put a place: its own point, or for a place whose
+    `precision` is coarser, that point snapped to its grid (see PRECISION_GRID)."""
+    if place.precision == "exact":
+        return (place.lat, place.lon)
+    if place.precision == "country":
+        found = country_point(place.country)
+        if found is not None:
+            return found
+    step = PRECISION_GRID[place.precision]
+    return (_snap(place.lat, step), _snap(place.lon, step))
 
 
 def unwrap(points: Sequence[Point]) -> list[Point]:
@@ -216,7 +249,7 @@ def journey_shapes(places: PlacesFile) -> list[tuple[Journey, list[LegShape]]]:
 
     All flights' arcs are computed in one batch (see great_circles).
     """
-    by_id = {place.id: (place.lat, place.lon) for place in places.places}
+    by_id = {place.id: shown_point(place) for place in places.places}
     legs = []
     for journey in places.journeys:
         stops = [journey.start] + [leg.to for leg in journey.legs]
@@ -285,11 +318,10 @@ def place_feature(place: Place, role: str, quotes: list, **more) -> dict:
     """A place as a GeoJSON Point feature, for the page's data block and for export alike."""
     return {
         "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": lonlat((place.lat, place.lon))},
+        "geometry": {"type": "Point", "coordinates": lonlat(shown_point(place))},
         "properties": {
             "id": place.id,
             "name": place.name,
-            "kind": place.kind,
             "role": role,
             "country": place.country,
             "note": place.note,

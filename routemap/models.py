@@ -20,7 +20,11 @@ CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
 
-PlaceKind = Literal["city", "border-crossing", "country"]
+PlaceKind = Literal["city", "border-crossing", "country", "home", "meeting-point"]
+# Places that belong to one private person rather than to the story's geography: `routes check`
+# warns while one is shown at its exact point (see check.privacy_warnings).
+PRIVATE_KINDS = ("home", "meeting-point")
+Precision = Literal["exact", "locality", "region", "country"]
 Mode = Literal["flight", "car", "bus", "train", "foot", "unspecified"]
 JourneyStatus = Literal["trip", "sold-out", "costly"]
 
@@ -90,11 +94,20 @@ class Place(Record):
     approximate: bool = False
     query: Text | None = None
     geocoder: Text | None = None
+    precision: Precision = Field(
+        default="exact",
+        description="How precisely the map and the exports may show this place: exact (its "
+        "own point), locality (snapped to a 0.1° grid, about 11 km), region (a 1° grid, about "
+        "110 km) or country (the country's own point). Anything tied to a private person, such "
+        "as a home or a meeting point, should be locality or coarser. The point in lat/lon stays "
+        "exact in this file; only what is published is coarsened.",
+    )
 
     @property
     def is_area(self) -> bool:
-        """A country, or a point the editor marks approximate, stands for an area, not a pin."""
-        return self.approximate or self.kind == "country"
+        """A country, a point the editor marks approximate, or one shown less precisely than it
+        is, stands for an area, not a pin."""
+        return self.approximate or self.kind == "country" or self.precision != "exact"
 
 
 class Group(Record):

@@ -19,24 +19,31 @@ from importlib import resources
 from pathlib import Path
 
 from .basemap import basemap_script
-from .geometry import arrows, bounds, journey_shapes, lonlat, place_feature, positions
+from .geometry import (
+    arrows,
+    bounds,
+    journey_shapes,
+    lonlat,
+    place_feature,
+    positions,
+    shown_point,
+)
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
-    BIG_MAP_COLOURS,
     BIG_MAP_DETAIL_FROM,
     BIG_MAP_FROM,
     CASING_STYLE,
     FOCUS_COLOUR,
     INFERRED_LEG_STYLE,
     INFERRED_STYLE,
-    JOURNEY_COLOURS,
     LEADER_STYLE,
     LINE_STYLE,
     MARKER_STYLES,
     MODE_STYLES,
     STATUS_STYLES,
+    journey_colours,
 )
 
 
@@ -78,7 +85,10 @@ def map_data(places: PlacesFile) -> dict:
     """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection).
 
     Quotes are listed once and referred to by index, so a quote shared by popups and the panel
-    is carried once.
+    is carried once. It carries only what the page shows: the file is published, and what a
+    reader cannot see should not be in it either (a place's kind, query, geocoder and precision,
+    a source's file and url, who a person's sources are). Every point is where the place may be
+    shown (geometry.shown_point), never more precise.
     """
     roles = place_roles(places)
     quotes = quote_indexes(places)
@@ -88,17 +98,13 @@ def map_data(places: PlacesFile) -> dict:
         feature["properties"] = _present(feature["properties"])
         features.append(feature)
     big = len(places.journeys) > BIG_MAP_FROM
-    colours = itertools.cycle(BIG_MAP_COLOURS if big else JOURNEY_COLOURS)
+    colours = journey_colours(places.journeys)
     journeys = []
     shaped = journey_shapes(places)
     lines = [shape.line for _, shapes in shaped for shape in shapes]
     heads = iter(arrows(lines))
     drawn = iter(positions(lines))
     for journey, shapes in shaped:
-        if journey.status == "trip":
-            colour = next(colours)
-        else:
-            colour = STATUS_STYLES[journey.status]["color"]
         legs = []
         for shape in shapes:
             legs.append(
@@ -128,34 +134,24 @@ def map_data(places: PlacesFile) -> dict:
                     "start_inferred": journey.start_inferred,
                     "accounts": [a.model_dump() for a in journey.accounts] or None,
                     "sources": journey.sources,
-                    "colour": colour,
+                    "colour": colours[journey.id],
                     "legs": legs,
                     "quotes": quotes.get(("journey", journey.id), []),
                 }
             )
         )
     south_west, north_east = bounds(
-        [(place.lat, place.lon) for place in places.places]
-        + list(itertools.chain.from_iterable(lines))
+        [shown_point(place) for place in places.places] + list(itertools.chain.from_iterable(lines))
     )
     return {
         "title": places.title,
         "dated": places.dated,
         "dated_inferred": places.dated_inferred,
         "sources": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "label": s.label,
-                "title": s.title,
-                "author": s.author,
-                "url": s.url,
-                "caveat": s.caveat,
-                "note": s.note,
-            }
+            {"id": s.id, "name": s.name, "label": s.label, "title": s.title, "note": s.note}
             for s in places.sources
         ],
-        "people": [person.model_dump() for person in places.people],
+        "people": [person.model_dump(exclude={"sources"}) for person in places.people],
         "groups": [
             group.model_dump() | {"quotes": quotes.get(("group", group.id), [])}
             for group in places.groups

@@ -161,3 +161,28 @@ BIG_MAP_COLOURS: list[str] = ["#2e3ae6", "#660000", "#803357", "#665800"]
 
 # The ring round whatever has keyboard focus, on the panel and on the map.
 FOCUS_COLOUR = "#0b4f8a"
+
+
+def journey_colours(journeys) -> dict[str, str]:
+    """The colour each journey is drawn in, by journey id: the map's and the export's alike.
+
+    Journeys people describe take JOURNEY_COLOURS in turn, in the order of places.yaml (a big
+    map's, BIG_MAP_COLOURS); the routes the articles discuss take their status's colour.
+    """
+    palette = BIG_MAP_COLOURS if len(journeys) > BIG_MAP_FROM else JOURNEY_COLOURS
+    colours, turn = {}, 0
+    for journey in journeys:
+        if journey.status == "trip":
+            colours[journey.id] = palette[turn % len(palette)]
+            turn += 1
+        else:
+            colours[journey.id] = STATUS_STYLES[journey.status]["color"]
+    return colours
+
+
+def leg_style(journey_status: str, mode: str) -> dict:
+    """A leg's line options before its colour: its status's where the journey is a route the
+    articles discuss (they override the mode's), else its mode's."""
+    if journey_status != "trip":
+        return STATUS_STYLES[journey_status]
+    return MODE_STYLES[mode]

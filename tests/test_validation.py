@@ -103,6 +103,14 @@ CASES = [
         ],
     ),
     (
+        "a precision that does not exist",
+        ("    country: GE\n", "    country: GE\n    precision: street\n"),
+        [
+            "F:17:16: `precision` is 'street', which is not one of the choices — use one of: "
+            "'exact', 'locality', 'region' or 'country'"
+        ],
+    ),
+    (
         "an id with spaces and capitals",
         ("    person: ana", "    person: Ana Smith"),
         [
