@@ -159,6 +159,36 @@ BIG_MAP_FROM = 40
 BIG_MAP_DETAIL_FROM = 5
 BIG_MAP_COLOURS: list[str] = ["#2e3ae6", "#660000", "#803357", "#665800"]
 
+# The map at night: what the page lays over this table when the reader's system asks for a
+# dark scheme (page/scheme.js). Lines lie on a casing of the night's ground colour, so each
+# journey and route takes a light colour of its own (DARK_COLOURS: the light colour it replaces
+# -> its night colour), keeping 3:1 on the casing and the dark base map, apart from each other
+# and from the legend's meanings for every reader (tests/test_styles.py). A big map's overview
+# draws its casings too at night. Dots keep their colours and white rings; map tiles are
+# darkened by a filter (map.css).
+NIGHT_GROUND = "#16191d"
+DARK_COLOURS: dict[str, str] = {
+    "#2e3ae6": "#0c99ff",
+    "#e61793": "#eb19a2",
+    "#808040": "#ffff5f",
+    "#660000": "#a8735d",
+    "#803357": "#f6a8ad",
+    "#665800": "#a2b609",
+    STATUS_STYLES["sold-out"]["color"]: "#a3adba",
+    STATUS_STYLES["costly"]["color"]: "#c9a0ff",
+}
+DARK_STYLES: dict = {
+    "basemap": {"sea": "#17232d", "land": "#2b2f34", "border": "#5f666e", "names": "#c9c2b5"},
+    "leader": {"color": "#c8d4e0", "nameColor": "#dcdcdc"},
+    "casing": {"color": NIGHT_GROUND},
+    "inferredLeg": {"core": NIGHT_GROUND},
+    "statuses": {
+        status: {"color": DARK_COLOURS[style["color"]]} for status, style in STATUS_STYLES.items()
+    },
+    "colours": DARK_COLOURS,
+    "focus": "#8cc4ff",
+}
+
 # The ring round whatever has keyboard focus, on the panel and on the map.
 FOCUS_COLOUR = "#0b4f8a"
 

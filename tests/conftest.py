@@ -143,14 +143,21 @@ class MapPage:
 
 @pytest.fixture
 def open_map(browser):
-    """open_map(html, width=1280, height=800, tiles=True, before=None) -> MapPage; `before` is
-    script run in the page before the map's own."""
+    """open_map(html, width=1280, height=800, tiles=True, before=None, scheme="light") -> MapPage;
+    `before` is script run in the page before the map's own; `scheme` the reader's light or dark."""
     contexts = []
 
     def opener(
-        html: Path, width: int = 1280, height: int = 800, tiles: bool = True, before: str = ""
+        html: Path,
+        width: int = 1280,
+        height: int = 800,
+        tiles: bool = True,
+        before: str = "",
+        scheme: str = "light",
     ) -> MapPage:
-        context = browser.new_context(viewport={"width": width, "height": height})
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=scheme
+        )
         contexts.append(context)
         if before:
             context.add_init_script(before)

@@ -60,10 +60,11 @@ def axe():
     return Axe()
 
 
+@pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("state", STATES)
-def test_axe_core_finds_no_violation(shipped_map, open_map, axe, size, state):
-    page = open_map(shipped_map, *SIZES[size]).page
+def test_axe_core_finds_no_violation(shipped_map, open_map, axe, size, state, scheme):
+    page = open_map(shipped_map, *SIZES[size], scheme=scheme).page
     STATES[state](page)
     page.wait_for_timeout(1000)  # flights and fades over
     results = axe.run(page)

@@ -92,7 +92,7 @@ def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
     shown = open_map(out)
     place = records.places[500]
     shown.page.evaluate(
-        "id => window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 12, {animate: false})",
+        "id => { window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 12, {animate: false}); }",
         place.id,
     )
     shown.redrawn()
@@ -147,7 +147,7 @@ def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
 
     leg = records.journeys[0].legs[0]
     page.evaluate(
-        "id => window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 6, {animate: false})",
+        "id => { window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 6, {animate: false}); }",
         leg.to,
     )
     page.wait_for_timeout(300)

@@ -15,10 +15,13 @@ from routemap.styles import (
     BASEMAP_STYLE,
     BIG_MAP_COLOURS,
     CASING_STYLE,
+    DARK_COLOURS,
+    DARK_STYLES,
     FOCUS_COLOUR,
     JOURNEY_COLOURS,
     LEADER_STYLE,
     MARKER_STYLES,
+    NIGHT_GROUND,
     STATUS_STYLES,
 )
 
@@ -130,3 +133,55 @@ def test_no_journey_takes_a_colour_that_means_something_in_the_legend():
             assert difference(colour, used, None) >= 20, (colour, meaning)
             for vision, simulation in SIMULATIONS.items():
                 assert difference(colour, used, simulation) >= 6, (colour, meaning, vision)
+
+
+# At night (the reader's system set to dark): lines lie on a casing of the night's ground, over
+# the dark base map.
+NIGHT = DARK_STYLES["basemap"]
+NIGHT_GROUNDS = {"casing": NIGHT_GROUND, "land": NIGHT["land"], "sea": NIGHT["sea"]}
+NIGHT_LINES = {f"journey {n + 1} at night": DARK_COLOURS[c] for n, c in enumerate(JOURNEY_COLOURS)}
+NIGHT_MEANINGS = {f"marker {role}": style["fillColor"] for role, style in MARKER_STYLES.items()}
+NIGHT_MEANINGS.pop("marker stop")
+NIGHT_MEANINGS |= {
+    f"route {status} at night": style["color"] for status, style in DARK_STYLES["statuses"].items()
+}
+
+
+def test_every_day_colour_has_a_night_colour():
+    day = set(JOURNEY_COLOURS) | {style["color"] for style in STATUS_STYLES.values()}
+    assert set(DARK_COLOURS) == day
+
+
+@pytest.mark.parametrize("name", sorted(NIGHT_LINES | NIGHT_MEANINGS))
+def test_at_night_every_line_and_marker_keeps_3_to_1(name):
+    colour = (NIGHT_LINES | NIGHT_MEANINGS)[name]
+    grounds = (
+        NIGHT_GROUNDS if name in NIGHT_LINES or name.startswith("route") else {"ring": "#ffffff"}
+    )
+    low = {ground: round(contrast(colour, c), 2) for ground, c in grounds.items()}
+    assert min(low.values()) >= 3, low
+
+
+@pytest.mark.parametrize("vision", SIMULATIONS)
+def test_night_journey_colours_stay_apart_for_every_reader(vision):
+    closest = min(
+        (difference(a, b, SIMULATIONS[vision]), a, b)
+        for a, b in itertools.combinations(NIGHT_LINES.values(), 2)
+    )
+    assert closest[0] >= 12, closest
+
+
+def test_no_night_journey_takes_a_colour_that_means_something_in_the_legend():
+    for colour in NIGHT_LINES.values():
+        for meaning, used in NIGHT_MEANINGS.items():
+            assert difference(colour, used, None) >= 20, (colour, meaning)
+            for vision, simulation in SIMULATIONS.items():
+                assert difference(colour, used, simulation) >= 6, (colour, meaning, vision)
+
+
+def test_night_names_leaders_and_focus_can_be_seen():
+    assert contrast(NIGHT["names"], NIGHT["land"]) >= 4.5
+    assert contrast(DARK_STYLES["focus"], NIGHT_GROUND) >= 3
+    for leader in DARK_STYLES["leader"]["color"], DARK_STYLES["leader"]["nameColor"]:
+        assert min(contrast(leader, ground) for ground in NIGHT_GROUNDS.values()) >= 3
+    assert contrast(NIGHT["border"], NIGHT["land"]) < 3  # outlines stay quiet

@@ -1,6 +1,7 @@
 /* The offline base map: country outlines and names from Natural Earth (routemap/basemap.py made
  * the data), drawn on a canvas of its own under the tiles. Online the tiles cover it; with no
- * tiles (offline, a firewall) the routes still lie on a map. Colours: styles.py BASEMAP_STYLE. */
+ * tiles (offline, a firewall) the routes still lie on a map. Colours: styles.py BASEMAP_STYLE, or
+ * DARK_STYLES in the dark (scheme.js). */
 
 /* The canvas that draws the outlines, then writes each country's name where its largest part
  * is wide enough on screen to hold it. */

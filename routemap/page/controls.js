@@ -49,9 +49,9 @@ function addLegend(view) {
         row(halo, styles.area.label);
       }
       const usedModes = new Set(data.journeys.filter((j) => j.status === "trip").flatMap((j) => j.legs.map((l) => l.mode)));
-      for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "#333"), style.label);
+      for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "var(--route-text)"), style.label);
       if (data.journeys.some((j) => j.legs.some((l) => l.inferred))) {
-        const hollow = stroke({ weight: 5 }, "#333");
+        const hollow = stroke({ weight: 5 }, "var(--route-text)");
         hollow.classList.add("hollow");
         row(hollow, styles.inferredLeg.label);
       }

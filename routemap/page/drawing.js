@@ -85,7 +85,7 @@ const RouteCanvas = L.Canvas.extend({
     const options = layer.options;
     const detail = this.showsDetail();
     const casing = options.casing;
-    if (casing && options.stroke && detail) {
+    if (casing && options.stroke && (detail || this.options.casedOverview)) {
       ctx.save();
       ctx.setLineDash([]);
       ctx.globalAlpha = casing.opacity;

@@ -8,7 +8,7 @@
  * quote with its popup; each view the reader opens is a step of the browser's history, so back
  * and forward move between them; "Copy link" buttons in popups and panel entries copy the
  * address of what they belong to. Under `routes watch` the view (zoom, pan, what is open)
- * survives the page's reloads. What to show is map.js's (view.selectJourney, ...): this file
+ * survives the page's reloads (and so does a switch between light and dark, scheme.js). What to show is map.js's (view.selectJourney, ...): this file
  * only reads and writes the address. */
 
 function routeLinks(view) {
@@ -105,7 +105,7 @@ function routeLinks(view) {
   // The page's first view: what the address names, or where `routes watch` left the reader.
   function start() {
     const target = parse(location.hash);
-    const kept = data.live ? keptView() : null;
+    const kept = keptView(); // a reload by `routes watch`, or on a switch to dark or light
     if (kept) {
       map.setView([kept.lat, kept.lng], kept.zoom, { animate: false });
       if (target) view.openPopupOf(target);

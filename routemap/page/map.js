@@ -34,11 +34,7 @@ async function drawRouteMap(map, data, basemap) {
   }
   view.links = routeLinks(view);
   const words = popupContent(view);
-  const rootStyle = document.documentElement.style;
-  rootStyle.setProperty("--route-focus", styles.focus);
-  rootStyle.setProperty("--route-leader", styles.leader.color);
-  rootStyle.setProperty("--route-name-leader", styles.leader.nameColor);
-  rootStyle.setProperty("--route-name-leader-weight", styles.leader.nameWeight);
+  view.scheme = followScheme(view);
   // Less motion asked for: zooms jump and popups appear without fading (Leaflet reads these
   // when the map is made, so they are switched off on the made map).
   const motion = !reducedMotion();

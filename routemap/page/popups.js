@@ -27,26 +27,24 @@ function popupContent(view) {
   }
 
   // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
-  // then each other source's wording of the same words as a figure of its own.
+  // then each other source's wording of the same words as a figure of its own, then a button
+  // that copies a link to the quote.
   function quoteFigure(index) {
     const quote = data.quotes[index];
+    const entry = el("div", null, "quote-entry");
+    entry.dataset.quote = quote.link;
     const figure = el("figure", null, "quote");
-    const caption = el("figcaption", attribution(quote.speaker, quote.source, quote.via));
-    caption.append(" ", view.links.copyButton({ quote: quote.link }, "these words of " + personLabel(quote.speaker)));
-    figure.append(el("blockquote", quote.text), caption);
-    figure.dataset.quote = quote.link;
-    if (!quote.also) return figure;
-    const all = el("div", null, "quote-wordings");
-    all.dataset.quote = quote.link;
-    delete figure.dataset.quote;
-    all.append(figure);
-    for (const wording of quote.also) {
+    figure.append(el("blockquote", quote.text), el("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    entry.append(figure);
+    for (const wording of quote.also || []) {
       const other = el("figure", null, "quote wording");
       other.append(el("p", "The same words, as " + sourceLabel(wording.source) + " gives them:", "wording-kicker"));
       other.append(el("blockquote", wording.text), el("figcaption", attribution(quote.speaker, wording.source, wording.via)));
-      all.append(other);
+      entry.append(other);
     }
-    return all;
+    if (quote.also) entry.classList.add("quote-wordings");
+    entry.append(view.links.copyButton({ quote: quote.link }, "these words of " + personLabel(quote.speaker)));
+    return entry;
   }
 
   function appendQuotes(box, indexes) {

@@ -70,7 +70,7 @@ function searchIndex(view, words) {
   for (const person of data.people) {
     if (travelled.has(person.id)) continue;
     const quoted = data.quotes.filter((q) => q.speaker === person.id).map((q) => q.text);
-    add("person", person.id, person.name, "Person" + (person.role ? " · " + person.role : ""), person.name, [person.role, person.from, ...quoted]);
+    add("person", person.id, person.name, "Person" + (person.role ? " · " + person.role : ""), person.name, [person.role, ...quoted]);
   }
   for (const feature of data.places.features) {
     const p = feature.properties;
