@@ -261,6 +261,8 @@ PAGE_SCRIPTS = (
     "panel.js",
     "links.js",
     "scheme.js",
+    "print.js",
+    "embed.js",
     "controls.js",
     "keyboard.js",
     "basemap.js",
@@ -309,12 +311,13 @@ def _page_classes():
 
         _template = Template(page_asset("page.html"))
 
-        def __init__(self, title: str, description: str, lang: str = "en"):
+        def __init__(self, title: str, description: str, lang: str = "en", card=None):
             super().__init__(title=title)
             # page.html declares the charset itself; both forms at once is an error in HTML.
             self.header._children.pop("meta_http", None)
             self.description = description
             self.lang = lang
+            self.card = card  # the social card image: {url, width, height, alt}, or None
 
     class RouteMap(folium.Map):
         """folium's map, drawn inside the page's <main>, without folium's zoom lock."""

@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from routemap.load import read_places
+
+from .conftest import SHIPPED_PLACES
+
+RECORDS = read_places(SHIPPED_PLACES)
+# Places the panel has an entry for: those with a note or a quote.
+PLACES_TOLD = [
+    p.name for p in RECORDS.places if p.note or any(q.place == p.id for q in RECORDS.quotes)
+]
+
 
 def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
     page = open_map(shipped_map).page
@@ -10,6 +20,7 @@ def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
     assert [h.inner_text() for h in panel.get_by_role("heading", level=2).all()] == [
         "Journeys",
         "Routes the articles discuss",
+        "Places",
         "Also quoted",
         "Named in the articles, not on the map",
     ]
@@ -19,6 +30,7 @@ def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
         "Tatayana, from Irkutsk to Baku",
         "Ilya, from Moscow to Kazakhstan",
         "Sold-out and costly flights",
+        *PLACES_TOLD,
     ]
     assert page.get_by_role("region", name="Map").count() == 1
     assert page.get_by_role("search").count() == 1
@@ -74,3 +86,17 @@ def test_on_a_desktop_the_panel_and_map_sit_side_by_side(shipped_map, open_map):
     map_box = page.locator(".folium-map").bounding_box()
     assert panel["x"] == 0 and panel["width"] == 360
     assert map_box["x"] == 360 and map_box["width"] == 1280 - 360 and map_box["height"] == 800
+
+
+def test_every_place_quoted_or_described_has_an_entry_with_its_words(shipped_map, open_map):
+    """The panel is the text alternative: a place's note and quotes are in it, not only in the
+    place's popup."""
+    page = open_map(shipped_map).page
+    entries = page.locator(".places-section .journey")
+    assert [e.inner_text().strip() for e in entries.all()] == PLACES_TOLD
+    upper_lars = page.locator(".places-section .journey[data-place=upper-lars]")
+    upper_lars.locator("summary").click()
+    upper_lars.locator(".journey-body").wait_for()
+    quotes = [q.text for q in RECORDS.quotes if q.place == "upper-lars"]
+    assert upper_lars.locator("blockquote").all_inner_texts() == quotes
+    page.locator(".leaflet-popup-content h2", has_text="Upper Lars").wait_for()

@@ -17,7 +17,6 @@ function addLegend(view) {
   const Legend = L.Control.extend({
     onAdd() {
       const box = el("details", null, "route-legend leaflet-bar");
-      box.open = !view.small();
       box.append(el("summary", "Legend"));
       const list = el("ul");
       const row = (symbol, text) => {

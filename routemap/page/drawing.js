@@ -39,6 +39,12 @@ const PlaceDot = L.CircleMarker.extend({
   },
 });
 
+/* The colour that stands for a dot in a list's swatch: its fill, or for a hollow or white one (a
+ * stop, an inference) its ring. */
+function dotColour(style) {
+  return style.fillOpacity >= 0.5 && style.fillColor !== "#ffffff" ? style.fillColor : style.color;
+}
+
 /* Where a place's dot is drawn, in layer pixels: moved aside where dots crowd (its `_point`,
  * once drawn), else its true point. */
 function dotLayerPoint(map, marker) {

@@ -108,9 +108,7 @@ async function drawRouteMap(map, data, basemap) {
       openPlace(id);
       return;
     }
-    // A dot's swatch is its fill, or for a hollow or white one (a stop, an inference) its ring.
-    const colour = (o) => (o.fillOpacity >= 0.5 && o.fillColor !== "#ffffff" ? o.fillColor : o.color);
-    const choices = here.map((marker) => ({ name: marker.routePlace.properties.name, colour: colour(marker.options), pick: () => openPlace(marker.routePlace.properties.id) }));
+    const choices = here.map((marker) => ({ name: marker.routePlace.properties.name, colour: dotColour(marker.options), pick: () => openPlace(marker.routePlace.properties.id) }));
     view.popupFrom(null);
     openPopup(map.layerPointToLatLng(dotLayerPoint(map, view.markers[id])), words.choicePopup(here.length + " places here", choices), { offset: [0, -4] });
   }
@@ -126,12 +124,16 @@ async function drawRouteMap(map, data, basemap) {
 
   // The panel: the map's text alternative, with the search box. On a phone it folds away.
   const panel = buildPanel(view, words);
+  preparePrinting(view, panel);
   document.body.classList.add("route-page");
   const main = map.getContainer().closest("main") || map.getContainer();
   document.body.insertBefore(panel.root, main);
   map.getContainer().setAttribute("role", "region");
   map.getContainer().setAttribute("aria-label", "Map of the routes");
   map.invalidateSize();
+  // The legend open where the map has room for it beside the routes; folded on a phone or in a
+  // short embed (the reader unfolds it).
+  legendControl.getContainer().open = !small() && map.getSize().y >= 600;
 
   // The part of the map the controls on the right leave free, for fitting things into.
   const edge = small() ? 16 : 30;
@@ -332,6 +334,7 @@ async function drawRouteMap(map, data, basemap) {
   view.placeLayer.addTo(map);
   labels.layout();
   view.links.start();
+  tellHostHeight();
   // The base map after the routes are on screen (online the tiles cover it anyway): its
   // outlines are made and drawn in steps that each leave the page free to answer the reader.
   later(() => drawBasemap(view));

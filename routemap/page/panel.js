@@ -89,10 +89,13 @@ function buildPanel(view, words) {
   });
   body.append(form);
 
-  // Journeys people describe, then the groups of routes: each opens to its legs and quotes.
+  // Journeys people describe, then the groups of routes, then the places with something said of
+  // them: each opens to its legs or notes and quotes, and shows itself on the map.
   const entry = (id, name, colour, fill, link) => {
     const item = el("li", null, "journey");
-    item.dataset.journey = id;
+    if (link.place) item.dataset.place = id;
+    else item.dataset.journey = id;
+    const select = (from) => (link.place ? view.selectPlace(id, from) : view.selectJourney(id, from));
     const details = el("details");
     const summary = el("summary");
     const heading = el("h3");
@@ -102,21 +105,29 @@ function buildPanel(view, words) {
     summary.append(heading);
     details.append(summary);
     let filled = false;
+    // Written on first opening (or before printing, print.js): a long list costs nothing until read.
+    details.routeFill = () => {
+      if (filled) return;
+      const content = el("div", null, "journey-body");
+      fill(content);
+      const show = el("button", "Show on the map", "show-on-map");
+      show.type = "button";
+      show.addEventListener("click", () => select(show));
+      const actions = el("p", null, "entry-actions");
+      actions.append(show, view.links.copyButton(link, name));
+      content.append(actions);
+      details.append(content);
+      filled = true;
+    };
     details.addEventListener("toggle", () => {
       if (!details.open) return;
-      if (!filled) {
-        const content = el("div", null, "journey-body");
-        fill(content);
-        const show = el("button", "Show on the map", "show-on-map");
-        show.type = "button";
-        show.addEventListener("click", () => view.selectJourney(id, show));
-        const actions = el("p", null, "entry-actions");
-        actions.append(show, view.links.copyButton(link, name));
-        content.append(actions);
-        details.append(content);
-        filled = true;
+      details.routeFill();
+      // Opened for printing: the map stays as the reader left it.
+      if (details.dataset.printing) {
+        delete details.dataset.printing;
+        return;
       }
-      view.selectJourney(id, summary);
+      select(summary);
     });
     item.append(details);
     return item;
@@ -163,6 +174,23 @@ function buildPanel(view, words) {
           content.append(words.journeyLinks(routes, "legs"), words.sourcesLine(group.sources));
           words.appendQuotes(content, group.quotes);
         }, { group: group.id })
+      );
+    }
+    section.append(list);
+    body.append(section);
+  }
+  const told = data.places.features.filter((f) => f.properties.note || f.properties.quotes.length);
+  if (told.length && told.length <= PANEL_BATCH) {
+    const section = el("section", null, "places-section");
+    section.append(el("h2", "Places"));
+    const list = el("ul", null, "journey-list");
+    for (const feature of told) {
+      const p = feature.properties;
+      const colour = dotColour(data.styles.markers[p.role]);
+      list.append(
+        entry(p.id, p.name, colour, (content) => {
+          content.append(...words.placeDetails(feature));
+        }, { place: p.id })
       );
     }
     section.append(list);

@@ -171,17 +171,26 @@ function popupContent(view) {
   function placePopup(feature) {
     const p = feature.properties;
     const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country, { place: p.id });
-    if (p.note) box.append(el("p", p.note));
-    if (p.accounts) box.append(accountsBlock(p.accounts));
-    if (p.sources) box.append(sourcesLine(p.sources));
-    if (p.inferred) box.append(inferredLine("Inferred", p.inferred));
-    if (p.area) box.append(inferredLine("Approximate", "this stands for an area, not an exact point."));
-    const through = view.placeJourneys[p.id] || [];
-    if (through.length) {
-      box.append(el("p", "Journeys here:"), journeyLinks(through, "journeys"));
-    }
-    appendQuotes(box, p.quotes);
+    box.append(...placeDetails(feature));
     return box;
+  }
+
+  // What a place's popup and its panel entry say: note, accounts, sources, what was inferred,
+  // the journeys through it, its quotes.
+  function placeDetails(feature) {
+    const p = feature.properties;
+    const parts = [];
+    if (p.note) parts.push(el("p", p.note));
+    if (p.accounts) parts.push(accountsBlock(p.accounts));
+    if (p.sources) parts.push(sourcesLine(p.sources));
+    if (p.inferred) parts.push(inferredLine("Inferred", p.inferred));
+    if (p.area) parts.push(inferredLine("Approximate", "this stands for an area, not an exact point."));
+    const through = view.placeJourneys[p.id] || [];
+    if (through.length) parts.push(el("p", "Journeys here:"), journeyLinks(through, "journeys"));
+    const quotes = el("div");
+    appendQuotes(quotes, p.quotes);
+    parts.push(...quotes.childNodes);
+    return parts;
   }
 
   // Where things overlap under a click: "3 routes here", each a button with its swatch that
@@ -205,5 +214,5 @@ function popupContent(view) {
     return box;
   }
 
-  return { choicePopup, personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup };
+  return { choicePopup, personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup, placeDetails };
 }

@@ -1,0 +1,69 @@
+"""Printing (Ctrl-P): the paper carries the title, the map and every journey and group written
+out in full, every quote and source line included, nothing cut off, no screen-only controls."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+from pypdf import PdfReader
+
+from routemap.load import read_places
+
+from .conftest import SHIPPED_PLACES
+
+
+def words(text: str) -> str:
+    """Text as the PDF gives it back: ligatures (ﬂ) as letters, soft hyphens and line breaks aside,
+    one space between words."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text).replace("\u00ad", "")).strip()
+
+
+def printed(page) -> str:
+    # page.pdf() lays the page out for print but fires no beforeprint: fire it as a browser does.
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=True)
+    return words(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages))
+
+
+def test_the_paper_carries_every_journey_and_quote(shipped_map, open_map):
+    records = read_places(SHIPPED_PLACES)
+    shown = open_map(shipped_map, tiles=False)
+    text = printed(shown.page)
+    assert words(records.title) in text
+    for journey in records.journeys:
+        assert words(journey.name) in text, journey.name
+    for group in records.groups:
+        assert words(group.name) in text
+    for quote in records.quotes:
+        assert words(quote.text)[:40] in text, quote.text
+    for screen_only in ("Copy link", "Show on the map", "Find a journey"):
+        assert screen_only not in text
+    assert shown.page_errors == []
+
+
+def test_nothing_is_cut_off_and_the_map_has_its_paper_size(shipped_map, open_map):
+    page = open_map(shipped_map, tiles=False).page
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    clipped = page.evaluate(
+        """() => [...document.querySelectorAll('.route-panel *')]
+                 .filter(e => e.offsetParent !== null && e.scrollHeight > e.clientHeight + 1
+                              && getComputedStyle(e).overflowY !== 'visible')
+                 .map(e => e.className)"""
+    )
+    assert clipped == []
+    height = page.evaluate("document.querySelector('.folium-map').getBoundingClientRect().height")
+    assert abs(height - 120 / 25.4 * 96) < 2  # 120 mm
+    # Drawn at that size: the map's own idea of its size matches the box.
+    assert page.evaluate("window.routeMap.map.getSize().y") == round(height)
+
+
+def test_after_printing_the_page_is_as_the_reader_left_it(shipped_map, open_map):
+    page = open_map(shipped_map, tiles=False).page
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert page.locator(".journey details[open]").count() == 0
+    assert page.locator(".leaflet-popup").count() == 0
