@@ -201,7 +201,7 @@ def image_styles(dark: bool = False) -> dict:
 # ---------------------------------------------------------------------------------------------
 # Framing: Web Mercator, the map's bounds fitted into the frame as the page fits its first view
 
-MAX_ZOOM = 10  # a map of one place is framed at this zoom, not at the street
+MAX_ZOOM = 6  # the closest view: Natural Earth's 1:110m outlines are too coarse for closer
 
 
 def mercator(lat: float, lon: float) -> tuple[float, float]:
