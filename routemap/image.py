@@ -859,8 +859,12 @@ def date_line(data: dict) -> str | None:
     return data["dated"] + (" (date inferred)" if data.get("dated_inferred") else "")
 
 
-def svg_for_data(data: dict, size: ImageSize, *, dark: bool = False) -> tuple[str, Layout]:
-    """The still image of map_data's `data` as SVG text, and where its parts were laid out."""
+def svg_for_data(
+    data: dict, size: ImageSize, *, dark: bool = False, standalone: bool = True
+) -> tuple[str, Layout]:
+    """The still image of map_data's `data` as SVG text, and where its parts were laid out.
+    `standalone=False` leaves out the XML declaration, for an <svg> inside an HTML page (it
+    uses no ids, so any number of them can share a page)."""
     styles = image_styles(dark)
     paper = styles["paper"]
     width, height = size.width / size.scale, size.height / size.scale
@@ -899,7 +903,7 @@ def svg_for_data(data: dict, size: ImageSize, *, dark: bool = False) -> tuple[st
 
     colours = DARK_STYLES["colours"] if dark else None
     parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<?xml version="1.0" encoding="UTF-8"?>' if standalone else "",
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size.width}" height="{size.height}" '
         f'viewBox="0 0 {_n(width)} {_n(height)}"{_attrs(font_family=FONT_FAMILY)}>',
         f"<title>{xml_text(data['title'])}</title>",

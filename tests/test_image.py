@@ -438,3 +438,11 @@ def test_writing_keeps_the_target_s_mode_and_leaves_no_temporary_file(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+
+
+def test_an_svg_for_a_page_has_no_xml_declaration_and_no_ids(shipped_data):
+    svg, _ = image.svg_for_data(shipped_data, image.SIZES["social"], standalone=False)
+    assert svg.lstrip().startswith("<svg ") and " id=" not in svg
+    standalone, _ = image.svg_for_data(shipped_data, image.SIZES["social"])
+    assert standalone.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
+    assert ET.fromstring(svg.encode()).get("width") == "1200"
