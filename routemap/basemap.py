@@ -122,10 +122,38 @@ def make(topology: dict) -> dict:
 
 
 @cache
+def _shipped() -> dict:
+    """The shipped data (see make), read once."""
+    return json.loads(resources.files("routemap").joinpath(DATA_FILE).read_bytes())
+
+
+@cache
 def _country_points() -> dict[str, tuple[float, float]]:
     """Each country's label point as (lat, lon), by its ISO 3166 numeric code."""
-    data = json.loads(resources.files("routemap").joinpath(DATA_FILE).read_bytes())
-    return {c["id"]: (c["at"][1], c["at"][0]) for c in data["countries"] if c["id"]}
+    return {c["id"]: (c["at"][1], c["at"][0]) for c in _shipped()["countries"] if c["id"]}
+
+
+@cache
+def outlines() -> list[dict]:
+    """Every country of the shipped data as the still image draws it (page/basemap.js draws the
+    same): its `name`, its `polygons` as lists of rings of (lat, lon) points, outer ring first,
+    each ring unwrapped across the antimeridian (Chukotka runs on past 180° rather than jumping
+    to -180°, so no band spans the world), and `at`, its label point as (lat, lon)."""
+    from .geometry import unwrap
+
+    data = _shipped()
+    arcs = _arcs(data)
+    return [
+        {
+            "name": country["name"],
+            "polygons": [
+                [unwrap([(lat, lon) for lon, lat in _ring(arcs, ring)]) for ring in polygon]
+                for polygon in country["polygons"]
+            ],
+            "at": (country["at"][1], country["at"][0]),
+        }
+        for country in data["countries"]
+    ]
 
 
 def country_point(code: str) -> tuple[float, float] | None:

@@ -86,6 +86,33 @@ def _parser() -> argparse.ArgumentParser:
         type=Path,
         help="the file to write (default: routes.geojson, or routes-quotes.csv for csv)",
     )
+    image = commands.add_parser(
+        "image",
+        parents=[common, geocoding],
+        help="write the map as a still image, PNG or SVG, for print or a social card",
+    )
+    image.add_argument(
+        "--out",
+        type=Path,
+        default=Path("routes.png"),
+        help="the image to write, its format from its extension: .png or .svg "
+        "(default: routes.png)",
+    )
+    image.add_argument(
+        "--size",
+        default="social",
+        help="social (1200x630), a4, a4-landscape, letter, letter-landscape (300 dpi), "
+        "or WIDTHxHEIGHT in pixels (default: social)",
+    )
+    image.add_argument(
+        "--dpi",
+        type=float,
+        help="lay the image out for this many dots an inch (default: 300 for paper, "
+        "120 for social, 96 for WIDTHxHEIGHT)",
+    )
+    image.add_argument(
+        "--dark", action="store_true", help="the night colours the page shows in dark mode"
+    )
     commands.add_parser(
         "geocode",
         parents=[common, geocoding],
@@ -207,6 +234,8 @@ def _main(argv: list[str] | None) -> int:
                     f"sources) as GeoJSON: {out}"
                 )
             return 0
+        if args.command == "image":
+            return _image(args, places_path, progress)
         if args.command == "watch":
             return _watch(args, places_path, out_path)
         from .build import build
@@ -227,6 +256,21 @@ def _main(argv: list[str] | None) -> int:
         import webbrowser
 
         webbrowser.open(result.out.resolve().as_uri())
+    return 0
+
+
+def _image(args, places_path: Path, progress) -> int:
+    from .build import load_with_coordinates
+    from .image import check_out_path, parse_size, write_image
+
+    size = parse_size(args.size, args.dpi)  # a wrong size or --out fails before any work
+    check_out_path(args.out, places_path)
+    places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
+    kind = write_image(places, places_path, args.out, size, dark=args.dark)
+    print(
+        f"Wrote the map as {kind}, {size.width}×{size.height} pixels at {size.dpi:g} dpi: "
+        f"{args.out}"
+    )
     return 0
 
 

@@ -189,6 +189,26 @@ DARK_STYLES: dict = {
     "focus": "#8cc4ff",
 }
 
+# The still image's paper (routemap/image.py): its ground under the title, legend and source
+# line, its text, and the pale box behind each place name, as map.css draws the page's own
+# (--route-text, --route-label-bg); `dark` is laid over it for the night image, as DARK_STYLES
+# is over the rest.
+STILL_STYLE: dict = {
+    "ground": "#ffffff",
+    "text": "#1b1b1b",
+    "muted": "#55504a",
+    "frame": "#c9c5bd",
+    "labelBackground": "#ffffff",
+    "labelOpacity": 0.85,
+    "dark": {
+        "ground": NIGHT_GROUND,
+        "text": "#e8e6e3",
+        "muted": "#b9b3aa",
+        "frame": "#4a5058",
+        "labelBackground": NIGHT_GROUND,
+    },
+}
+
 # The ring round whatever has keyboard focus, on the panel and on the map.
 FOCUS_COLOUR = "#0b4f8a"
 
