@@ -9,7 +9,7 @@ from pathlib import Path
 from .errors import PlacesFileError, Problem
 from .load import locate, read_document, read_places
 from .models import PlacesFile
-from .render import load_libraries, render_html, write_atomic
+from .render import load_libraries, map_data, page_description, render_page, write_atomic
 
 
 @dataclass(frozen=True)
@@ -73,13 +73,55 @@ def load_with_coordinates(
     return places, report
 
 
+def page_data(places: PlacesFile) -> dict:
+    """What the page is drawn from: map_data, and the data files a reader can download."""
+    from .export import downloads
+
+    return map_data(places) | {"downloads": downloads(places)}
+
+
+def card_path(out_path: Path) -> Path:
+    """Where the social card image goes: beside the map, named after it."""
+    return out_path.with_name(out_path.stem + "-card.png")
+
+
+def write_card(data: dict, out_path: Path, url: str) -> dict:
+    """Write the social card (image.py, 1200×630) beside the map, and return what the page's
+    preview tags say of it: its address under `url`, where the map will be published."""
+    from urllib.parse import urljoin, urlsplit
+
+    from . import image
+    from .render import write_atomic_bytes
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise image.ImageError(
+            f"--url {url}: not a web address — give the address the map will be published at, "
+            "such as https://example.org/maps/routes.html"
+        )
+    size = image.SIZES["social"]
+    svg = image.svg_for_data(data, size)[0]
+    path = card_path(out_path)
+    write_atomic_bytes(path, image.png_from_svg(svg, size.dpi))
+    return {
+        "url": urljoin(url, path.name),
+        "width": size.width,
+        "height": size.height,
+        "alt": page_description(data),
+    }
+
+
 def build(
     places_path: Path,
     out_path: Path,
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
+    url: str | None = None,
 ) -> BuildResult:
-    """Read, check (geocoding what needs it) and draw places_path into the map at out_path."""
+    """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
+    `url` (where the map will be published) also its social card beside it."""
     places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
-    write_atomic(out_path, render_html(places))
+    data = page_data(places)
+    card = write_card(data, out_path, url) if url else None
+    write_atomic(out_path, render_page(data, card=card))
     return BuildResult(places, out_path, report)

@@ -44,6 +44,13 @@ def _parser() -> argparse.ArgumentParser:
         default=argparse.SUPPRESS,
         help="the HTML map to write (default: routes.html)",
     )
+    output.add_argument(
+        "--url",
+        default=argparse.SUPPRESS,
+        metavar="URL",
+        help="where the map will be published: also write its social card image beside it "
+        "(NAME-card.png) and name it in the page's link-preview tags",
+    )
     opening = argparse.ArgumentParser(add_help=False)
     opening.add_argument(
         "--open",
@@ -240,7 +247,9 @@ def _main(argv: list[str] | None) -> int:
             return _watch(args, places_path, out_path)
         from .build import build
 
-        result = build(places_path, out_path, _geocoder_factory(args), progress)
+        result = build(
+            places_path, out_path, _geocoder_factory(args), progress, getattr(args, "url", None)
+        )
     except RoutesError as error:
         progress.close()
         print(f"Error: {error}", file=sys.stderr)
@@ -252,6 +261,10 @@ def _main(argv: list[str] | None) -> int:
     if result.geocoded is not None:
         print(_geocode_summary(result.geocoded, places_path))
     print(result.summary)
+    if getattr(args, "url", None):
+        from .build import card_path
+
+        print(f"Its social card, for link previews: {card_path(result.out)}")
     if getattr(args, "open", False):
         import webbrowser
 

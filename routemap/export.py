@@ -90,8 +90,10 @@ class _Cited:
         }
 
 
-def geojson(places: PlacesFile) -> dict:
-    """The FeatureCollection (see the module's docstring for where each quote is)."""
+def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
+    """The FeatureCollection (see the module's docstring for where each quote is).
+    `for_readers`: the copy a page offers its readers, which carries only what the page shows
+    (not which geocoder found a place, nor the sources' addresses)."""
     cited = _Cited(places)
     names = {place.id: place.name for place in places.places}
     by_id = {place.id: place for place in places.places}
@@ -115,7 +117,7 @@ def geojson(places: PlacesFile) -> dict:
                     feature="place",
                     kind=place.kind,
                     precision=place.precision,
-                    geocoder=place.geocoder,
+                    geocoder=None if for_readers else place.geocoder,
                     certainty="inferred" if place.inferred else "stated",
                     sources=cited.labels(place.sources),
                     accounts=cited.accounts(place),
@@ -205,7 +207,7 @@ def geojson(places: PlacesFile) -> dict:
                 "dated_inferred": places.dated_inferred,
                 "sources": cited.labels([s.id for s in places.sources]),
                 "source_titles": [s.title for s in places.sources],
-                "source_urls": [s.url for s in places.sources],
+                **({} if for_readers else {"source_urls": [s.url for s in places.sources]}),
                 # Quotes about no one journey, place or group.
                 "quotes": [
                     cited.quote(index)
@@ -323,3 +325,19 @@ def write_quotes_csv(places: PlacesFile, out: Path) -> int:
     rows = quote_rows(places)
     write_atomic(out, _csv_text(rows))
     return len(rows)
+
+
+DOWNLOADS_UP_TO = 2000
+"""Maps of up to this many places and journeys carry their GeoJSON and quotes CSV inside the
+page, for the reader's "Download the data" links; a bigger map's would weigh more than the map
+(publish `routes export`'s files beside it instead)."""
+
+
+def downloads(places: PlacesFile) -> dict | None:
+    """The files a reader can download from the page, as text: the GeoJSON and the quotes CSV."""
+    if max(len(places.places), len(places.journeys)) > DOWNLOADS_UP_TO:
+        return None
+    return {
+        "geojson": json.dumps(geojson(places, for_readers=True), ensure_ascii=False, indent=1),
+        "csv": quotes_csv(places),
+    }

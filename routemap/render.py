@@ -311,13 +311,16 @@ def _page_classes():
 
         _template = Template(page_asset("page.html"))
 
-        def __init__(self, title: str, description: str, lang: str = "en", card=None):
+        def __init__(
+            self, title: str, description: str, lang: str = "en", card=None, noscript=None
+        ):
             super().__init__(title=title)
             # page.html declares the charset itself; both forms at once is an error in HTML.
             self.header._children.pop("meta_http", None)
             self.description = description
             self.lang = lang
             self.card = card  # the social card image: {url, width, height, alt}, or None
+            self.noscript = noscript  # the still image as inline SVG, or None
 
     class RouteMap(folium.Map):
         """folium's map, drawn inside the page's <main>, without folium's zoom lock."""
@@ -358,21 +361,44 @@ def load_libraries() -> None:
     page_asset("map.css")
 
 
-def render_html(places: PlacesFile) -> str:
+def render_html(places: PlacesFile, card: dict | None = None) -> str:
     """The whole page as one string."""
-    return render_page(map_data(places))
+    from .build import page_data
+
+    return render_page(page_data(places), card=card)
 
 
-def render_page(data: dict, live: int | None = None) -> str:
+NOSCRIPT_IMAGE_UP_TO = 300
+"""Maps of up to this many places and journeys carry the still image inline as the page's
+<noscript> fallback (an SVG of about 60 kB for the shipped map); a bigger map's would be large
+and slow to make, and it says in words what the page needs instead."""
+
+
+def noscript_image(data: dict) -> str | None:
+    """The still image as an inline <svg>, for readers without JavaScript (image.py)."""
+    if max(len(data["places"]["features"]), len(data["journeys"])) > NOSCRIPT_IMAGE_UP_TO:
+        return None
+    from . import image
+
+    return image.svg_for_data(data, image.SIZES["social"], standalone=False)[0]
+
+
+def render_page(data: dict, live: int | None = None, card: dict | None = None) -> str:
     """The page for map_data's data. `live` is the version a page served by `routes watch`
-    polls for, to reload itself when the map is rebuilt."""
+    polls for, to reload itself when the map is rebuilt; `card` the social card image that
+    link previews show ({url, width, height, alt}, see build.write_card)."""
     import folium
 
     RoutePage, RouteMap, RouteLayer = _page_classes()
     data = data | {"live": live}
     south_west, north_east = data["bounds"]
     center = [(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2]
-    figure = RoutePage(title=data["title"], description=page_description(data))
+    figure = RoutePage(
+        title=data["title"],
+        description=page_description(data),
+        card=card,
+        noscript=noscript_image(data),
+    )
     fmap = RouteMap(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []
     fmap.default_css = []

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from .build import BuildResult, load_with_coordinates
+from .build import BuildResult, load_with_coordinates, page_data
 from .errors import RoutesError
-from .render import map_data, render_page, write_atomic
+from .render import render_page, write_atomic
 
 VERSION_PATH = "/__version"
 
@@ -80,7 +80,7 @@ def watch(
     def rebuild() -> None:
         try:
             places, _ = load_with_coordinates(places_path, geocoder)
-            data = map_data(places)
+            data = page_data(places)
             write_atomic(out_path, render_page(data))
             live.update(render_page(data, live=live.version + 1))
         except RoutesError as error:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from routemap.load import read_places
 
 from .conftest import SHIPPED_PLACES
@@ -23,6 +25,7 @@ def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
         "Places",
         "Also quoted",
         "Named in the articles, not on the map",
+        "The data",
     ]
     assert [h.inner_text().strip() for h in panel.get_by_role("heading", level=3).all()] == [
         "Oleg, from Kazan across the border near Orenburg",
@@ -100,3 +103,27 @@ def test_every_place_quoted_or_described_has_an_entry_with_its_words(shipped_map
     quotes = [q.text for q in RECORDS.quotes if q.place == "upper-lars"]
     assert upper_lars.locator("blockquote").all_inner_texts() == quotes
     page.locator(".leaflet-popup-content h2", has_text="Upper Lars").wait_for()
+
+
+def test_the_reader_can_download_the_data(shipped_map, open_map):
+    """The links give the same files as `routes export`: the GeoJSON and the quotes CSV."""
+    import json
+
+    from routemap.export import geojson, quotes_csv
+
+    page = open_map(shipped_map).page
+    section = page.locator(".downloads-section")
+    for name, expected in [
+        ("Places and journeys (GeoJSON)", None),
+        ("Quotes (CSV, one row per wording)", quotes_csv(RECORDS)),
+    ]:
+        with page.expect_download() as waiting:
+            section.get_by_role("link", name=name).click()
+        download = waiting.value
+        text = Path(download.path()).read_bytes().decode("utf-8")  # as written: CRLF rows
+        if expected is None:
+            assert download.suggested_filename == "routes.geojson"
+            assert json.loads(text) == json.loads(json.dumps(geojson(RECORDS, for_readers=True)))
+        else:
+            assert download.suggested_filename == "routes-quotes.csv"
+            assert text == expected

@@ -218,5 +218,23 @@ function buildPanel(view, words) {
     section.append(list);
     body.append(section);
   }
+  // The data behind the map, for readers who want to check it or map it themselves.
+  if (data.downloads) {
+    const section = el("section", null, "downloads-section");
+    section.append(el("h2", "The data"));
+    const list = el("ul", null, "downloads");
+    const file = (text, type, name, label) => {
+      const link = el("a", label);
+      link.href = URL.createObjectURL(new Blob([text], { type }));
+      link.download = name;
+      const item = el("li");
+      item.append(link);
+      list.append(item);
+    };
+    file(data.downloads.geojson, "application/geo+json", "routes.geojson", "Places and journeys (GeoJSON)");
+    file(data.downloads.csv, "text/csv", "routes-quotes.csv", "Quotes (CSV, one row per wording)");
+    section.append(list);
+    body.append(section);
+  }
   return { root, toggle, input, body, fold };
 }
