@@ -136,9 +136,10 @@ def _country_points() -> dict[str, tuple[float, float]]:
 @cache
 def outlines() -> list[dict]:
     """Every country of the shipped data as the still image draws it (page/basemap.js draws the
-    same): its `name`, its `polygons` as lists of rings of (lat, lon) points, outer ring first,
-    each ring unwrapped across the antimeridian (Chukotka runs on past 180° rather than jumping
-    to -180°, so no band spans the world), and `at`, its label point as (lat, lon)."""
+    same): its `name` and ISO numeric `id`, its `polygons` as lists of rings of (lat, lon)
+    points, outer ring first, each ring unwrapped across the antimeridian (Chukotka runs on past
+    180° rather than jumping to -180°, so no band spans the world), and `at`, its label point
+    as (lat, lon)."""
     from .geometry import unwrap
 
     data = _shipped()
@@ -146,6 +147,7 @@ def outlines() -> list[dict]:
     return [
         {
             "name": country["name"],
+            "id": country.get("id"),
             "polygons": [
                 [unwrap([(lat, lon) for lon, lat in _ring(arcs, ring)]) for ring in polygon]
                 for polygon in country["polygons"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import PlacesFileError, Problem
+from .language import DEFAULT_LANGUAGE, check_language
 from .load import locate, read_document, read_places
 from .models import PlacesFile
 from .render import load_libraries, map_data, page_description, render_page, write_atomic
@@ -73,11 +74,12 @@ def load_with_coordinates(
     return places, report
 
 
-def page_data(places: PlacesFile) -> dict:
-    """What the page is drawn from: map_data, and the data files a reader can download."""
+def page_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
+    """What the page is drawn from: map_data in the page's language, and the data files a
+    reader can download."""
     from .export import downloads
 
-    return map_data(places) | {"downloads": downloads(places)}
+    return map_data(places, lang) | {"downloads": downloads(places)}
 
 
 def card_path(out_path: Path) -> Path:
@@ -117,11 +119,14 @@ def build(
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     url: str | None = None,
+    lang: str = DEFAULT_LANGUAGE,
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
-    `url` (where the map will be published) also its social card beside it."""
+    `url` (where the map will be published) also its social card beside it; `lang`: the
+    language of the page's own words (language.py)."""
+    check_language(lang)
     places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
-    data = page_data(places)
+    data = page_data(places, lang)
     card = write_card(data, out_path, url) if url else None
     write_atomic(out_path, render_page(data, card=card))
     return BuildResult(places, out_path, report)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from .errors import RoutesError
+from .language import LANGUAGES
 
 PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
 
@@ -51,6 +52,13 @@ def _parser() -> argparse.ArgumentParser:
         help="where the map will be published: also write its social card image beside it "
         "(NAME-card.png) and name it in the page's link-preview tags",
     )
+    language = argparse.ArgumentParser(add_help=False)
+    language.add_argument(
+        "--lang",
+        default=argparse.SUPPRESS,
+        choices=LANGUAGES,
+        help="the language of the page's own words (default: en)",
+    )
     opening = argparse.ArgumentParser(add_help=False)
     opening.add_argument(
         "--open",
@@ -61,17 +69,17 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="routes",
         description="Build an interactive map of the routes in places.yaml.",
-        parents=[common, output, geocoding, opening],
+        parents=[common, output, language, geocoding, opening],
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.add_parser(
         "build",
-        parents=[common, output, geocoding, opening],
+        parents=[common, output, language, geocoding, opening],
         help="geocode places without coordinates, then build the map (the default)",
     )
     watch = commands.add_parser(
         "watch",
-        parents=[common, output, geocoding, opening],
+        parents=[common, output, language, geocoding, opening],
         help="rebuild the map on every save of places.yaml; the open page reloads itself",
     )
     watch.add_argument(
@@ -95,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     image = commands.add_parser(
         "image",
-        parents=[common, geocoding],
+        parents=[common, geocoding, language],
         help="write the map as a still image, PNG or SVG, for print or a social card",
     )
     image.add_argument(
@@ -248,7 +256,12 @@ def _main(argv: list[str] | None) -> int:
         from .build import build
 
         result = build(
-            places_path, out_path, _geocoder_factory(args), progress, getattr(args, "url", None)
+            places_path,
+            out_path,
+            _geocoder_factory(args),
+            progress,
+            getattr(args, "url", None),
+            getattr(args, "lang", "en"),
         )
     except RoutesError as error:
         progress.close()
@@ -279,7 +292,9 @@ def _image(args, places_path: Path, progress) -> int:
     size = parse_size(args.size, args.dpi)  # a wrong size or --out fails before any work
     check_out_path(args.out, places_path)
     places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
-    kind = write_image(places, places_path, args.out, size, dark=args.dark)
+    kind = write_image(
+        places, places_path, args.out, size, dark=args.dark, lang=getattr(args, "lang", "en")
+    )
     print(
         f"Wrote the map as {kind}, {size.width}×{size.height} pixels at {size.dpi:g} dpi: "
         f"{args.out}"
@@ -306,7 +321,14 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
 
     gc.enable()  # a long-running command
     try:
-        watch(places_path, out_path, report, port=args.port, geocoder=_geocoder_factory(args))
+        watch(
+            places_path,
+            out_path,
+            report,
+            port=args.port,
+            geocoder=_geocoder_factory(args),
+            lang=getattr(args, "lang", "en"),
+        )
     except KeyboardInterrupt:
         pass
     except OSError as error:

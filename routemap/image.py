@@ -27,6 +27,7 @@ from xml.sax.saxutils import escape
 
 from .basemap import outlines
 from .errors import RoutesError
+from .language import say
 from .models import PlacesFile
 from .styles import (
     AREA_STYLE,
@@ -178,8 +179,11 @@ def _merged(style: dict, over: dict) -> dict:
     return out
 
 
-def image_styles(dark: bool = False) -> dict:
-    """The style table the image draws with: styles.py's, and at night DARK_STYLES over it."""
+def image_styles(dark: bool = False, lang: str = "en") -> dict:
+    """The style table the image draws with: styles.py's, its legend labels in `lang`
+    (language.py), and at night DARK_STYLES over it."""
+    from .language import legend_labels
+
     styles = {
         "markers": MARKER_STYLES,
         "inferred": INFERRED_STYLE,
@@ -192,6 +196,7 @@ def image_styles(dark: bool = False) -> dict:
         "modes": MODE_STYLES,
         "paper": {k: v for k, v in STILL_STYLE.items() if k != "dark"},
     }
+    styles = legend_labels(styles, lang)
     if dark:
         night = {k: v for k, v in DARK_STYLES.items() if k in styles}
         styles = _merged(styles, night | {"paper": STILL_STYLE["dark"]})
@@ -536,7 +541,9 @@ def _text(x, y, text, size, fill, *, anchor=None, weight=None, style=None, halo=
     return f'<text x="{_n(x)}" y="{_n(y)}"{extra}>{xml_text(text)}</text>'
 
 
-def _basemap(frame: Frame, style: dict, avoid: list, dots: list[Dot]) -> list[str]:
+def _basemap(
+    frame: Frame, style: dict, avoid: list, dots: list[Dot], local_names: dict | None = None
+) -> list[str]:
     """Sea, land and borders, then each country's name where its largest part is wide enough
     to hold it and it covers no dot, no place name and not the legend (page/basemap.js)."""
     west, east = frame.lon_range()
@@ -544,6 +551,8 @@ def _basemap(frame: Frame, style: dict, avoid: list, dots: list[Dot]) -> list[st
     paths, names = [], []
     size = float(re.search(r"(\d+(?:\.\d+)?)px", style["namesFont"]).group(1))
     for country in outlines():
+        # In the page's language where language.basemap_names has it (as page/basemap.js does).
+        name = (local_names or {}).get(country["id"], country["name"])
         extents = [
             (min(lon for _, lon in polygon[0]), max(lon for _, lon in polygon[0]))
             for polygon in country["polygons"]
@@ -570,7 +579,7 @@ def _basemap(frame: Frame, style: dict, avoid: list, dots: list[Dot]) -> list[st
         if shift is None:
             continue
         low, high = max(extents, key=lambda extent: extent[1] - extent[0])
-        width = text_width(country["name"], size)
+        width = text_width(name, size)
         x, y = frame.point(lat, lon + shift)
         if frame.point(lat, high + shift)[0] - frame.point(lat, low + shift)[0] < width + 12:
             continue
@@ -583,7 +592,7 @@ def _basemap(frame: Frame, style: dict, avoid: list, dots: list[Dot]) -> list[st
         if any(abs(d.drawn[0] - x) < width / 2 + 24 and abs(d.drawn[1] - y) < 22 for d in dots):
             continue
         names.append(
-            _text(x, y + size * 0.35, country["name"], size, style["names"], anchor="middle",
+            _text(x, y + size * 0.35, name, size, style["names"], anchor="middle",
                   style="italic", halo=style["land"])
         )  # fmt: skip
     land = _attrs(
@@ -761,7 +770,7 @@ def legend_rows(data: dict, dots: list[Dot], s: dict) -> list[tuple[str, dict, s
         ("stroke", style, style["label"]) for k, style in s["statuses"].items() if k in statuses
     ]
     if journeys and len(journeys) <= BIG_MAP_FROM:
-        rows.append(("arrow", {}, "Direction of travel"))
+        rows.append(("arrow", {}, say(data.get("lang", "en"), "legend.direction")))
     if any(d.moved for d in dots):
         rows.append(("leader", s["leader"], s["leader"]["label"]))
     return rows
@@ -831,7 +840,6 @@ TITLE_FONT = 20
 DATE_FONT = 12
 FOOTER_FONT = 10
 FIT_PADDING = 36  # between the map's bounds and the frame's edge
-CREDIT = "Outlines: Natural Earth"
 
 
 @dataclass(frozen=True)
@@ -850,13 +858,15 @@ class Layout:
 def source_line(data: dict) -> str:
     """The line naming the map's sources, as the page's title names them."""
     names = "; ".join(source["label"] for source in data["sources"])
-    return ("Sources: " if len(data["sources"]) > 1 else "Source: ") + names
+    return say(data.get("lang", "en"), "image.sources", len(data["sources"]), sources=names)
 
 
 def date_line(data: dict) -> str | None:
     if not data.get("dated"):
         return None
-    return data["dated"] + (" (date inferred)" if data.get("dated_inferred") else "")
+    if not data.get("dated_inferred"):
+        return data["dated"]
+    return say(data.get("lang", "en"), "image.dateInferred", date=data["dated"])
 
 
 def svg_for_data(
@@ -865,7 +875,9 @@ def svg_for_data(
     """The still image of map_data's `data` as SVG text, and where its parts were laid out.
     `standalone=False` leaves out the XML declaration, for an <svg> inside an HTML page (it
     uses no ids, so any number of them can share a page)."""
-    styles = image_styles(dark)
+    lang = data.get("lang", "en")
+    styles = image_styles(dark, lang)
+    credit = say(lang, "credit.outlines")
     paper = styles["paper"]
     width, height = size.width / size.scale, size.height / size.scale
     inner = width - 2 * MARGIN
@@ -873,7 +885,7 @@ def svg_for_data(
     title = wrap(data["title"], inner, TITLE_FONT, bold=True)[:3]
     dated = date_line(data)
     header = MARGIN + len(title) * 25 + (18 if dated else 0) + 6
-    credit_width = text_width(CREDIT, FOOTER_FONT) + 24
+    credit_width = text_width(credit, FOOTER_FONT) + 24
     sources = wrap(source_line(data), inner - credit_width, FOOTER_FONT)[:3]
     footer = len(sources) * 14 + 14
     box = (0.0, float(header), width, height - footer)
@@ -907,9 +919,15 @@ def svg_for_data(
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size.width}" height="{size.height}" '
         f'viewBox="0 0 {_n(width)} {_n(height)}"{_attrs(font_family=FONT_FAMILY)}>',
         f"<title>{xml_text(data['title'])}</title>",
-        f"<desc>{xml_text(source_line(data) + '. ' + CREDIT + '.')}</desc>",
+        f"<desc>{xml_text(source_line(data) + '. ' + credit + '.')}</desc>",
         f'<rect width="{_n(width)}" height="{_n(height)}"{_attrs(fill=paper["ground"])}/>',
-        *_basemap(frame, styles["basemap"], [lb.box for lb in labels] + [legend], dots),
+        *_basemap(
+            frame,
+            styles["basemap"],
+            [lb.box for lb in labels] + [legend],
+            dots,
+            data.get("basemapNames"),
+        ),
         *_routes(data, frame, styles, colours),
         *_places(dots, styles),
         *_labels(labels, styles),
@@ -931,7 +949,7 @@ def svg_for_data(
     for line in sources:
         parts.append(_text(MARGIN, y, line, FOOTER_FONT, paper["muted"]))
         y += 14
-    parts.append(_text(width - MARGIN, box[3] + 18, CREDIT, FOOTER_FONT, paper["muted"],
+    parts.append(_text(width - MARGIN, box[3] + 18, credit, FOOTER_FONT, paper["muted"],
                        anchor="end"))  # fmt: skip
     parts.append("</svg>")
     layout = Layout(width, height, frame, dots, labels, left_out, legend)
@@ -972,11 +990,13 @@ def _with_dpi(png: bytes, dpi: float) -> bytes:
 FORMATS = (".png", ".svg")
 
 
-def image_bytes(places: PlacesFile, size: ImageSize, suffix: str, *, dark=False) -> bytes:
-    """The image in the format of `suffix` (.png or .svg)."""
+def image_bytes(
+    places: PlacesFile, size: ImageSize, suffix: str, *, dark=False, lang="en"
+) -> bytes:
+    """The image in the format of `suffix` (.png or .svg), its legend and lines in `lang`."""
     from .render import map_data
 
-    svg = svg_for_data(map_data(places), size, dark=dark)[0]
+    svg = svg_for_data(map_data(places, lang), size, dark=dark)[0]
     if suffix == ".svg":
         return svg.encode("utf-8")
     return png_from_svg(svg, size.dpi)
@@ -998,11 +1018,13 @@ def check_out_path(out, places_path) -> str:
     return suffix
 
 
-def write_image(places: PlacesFile, places_path, out, size: ImageSize, *, dark=False) -> str:
+def write_image(
+    places: PlacesFile, places_path, out, size: ImageSize, *, dark=False, lang="en"
+) -> str:
     """Draw the image and write it to `out` atomically (render.write_atomic_bytes), in the
     format its extension names; returns that format's name."""
     from .render import write_atomic_bytes
 
     suffix = check_out_path(out, places_path)
-    write_atomic_bytes(out, image_bytes(places, size, suffix, dark=dark))
+    write_atomic_bytes(out, image_bytes(places, size, suffix, dark=dark, lang=lang))
     return suffix[1:].upper()

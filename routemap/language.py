@@ -81,3 +81,22 @@ def legend_labels(styles: dict, lang: str) -> dict:
     for single in ("inferred", "inferredLeg", "area", "leader"):
         out[single] = labelled(styles[single], f"legend.{single}")
     return out
+
+
+def basemap_names(lang: str) -> dict[str, str] | None:
+    """The offline base map's country names in `lang`, by the ISO 3166 numeric id the Natural
+    Earth outlines carry (pycountry gives the two-letter code, Babel the name); None for English,
+    whose Natural Earth short names ("W. Sahara") the map keeps."""
+    if lang == "en":
+        return None
+    import pycountry
+
+    from .basemap import _shipped
+
+    codes = {}
+    for country in _shipped()["countries"]:
+        found = pycountry.countries.get(numeric=country["id"]) if country.get("id") else None
+        if found:
+            codes[country["id"]] = found.alpha_2
+    names = country_names(sorted(set(codes.values())), lang)
+    return {number: names[code] for number, code in codes.items()}

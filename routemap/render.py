@@ -28,6 +28,15 @@ from .geometry import (
     positions,
     shown_point,
 )
+from .language import (
+    CONTENT_LANGUAGE,
+    DEFAULT_LANGUAGE,
+    basemap_names,
+    country_names,
+    legend_labels,
+    say,
+    words,
+)
 from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
@@ -82,7 +91,7 @@ def _present(fields: dict) -> dict:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def map_data(places: PlacesFile) -> dict:
+def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection).
 
     Quotes are listed once and referred to by index, so a quote shared by popups and the panel
@@ -180,22 +189,33 @@ def map_data(places: PlacesFile) -> dict:
         ],
         "unmapped": [entry.model_dump() for entry in places.unmapped],
         "bounds": [list(south_west), list(north_east)],
-        "styles": {
-            "markers": MARKER_STYLES,
-            "inferred": INFERRED_STYLE,
-            "inferredLeg": INFERRED_LEG_STYLE,
-            "area": AREA_STYLE,
-            "line": LINE_STYLE,
-            "casing": CASING_STYLE,
-            "leader": LEADER_STYLE,
-            "basemap": BASEMAP_STYLE,
-            "focus": FOCUS_COLOUR,
-            "dark": DARK_STYLES,
-            "detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0,
-            "modes": MODE_STYLES,
-            "statuses": STATUS_STYLES,
-        },
+        # The page's own words in `lang`, its places' country names in it, and the language
+        # places.yaml's texts are written in (language.py).
+        "lang": lang,
+        "contentLang": CONTENT_LANGUAGE,
+        "words": words(lang),
+        "countries": country_names(sorted({place.country for place in places.places}), lang),
+        "basemapNames": basemap_names(lang),
+        "styles": legend_labels(STYLE_TABLE, lang)
+        | {"detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0},
     }
+
+
+STYLE_TABLE = {
+    "markers": MARKER_STYLES,
+    "inferred": INFERRED_STYLE,
+    "inferredLeg": INFERRED_LEG_STYLE,
+    "area": AREA_STYLE,
+    "line": LINE_STYLE,
+    "casing": CASING_STYLE,
+    "leader": LEADER_STYLE,
+    "basemap": BASEMAP_STYLE,
+    "focus": FOCUS_COLOUR,
+    "dark": DARK_STYLES,
+    "modes": MODE_STYLES,
+    "statuses": STATUS_STYLES,
+}
+"""The style table as the page gets it (styles.py), before its legend labels are put in."""
 
 
 COMPRESS_FROM = 200_000
@@ -312,7 +332,14 @@ def _page_classes():
         _template = Template(page_asset("page.html"))
 
         def __init__(
-            self, title: str, description: str, lang: str = "en", card=None, noscript=None
+            self,
+            title: str,
+            description: str,
+            lang: str = "en",
+            direction: str = "ltr",
+            card=None,
+            noscript=None,
+            noscript_text: str = "",
         ):
             super().__init__(title=title)
             # page.html declares the charset itself; both forms at once is an error in HTML.
@@ -321,6 +348,8 @@ def _page_classes():
             self.lang = lang
             self.card = card  # the social card image: {url, width, height, alt}, or None
             self.noscript = noscript  # the still image as inline SVG, or None
+            self.noscript_text = noscript_text
+            self.direction = direction
 
     class RouteMap(folium.Map):
         """folium's map, drawn inside the page's <main>, without folium's zoom lock."""
@@ -374,9 +403,16 @@ NOSCRIPT_IMAGE_UP_TO = 300
 and slow to make, and it says in words what the page needs instead."""
 
 
+NOSCRIPT_WORDS = {True: "noscript.image", False: "noscript.none"}
+
+
+def noscript_image_fits(data: dict) -> bool:
+    return max(len(data["places"]["features"]), len(data["journeys"])) <= NOSCRIPT_IMAGE_UP_TO
+
+
 def noscript_image(data: dict) -> str | None:
     """The still image as an inline <svg>, for readers without JavaScript (image.py)."""
-    if max(len(data["places"]["features"]), len(data["journeys"])) > NOSCRIPT_IMAGE_UP_TO:
+    if not noscript_image_fits(data):
         return None
     from . import image
 
@@ -396,8 +432,11 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     figure = RoutePage(
         title=data["title"],
         description=page_description(data),
+        lang=data["lang"],
+        direction=data["words"]["dir"],
         card=card,
         noscript=noscript_image(data),
+        noscript_text=data["words"][NOSCRIPT_WORDS[noscript_image_fits(data)]],
     )
     fmap = RouteMap(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []
@@ -414,10 +453,7 @@ def page_description(data: dict) -> str:
     """The page's meta description: what the map shows and from which sources."""
     people = sum(1 for journey in data["journeys"] if not journey.get("group"))
     sources = "; ".join(source["label"] for source in data["sources"])
-    journeys = "1 journey" if people == 1 else f"{people} journeys"
-    return (
-        f"{data['title']}: an interactive map of {journeys}, with places and quotes from {sources}."
-    )
+    return say(data["lang"], "description", people, title=data["title"], sources=sources)
 
 
 def write_atomic(path: Path, text: str) -> None:

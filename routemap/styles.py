@@ -1,4 +1,6 @@
-"""How each kind of place and each kind of line looks: the one table the page and legend use.
+"""How each kind of place and each kind of line looks: the one table the page, the legend and the
+still image use. What the legend calls each entry is in the page's words tables
+(routemap/words/<lang>.json, `legend.*`), one per language.
 
 Options are Leaflet path options (color, fillColor, radius, weight, dashArray, ...); the page
 passes them to Leaflet as they are and builds the legend from the same entries.
@@ -9,7 +11,6 @@ from __future__ import annotations
 # What a place is on the map, derived from the journeys (see models.place_roles).
 MARKER_STYLES: dict[str, dict] = {
     "origin": {
-        "label": "Where a journey starts",
         "radius": 8,
         "color": "#ffffff",
         "weight": 2,
@@ -17,7 +18,6 @@ MARKER_STYLES: dict[str, dict] = {
         "fillOpacity": 1,
     },
     "stop": {
-        "label": "Stop on the way",
         "radius": 6,
         "color": "#1d3557",
         "weight": 2,
@@ -25,7 +25,6 @@ MARKER_STYLES: dict[str, dict] = {
         "fillOpacity": 1,
     },
     "border-crossing": {
-        "label": "Border crossing",
         "radius": 7,
         "color": "#ffffff",
         "weight": 2,
@@ -33,7 +32,6 @@ MARKER_STYLES: dict[str, dict] = {
         "fillOpacity": 1,
     },
     "destination": {
-        "label": "Destination",
         "radius": 8,
         "color": "#ffffff",
         "weight": 2,
@@ -41,7 +39,6 @@ MARKER_STYLES: dict[str, dict] = {
         "fillOpacity": 1,
     },
     "context": {
-        "label": "Named in the articles",
         "radius": 5,
         "color": "#ffffff",
         "weight": 1.5,
@@ -52,7 +49,6 @@ MARKER_STYLES: dict[str, dict] = {
 
 # Laid over a marker's style when the article does not name the point itself.
 INFERRED_STYLE: dict = {
-    "label": "Point not named in the article (inferred)",
     "fillOpacity": 0.15,
     "weight": 2.5,
     "dashArray": "3 3",
@@ -62,7 +58,6 @@ INFERRED_STYLE: dict = {
 # where it ends): the line is drawn hollow, its colour on both edges and a pale core, the way
 # an inferred point is a hollow dot. `core` is the inner line's colour and width.
 INFERRED_LEG_STYLE: dict = {
-    "label": "Leg the articles do not state (inferred): hollow line",
     "core": "#ffffff",
     "coreWeight": 0.45,
 }
@@ -70,7 +65,6 @@ INFERRED_LEG_STYLE: dict = {
 # A place that stands for an area (a country, or an approximate point): a wide translucent halo
 # around its dot, so it does not read as an exact pin.
 AREA_STYLE: dict = {
-    "label": "Approximate place (a country or area, not a point)",
     "radius": 22,
     "weight": 1.5,
     "fillOpacity": 0.12,
@@ -88,7 +82,6 @@ CASING_STYLE: dict = {"color": "#ffffff", "opacity": 0.9, "extraWeight": 3}
 # point (page/drawing.js: PlaceDot); a name that has to stand off its dot gets a leader too
 # (page/labels.js). The legend's key for a moved dot is drawn from the same colour.
 LEADER_STYLE: dict = {
-    "label": "Moved aside where places crowd; the line points to the true spot",
     "color": "#1d3557",
     "weight": 1.5,
     "spotRadius": 2.5,
@@ -112,25 +105,23 @@ LINE_STYLE: dict = {"lineJoin": "miter", "lineCap": "butt"}
 
 # Lines by mode of travel, for the journeys people describe; each journey adds its colour.
 MODE_STYLES: dict[str, dict] = {
-    "flight": {"label": "Flight (great-circle arc)", "weight": 3, "opacity": 0.9},
-    "car": {"label": "By car", "weight": 5, "opacity": 0.9},
-    "bus": {"label": "By bus", "weight": 5, "opacity": 0.9, "dashArray": "10 4"},
-    "train": {"label": "By train", "weight": 4, "opacity": 0.9, "dashArray": "14 4 2 4"},
-    "foot": {"label": "On foot", "weight": 3, "opacity": 0.9, "dashArray": "2 5"},
-    "unspecified": {"label": "Means not stated", "weight": 3, "opacity": 0.9, "dashArray": "1 7"},
+    "flight": {"weight": 3, "opacity": 0.9},
+    "car": {"weight": 5, "opacity": 0.9},
+    "bus": {"weight": 5, "opacity": 0.9, "dashArray": "10 4"},
+    "train": {"weight": 4, "opacity": 0.9, "dashArray": "14 4 2 4"},
+    "foot": {"weight": 3, "opacity": 0.9, "dashArray": "2 5"},
+    "unspecified": {"weight": 3, "opacity": 0.9, "dashArray": "1 7"},
 }
 
 # Flight routes the articles discuss rather than journeys people made: these override colour.
 STATUS_STYLES: dict[str, dict] = {
     "sold-out": {
-        "label": "Flight route the articles call sold out",
         "color": "#66707f",
         "weight": 2,
         "opacity": 0.9,
         "dashArray": "6 6",
     },
     "costly": {
-        "label": "Flight route that cost about £5,000",
         "color": "#620997",
         "weight": 2,
         "opacity": 0.9,

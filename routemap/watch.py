@@ -66,6 +66,7 @@ def watch(
     port: int = 8000,
     geocoder=None,
     stop: threading.Event | None = None,
+    lang: str = "en",
 ) -> None:
     """Build now and after every change to places_path, until `stop` is set (or Ctrl-C).
 
@@ -80,7 +81,7 @@ def watch(
     def rebuild() -> None:
         try:
             places, _ = load_with_coordinates(places_path, geocoder)
-            data = page_data(places)
+            data = page_data(places, lang)
             write_atomic(out_path, render_page(data))
             live.update(render_page(data, live=live.version + 1))
         except RoutesError as error:

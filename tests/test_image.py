@@ -17,24 +17,22 @@ import pytest
 from routemap import image
 from routemap.cli import main
 from routemap.geometry import shown_point
+from routemap.language import words
 from routemap.load import read_places
 from routemap.models import place_roles
 from routemap.render import map_data, write_atomic_bytes
 from routemap.styles import (
-    AREA_STYLE,
     BASEMAP_STYLE,
     DARK_STYLES,
-    INFERRED_LEG_STYLE,
-    INFERRED_STYLE,
-    LEADER_STYLE,
     MARKER_STYLES,
-    MODE_STYLES,
     STATUS_STYLES,
     STILL_STYLE,
 )
 
 from .conftest import SHIPPED_PLACES
 from .test_precision import EXACT, SHOWN, places_file
+
+LEGEND = words("en")  # what the legend calls each kind (routemap/words/en.json)
 
 DATA = Path(__file__).parent / "data"
 SVG = "{http://www.w3.org/2000/svg}"
@@ -176,16 +174,16 @@ def test_the_svg_names_every_place_the_legend_title_sources_and_credit(
     assert "Sources: The Guardian (re-translated text); Chingkheinganbi Mayengbam" in texts
     assert "Outlines: Natural Earth" in texts
     # The legend's labels, wrapped to its width, for what the shipped map uses.
-    used = [MARKER_STYLES[role]["label"] for role in set(place_roles(shipped).values())]
-    used += [MODE_STYLES[mode]["label"] for mode in ("flight", "car", "unspecified")]
-    used += [STATUS_STYLES[s]["label"] for s in STATUS_STYLES]
-    used += [INFERRED_STYLE["label"], INFERRED_LEG_STYLE["label"], AREA_STYLE["label"]]
-    used += [LEADER_STYLE["label"], "Direction of travel"]  # Irpin and Bucha are moved apart
+    used = [LEGEND["legend.markers." + role] for role in set(place_roles(shipped).values())]
+    used += [LEGEND["legend.modes." + mode] for mode in ("flight", "car", "unspecified")]
+    used += [LEGEND["legend.statuses." + s] for s in STATUS_STYLES]
+    used += [LEGEND["legend.inferred"], LEGEND["legend.inferredLeg"], LEGEND["legend.area"]]
+    used += [LEGEND["legend.leader"], "Direction of travel"]  # Irpin and Bucha are moved apart
     flat = " ".join(joined.split())
     for label in used:
         assert label in flat, label
     for unused in ("bus", "train", "foot"):
-        assert MODE_STYLES[unused]["label"] not in flat
+        assert LEGEND["legend.modes." + unused] not in flat
 
 
 def test_the_legend_has_only_the_kinds_a_map_uses():
@@ -193,9 +191,9 @@ def test_the_legend_has_only_the_kinds_a_map_uses():
     flat = " ".join(" ".join(svg_texts(svg)).split())
     for present in ("Where a journey starts", "Destination", "By car", "Direction of travel"):
         assert present in flat
-    absent = [MARKER_STYLES[r]["label"] for r in ("stop", "border-crossing", "context")]
-    absent += [MODE_STYLES["flight"]["label"], INFERRED_STYLE["label"], AREA_STYLE["label"]]
-    absent += [STATUS_STYLES["sold-out"]["label"], LEADER_STYLE["label"]]
+    absent = [LEGEND["legend.markers." + r] for r in ("stop", "border-crossing", "context")]
+    absent += [LEGEND["legend.modes." + "flight"], LEGEND["legend.inferred"], LEGEND["legend.area"]]
+    absent += [LEGEND["legend.statuses." + "sold-out"], LEGEND["legend.leader"]]
     for label in absent:
         assert label not in flat, label
     assert "Source: The Paper" in flat

@@ -19,19 +19,22 @@ SEARCHES = [
     ("Ira", [IRA]),
     ("Lobanovskaya", [IRA]),
     # A letter wrong, dropped or doubled.
-    ("Bakku", [("Baku", "Destination · AZ"), ("Tatayana, from Irkutsk to Baku", "Journey")]),
+    (
+        "Bakku",
+        [("Baku", "Destination · Azerbaijan"), ("Tatayana, from Irkutsk to Baku", "Journey")],
+    ),
     ("Lobanovskya", [IRA]),
-    ("Kazakstan", [("Kazakhstan", "Destination · KZ")]),
+    ("Kazakstan", [("Kazakhstan", "Destination · Kazakhstan")]),
     # Other spellings: Saint / Sankt / St. and punctuation.
-    ("Saint Petersburg", [("St. Petersburg", "Where a journey starts · RU")]),
-    ("sankt-peterburg", [("St. Petersburg", "Where a journey starts · RU")]),
+    ("Saint Petersburg", [("St. Petersburg", "Where a journey starts · Russia")]),
+    ("sankt-peterburg", [("St. Petersburg", "Where a journey starts · Russia")]),
     # The start of a name; then journeys whose legs pass there.
     (
         "vladi",
         [
-            ("Vladikavkaz", "Stop on the way · RU"),
+            ("Vladikavkaz", "Stop on the way · Russia"),
             ("Igor, from St. Petersburg to Georgia", "Journey"),
-            ("Upper Lars checkpoint (Russia–Georgia)", "Border crossing · RU"),
+            ("Upper Lars checkpoint (Russia–Georgia)", "Border crossing · Russia"),
         ],
     ),
     # A group of routes, by a word of its name.

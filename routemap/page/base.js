@@ -31,6 +31,34 @@ function byId(entries) {
   return Object.assign(Object.create(null), Object.fromEntries(entries));
 }
 
+/* The page's own words (routemap/words/<lang>.json, chosen by `routes --lang`): say("panel.show"),
+ * say("popup.routesHere", { n: 3 }). A plural entry's form follows the language's rules
+ * (Intl.PluralRules); {name} is filled in from `fill`. Looked up in a Map: no entry is found
+ * through an object's prototype. */
+let PAGE_WORDS = new Map();
+let PLURAL_RULES = null;
+
+function useWords(words, lang) {
+  PAGE_WORDS = new Map(Object.entries(words));
+  PLURAL_RULES = new Intl.PluralRules(lang);
+}
+
+function say(key, fill) {
+  let entry = PAGE_WORDS.get(key);
+  if (entry === undefined) return key;
+  if (typeof entry === "object") entry = entry[PLURAL_RULES.select(fill.n)] || entry.other;
+  return entry.replace(/\{(\w+)\}/g, (whole, name) => (fill && Object.prototype.hasOwnProperty.call(fill, name) ? String(fill[name]) : whole));
+}
+
+/* An element holding text from places.yaml: marked with the language it is written in, where
+ * that is not the page's (a Russian page quotes the articles in English). */
+function told(tag, text, className) {
+  const node = el(tag, text, className);
+  if (CONTENT_LANG && CONTENT_LANG !== document.documentElement.lang) node.lang = CONTENT_LANG;
+  return node;
+}
+let CONTENT_LANG = null;
+
 function el(tag, text, className) {
   const node = document.createElement(tag);
   if (text !== undefined && text !== null) node.textContent = String(text);

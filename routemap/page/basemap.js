@@ -36,8 +36,9 @@ const BasemapCanvas = L.Canvas.extend({
 });
 
 /* Every country's rings as Leaflet lat/lngs, from the shared arcs (TopoJSON: each arc
- * delta-encoded and quantized; a negative index ~i is arc i backwards). */
-function basemapCountries(basemap) {
+ * delta-encoded and quantized; a negative index ~i is arc i backwards), and its name: in the
+ * page's language where `names` (by ISO numeric id, from CLDR: language.py) has it. */
+function basemapCountries(basemap, names) {
   const [sx, sy] = basemap.transform.scale;
   const [tx, ty] = basemap.transform.translate;
   const arcs = basemap.arcs.map((arc) => {
@@ -79,7 +80,7 @@ function basemapCountries(basemap) {
       }
     }
     const lat = country.at[1];
-    return { name: country.name, polygons, at: L.latLng(lat, country.at[0]), west: L.latLng(lat, west), east: L.latLng(lat, east) };
+    return { name: (names && names.get(country.id)) || country.name, polygons, at: L.latLng(lat, country.at[0]), west: L.latLng(lat, west), east: L.latLng(lat, east) };
   });
 }
 
@@ -94,7 +95,8 @@ function drawBasemap(view) {
   const style = styles.basemap;
   map.createPane("basemap").style.zIndex = 150; // under the tiles (200)
   map.getContainer().style.background = style.sea;
-  const countries = basemapCountries(view.basemap);
+  const names = view.data.basemapNames ? new Map(Object.entries(view.data.basemapNames)) : null;
+  const countries = basemapCountries(view.basemap, names);
   // On a big map the names give way to no dots (there would be no name left).
   const places = () => (view.data.places.features.length > LABEL_ALL_UP_TO ? [] : Object.values(view.markers).map((m) => m.getLatLng()));
   const renderer = new BasemapCanvas({ pane: "basemap", padding: 0.3, style, countries: [], places });
@@ -114,5 +116,5 @@ function drawBasemap(view) {
     view.basemapReady = true;
   };
   later(step);
-  map.attributionControl.addAttribution("Outlines: Natural Earth");
+  map.attributionControl.addAttribution(escapeHtml(say("credit.outlines")));
 }

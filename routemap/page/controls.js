@@ -8,7 +8,7 @@ function addLayerControl(view, entries) {
     const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + escapeHtml(entry.name);
     control[label] = entry.layer;
   }
-  control["Places"] = view.placeLayer;
+  control[escapeHtml(say("layers.places"))] = view.placeLayer;
   return L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(view.map);
 }
 
@@ -17,7 +17,7 @@ function addLegend(view) {
   const Legend = L.Control.extend({
     onAdd() {
       const box = el("details", null, "route-legend leaflet-bar");
-      box.append(el("summary", "Legend"));
+      box.append(el("summary", say("legend.title")));
       const list = el("ul");
       const row = (symbol, text) => {
         const item = el("li");
@@ -56,9 +56,9 @@ function addLegend(view) {
       }
       const usedStatuses = new Set(data.journeys.map((j) => j.status));
       for (const [status, style] of Object.entries(styles.statuses)) if (usedStatuses.has(status)) row(stroke(style), style.label);
-      row(el("span", "▶", "arrow"), "Direction of travel");
+      row(el("span", "▶", "arrow"), say("legend.direction"));
       if (view.spreads) row(el("span", null, "spread-key"), styles.leader.label);
-      if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), "Zoom in to see dashes and arrows");
+      if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), say("legend.zoom"));
       box.append(list);
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -73,7 +73,7 @@ function watchTiles(view) {
   const { map } = view;
   const Notice = L.Control.extend({
     onAdd() {
-      const box = el("div", "Map tiles could not load (offline or blocked): showing the built-in outline map.", "tile-notice");
+      const box = el("div", say("tiles.notice"), "tile-notice");
       box.setAttribute("role", "status");
       return box;
     },

@@ -181,7 +181,7 @@ function drawRoutes(view, onLegClick) {
       legTip.setLatLng(event.latlng);
       if (legTip.routeJourney !== journey) {
         legTip.routeJourney = journey;
-        legTip.setContent(el("span", journey.name));
+        legTip.setContent(told("span", journey.name));
       }
       if (!map.hasLayer(legTip)) legTip.openOn(map);
     });
@@ -203,8 +203,8 @@ function drawRoutes(view, onLegClick) {
   const trips = overlays.filter((o) => !groups[o.id]);
   const routes = overlays.filter((o) => groups[o.id]);
   return [
-    { name: "Journeys people describe (" + trips.length + ")", colour: styles.markers.origin.fillColor, layer: L.featureGroup(trips.map((o) => o.layer)) },
-    { name: "Routes the articles discuss (" + data.journeys.filter((j) => j.group).length + ")", colour: styles.statuses["sold-out"].color, layer: L.featureGroup(routes.map((o) => o.layer)) },
+    { name: say("layers.trips", { n: trips.length }), colour: styles.markers.origin.fillColor, layer: L.featureGroup(trips.map((o) => o.layer)) },
+    { name: say("layers.routes", { n: data.journeys.filter((j) => j.group).length }), colour: styles.statuses["sold-out"].color, layer: L.featureGroup(routes.map((o) => o.layer)) },
   ].filter((entry) => entry.layer.getLayers().length);
 }
 
@@ -261,7 +261,7 @@ function drawPlaces(view, onPlaceClick) {
       placeLayer.addLayer(L.circleMarker(latLng(feature.geometry.coordinates), halo));
     }
     const marker = new PlaceDot(latLng(feature.geometry.coordinates), Object.assign({ renderer, leader: styles.leader }, style));
-    if (!dense) marker.bindTooltip(() => el("span", p.name), { direction: "top", offset: [0, -6] });
+    if (!dense) marker.bindTooltip(() => told("span", p.name), { direction: "top", offset: [0, -6] });
     marker.routePlace = feature;
     view.markers[p.id] = marker;
     placeLayer.addLayer(marker);
@@ -277,7 +277,7 @@ function drawPlaces(view, onPlaceClick) {
     placeLayer.on("mouseover", (event) => {
       const others = placesAt(view, pointer(event)).length - 1;
       const name = event.sourceTarget.routePlace.properties.name;
-      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(el("span", others > 0 ? name + " and " + others + " more here" : name));
+      placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(told("span", others > 0 ? say("tip.more", { name, n: others }) : name));
       placeTip.openOn(map);
     });
     placeLayer.on("mouseout", () => map.closeTooltip(placeTip));

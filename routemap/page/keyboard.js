@@ -23,7 +23,7 @@ function manageFocus(view) {
       content.setAttribute("aria-labelledby", heading.id);
     }
     const close = node.querySelector(".leaflet-popup-close-button");
-    if (close) close.setAttribute("aria-label", "Close");
+    if (close) close.setAttribute("aria-label", say("popup.close"));
     if (opener) content.focus({ preventScroll: true });
   });
 

@@ -116,9 +116,9 @@ function routeLinks(view) {
 
   // A button that copies the address of `target`; it says so when it has.
   function copyButton(target, name) {
-    const button = el("button", "Copy link", "copy-link");
+    const button = el("button", say("link.copy"), "copy-link");
     button.type = "button";
-    button.setAttribute("aria-label", "Copy a link to " + name);
+    button.setAttribute("aria-label", say("link.copyTo", { name }));
     const status = el("span", null, "copy-status");
     status.setAttribute("role", "status");
     button.addEventListener("click", async () => {
@@ -130,7 +130,7 @@ function routeLinks(view) {
       } catch (error) {
         copied = copyByHand(address);
       }
-      status.textContent = copied ? "Link copied" : address;
+      status.textContent = copied ? say("link.copied") : address;
     });
     const box = el("span", null, "copy-box");
     box.append(button, status);

@@ -3,6 +3,8 @@
  * choosing something does: flying to a journey, place or quote and opening its popup. */
 
 async function drawRouteMap(map, data, basemap) {
+  useWords(data.words, data.lang);
+  CONTENT_LANG = data.contentLang;
   const styles = data.styles;
   const small = () => window.innerWidth < PHONE_WIDTH;
   const detailFromZoom = styles.detailFromZoom;
@@ -80,7 +82,7 @@ async function drawRouteMap(map, data, basemap) {
       return;
     }
     const choices = here.map((choice) => ({ name: choice.journey.name, colour: choice.journey.colour, pick: () => openLeg(choice.journey, choice.leg, where) }));
-    const box = words.choicePopup(here.length + " routes here", choices);
+    const box = words.choicePopup(say("popup.routesHere", { n: here.length }), choices);
     view.popupFrom(null);
     openPopup(where, box);
   }
@@ -110,7 +112,7 @@ async function drawRouteMap(map, data, basemap) {
     }
     const choices = here.map((marker) => ({ name: marker.routePlace.properties.name, colour: dotColour(marker.options), pick: () => openPlace(marker.routePlace.properties.id) }));
     view.popupFrom(null);
-    openPopup(map.layerPointToLatLng(dotLayerPoint(map, view.markers[id])), words.choicePopup(here.length + " places here", choices), { offset: [0, -4] });
+    openPopup(map.layerPointToLatLng(dotLayerPoint(map, view.markers[id])), words.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
   }
 
   const entries = drawRoutes(view, onLegClick);
@@ -129,7 +131,7 @@ async function drawRouteMap(map, data, basemap) {
   const main = map.getContainer().closest("main") || map.getContainer();
   document.body.insertBefore(panel.root, main);
   map.getContainer().setAttribute("role", "region");
-  map.getContainer().setAttribute("aria-label", "Map of the routes");
+  map.getContainer().setAttribute("aria-label", say("map.label"));
   map.invalidateSize();
   // The legend open where the map has room for it beside the routes; folded on a phone or in a
   // short embed (the reader unfolds it).

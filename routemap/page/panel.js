@@ -5,10 +5,12 @@
 function buildPanel(view, words) {
   const { data } = view;
   const root = el("aside", null, "route-panel");
-  root.setAttribute("aria-label", "Journeys, quotes and search");
+  root.setAttribute("aria-label", say("panel.label"));
   const head = el("header", null, "panel-head");
-  head.append(el("h1", data.title));
-  const toggle = el("button", "Journeys & search", "panel-toggle");
+  const title = told("h1", data.title);
+  title.dir = "auto"; // a title in a right-to-left script reads right to left on any page
+  head.append(title);
+  const toggle = el("button", say("panel.open"), "panel-toggle");
   toggle.type = "button";
   toggle.setAttribute("aria-expanded", "false");
   toggle.setAttribute("aria-controls", "route-panel-body");
@@ -20,30 +22,30 @@ function buildPanel(view, words) {
   function fold(open) {
     root.classList.toggle("open", open);
     toggle.setAttribute("aria-expanded", String(open));
-    toggle.textContent = open ? "Hide list" : "Journeys & search";
+    toggle.textContent = open ? say("panel.close") : say("panel.open");
   }
   toggle.addEventListener("click", () => fold(!root.classList.contains("open")));
 
   if (data.dated) {
     const dated = el("div", null, "panel-dated");
-    dated.append(el("p", data.dated));
-    if (data.dated_inferred) dated.append(words.inferredLine("Date inferred", data.dated_inferred));
+    dated.append(told("p", data.dated));
+    if (data.dated_inferred) dated.append(words.inferredLine(say("panel.dateInferred"), data.dated_inferred));
     body.append(dated);
   }
   const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
   if (names.length <= 4) {
     const list = el("ul", null, "panel-sources");
     data.sources.forEach((source, n) => {
-      const item = el("li", "Source: " + names[n]);
-      if (source.note) item.append(el("p", source.note, "source-note"));
+      const item = told("li", say("panel.source", { source: names[n] }));
+      if (source.note) item.append(told("p", source.note, "source-note"));
       list.append(item);
     });
     body.append(list);
   } else {
     const sourceList = el("details", null, "panel-sources");
-    sourceList.append(el("summary", "Sources (" + names.length + ")"));
+    sourceList.append(el("summary", say("panel.sources", { n: names.length })));
     const list = el("ul");
-    for (const name of names) list.append(el("li", name));
+    for (const name of names) list.append(told("li", name));
     sourceList.append(list);
     body.append(sourceList);
   }
@@ -51,13 +53,13 @@ function buildPanel(view, words) {
   // Search box and its results.
   const form = el("form", null, "search");
   form.setAttribute("role", "search");
-  const label = el("label", "Find a journey, person, place or quote");
+  const label = el("label", say("search.label"));
   label.htmlFor = "route-search";
   const input = el("input");
   input.id = "route-search";
   input.type = "search";
   input.autocomplete = "off";
-  input.placeholder = "e.g. Oleg, Baku, “lied”";
+  input.placeholder = say("search.placeholder");
   const status = el("p", null, "search-status");
   status.setAttribute("aria-live", "polite");
   const results = el("ul", null, "search-results");
@@ -71,13 +73,13 @@ function buildPanel(view, words) {
     for (const entry of found.slice(0, 8)) {
       const button = el("button", null, "result");
       button.type = "button";
-      button.append(el("span", entry.title, "result-name"), el("span", entry.detail, "result-kind"));
+      button.append(told("span", entry.title, "result-name"), el("span", entry.detail, "result-kind"));
       button.addEventListener("click", () => view.selectFound(entry, button));
       const item = el("li");
       item.append(button);
       results.append(item);
     }
-    status.textContent = input.value.trim() ? (found.length === 1 ? "1 result" : found.length + " results") : "";
+    status.textContent = input.value.trim() ? say("search.results", { n: found.length }) : "";
     // In the folded panel of a phone, the results come into view as they change.
     if (found.length && body.scrollHeight > body.clientHeight) results.scrollIntoView({ block: "nearest" });
   };
@@ -101,7 +103,7 @@ function buildPanel(view, words) {
     const heading = el("h3");
     const swatch = el("span", null, "swatch");
     swatch.style.background = colour;
-    heading.append(swatch, document.createTextNode(name));
+    heading.append(swatch, told("span", name));
     summary.append(heading);
     details.append(summary);
     let filled = false;
@@ -110,7 +112,7 @@ function buildPanel(view, words) {
       if (filled) return;
       const content = el("div", null, "journey-body");
       fill(content);
-      const show = el("button", "Show on the map", "show-on-map");
+      const show = el("button", say("panel.show"), "show-on-map");
       show.type = "button";
       show.addEventListener("click", () => select(show));
       const actions = el("p", null, "entry-actions");
@@ -135,14 +137,14 @@ function buildPanel(view, words) {
   const trips = data.journeys.filter((j) => !j.group);
   if (trips.length) {
     const section = el("section", null, "journeys-section");
-    section.append(el("h2", "Journeys"));
+    section.append(el("h2", say("panel.journeys")));
     const list = el("ul", null, "journey-list");
     // A long list lays out only the entries in view (map.css); a short one keeps focus rings whole.
     if (trips.length > PANEL_BATCH) list.classList.add("long");
     const tripEntry = (journey) =>
       entry(journey.id, journey.name, journey.colour, (content) => {
-        if (journey.person) content.append(el("p", words.personLabel(journey.person), "kicker"));
-        if (journey.summary) content.append(el("p", journey.summary));
+        if (journey.person) content.append(told("p", words.personLabel(journey.person), "kicker"));
+        if (journey.summary) content.append(told("p", journey.summary));
         if (journey.accounts) content.append(words.accountsBlock(journey.accounts));
         content.append(words.legList(journey), words.sourcesLine(journey.sources));
         words.appendQuotes(content, journey.quotes);
@@ -160,7 +162,7 @@ function buildPanel(view, words) {
   }
   if (data.groups.length) {
     const section = el("section", null, "groups-section");
-    section.append(el("h2", "Routes the articles discuss"));
+    section.append(el("h2", say("panel.groups")));
     const list = el("ul", null, "journey-list");
     const members = Object.create(null);
     for (const journey of data.journeys) if (journey.group) (members[journey.group] = members[journey.group] || []).push(journey);
@@ -169,7 +171,7 @@ function buildPanel(view, words) {
       if (!routes) continue;
       list.append(
         entry(group.id, group.name, routes[0].colour, (content) => {
-          if (group.note) content.append(el("p", group.note));
+          if (group.note) content.append(told("p", group.note));
           if (group.accounts) content.append(words.accountsBlock(group.accounts));
           content.append(words.journeyLinks(routes, "legs"), words.sourcesLine(group.sources));
           words.appendQuotes(content, group.quotes);
@@ -179,12 +181,12 @@ function buildPanel(view, words) {
     section.append(list);
     body.append(section);
   }
-  const told = data.places.features.filter((f) => f.properties.note || f.properties.quotes.length);
-  if (told.length && told.length <= PANEL_BATCH) {
+  const described = data.places.features.filter((f) => f.properties.note || f.properties.quotes.length);
+  if (described.length && described.length <= PANEL_BATCH) {
     const section = el("section", null, "places-section");
-    section.append(el("h2", "Places"));
+    section.append(el("h2", say("panel.places")));
     const list = el("ul", null, "journey-list");
-    for (const feature of told) {
+    for (const feature of described) {
       const p = feature.properties;
       const colour = dotColour(data.styles.markers[p.role]);
       list.append(
@@ -201,18 +203,18 @@ function buildPanel(view, words) {
     const section = el("section", null, "unplaced-section");
     section.id = "route-unplaced";
     section.tabIndex = -1;
-    section.append(el("h2", "Also quoted"));
+    section.append(el("h2", say("panel.unplaced")));
     words.appendQuotes(section, data.unplaced);
     body.append(section);
   }
   // Places the articles name that the map leaves out on purpose, and why.
   if (data.unmapped.length) {
     const section = el("section", null, "unmapped-section");
-    section.append(el("h2", "Named in the articles, not on the map"));
+    section.append(el("h2", say("panel.unmapped")));
     const list = el("ul", null, "unmapped");
     for (const entry of data.unmapped) {
       const item = el("li");
-      item.append(el("strong", entry.name + ": "), document.createTextNode(entry.why + " (" + entry.sources.map(words.sourceLabel).join("; ") + ")"));
+      item.append(told("strong", entry.name + ": "), told("span", entry.why + " (" + entry.sources.map(words.sourceLabel).join("; ") + ")"));
       list.append(item);
     }
     section.append(list);
@@ -221,7 +223,7 @@ function buildPanel(view, words) {
   // The data behind the map, for readers who want to check it or map it themselves.
   if (data.downloads) {
     const section = el("section", null, "downloads-section");
-    section.append(el("h2", "The data"));
+    section.append(el("h2", say("panel.data")));
     const list = el("ul", null, "downloads");
     const file = (text, type, name, label) => {
       const link = el("a", label);
@@ -231,8 +233,8 @@ function buildPanel(view, words) {
       item.append(link);
       list.append(item);
     };
-    file(data.downloads.geojson, "application/geo+json", "routes.geojson", "Places and journeys (GeoJSON)");
-    file(data.downloads.csv, "text/csv", "routes-quotes.csv", "Quotes (CSV, one row per wording)");
+    file(data.downloads.geojson, "application/geo+json", "routes.geojson", say("panel.geojson"));
+    file(data.downloads.csv, "text/csv", "routes-quotes.csv", say("panel.csv"));
     section.append(list);
     body.append(section);
   }

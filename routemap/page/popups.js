@@ -2,7 +2,6 @@
  * wordings, inferences and disagreements, a leg, a journey, a place. Builds DOM only; when and
  * where a popup opens is map.js's. */
 
-const MODE_WORDS = { flight: "by plane", car: "by car", bus: "by bus", train: "by train", foot: "on foot", unspecified: "means not stated" };
 
 function popupContent(view) {
   const { data, people, sources, groups, places, styles } = view;
@@ -23,7 +22,7 @@ function popupContent(view) {
   function attribution(speaker, source, via) {
     const who = personLabel(speaker);
     if (!via) return who + " · " + sourceLabel(source);
-    return who + " to " + (sources[via] ? sources[via].name : via) + ", as quoted by " + sourceLabel(source);
+    return say("popup.relayed", { speaker: who, to: sources[via] ? sources[via].name : via, source: sourceLabel(source) });
   }
 
   // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
@@ -34,16 +33,16 @@ function popupContent(view) {
     const entry = el("div", null, "quote-entry");
     entry.dataset.quote = quote.link;
     const figure = el("figure", null, "quote");
-    figure.append(el("blockquote", quote.text), el("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    figure.append(told("blockquote", quote.text), told("figcaption", attribution(quote.speaker, quote.source, quote.via)));
     entry.append(figure);
     for (const wording of quote.also || []) {
       const other = el("figure", null, "quote wording");
-      other.append(el("p", "The same words, as " + sourceLabel(wording.source) + " gives them:", "wording-kicker"));
-      other.append(el("blockquote", wording.text), el("figcaption", attribution(quote.speaker, wording.source, wording.via)));
+      other.append(el("p", say("popup.sameWords", { source: sourceLabel(wording.source) }), "wording-kicker"));
+      other.append(told("blockquote", wording.text), told("figcaption", attribution(quote.speaker, wording.source, wording.via)));
       entry.append(other);
     }
     if (quote.also) entry.classList.add("quote-wordings");
-    entry.append(view.links.copyButton({ quote: quote.link }, "these words of " + personLabel(quote.speaker)));
+    entry.append(view.links.copyButton({ quote: quote.link }, say("link.quote", { speaker: personLabel(quote.speaker) })));
     return entry;
   }
 
@@ -52,24 +51,24 @@ function popupContent(view) {
   }
 
   function sourcesLine(ids) {
-    return el("p", "Source: " + ids.map(sourceLabel).join("; "), "sources");
+    return told("p", say("popup.sources", { sources: ids.map(sourceLabel).join("; ") }), "sources");
   }
 
   // "Inferred: why", in words, wherever the style shows an inference.
   function inferredLine(label, reason) {
     const line = el("p", null, "inferred");
-    line.append(el("strong", label + ": "), document.createTextNode(reason));
+    line.append(el("strong", label + ": "), told("span", reason));
     return line;
   }
 
   // Where the sources disagree: each version with its source.
   function accountsBlock(accounts) {
     const box = el("div", null, "accounts");
-    box.append(el("p", "The sources differ:", "accounts-head"));
+    box.append(el("p", say("popup.sourcesDiffer"), "accounts-head"));
     const list = el("ul");
     for (const account of accounts) {
       const item = el("li");
-      item.append(el("strong", sourceLabel(account.source) + ": "), document.createTextNode(account.says));
+      item.append(el("strong", sourceLabel(account.source) + ": "), told("span", account.says));
       list.append(item);
     }
     box.append(list);
@@ -79,16 +78,16 @@ function popupContent(view) {
   // What the editor chose for one leg, and for a journey's start on its first leg.
   function legInferences(journey, leg) {
     const lines = [];
-    if (leg.number === 1 && journey.start_inferred) lines.push(inferredLine("Start inferred", journey.start_inferred));
-    if (leg.inferred) lines.push(inferredLine("Leg inferred", leg.inferred));
+    if (leg.number === 1 && journey.start_inferred) lines.push(inferredLine(say("popup.startInferred"), journey.start_inferred));
+    if (leg.inferred) lines.push(inferredLine(say("popup.legInferred"), leg.inferred));
     const to = places[leg.to].properties;
-    if (to.inferred) lines.push(inferredLine(to.name + " inferred", to.inferred));
+    if (to.inferred) lines.push(inferredLine(say("popup.placeInferred", { name: to.name }), to.inferred));
     return lines;
   }
 
   // "Moscow → Orenburg · by plane · that night" for a leg.
   function legWords(leg) {
-    const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, MODE_WORDS[leg.mode]];
+    const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, say("mode." + leg.mode)];
     if (leg.when) words.push(leg.when);
     return words.join(" · ");
   }
@@ -97,7 +96,7 @@ function popupContent(view) {
   function legList(journey) {
     const list = el("ol", null, "legs");
     for (const leg of journey.legs) {
-      const item = el("li", legWords(leg));
+      const item = told("li", legWords(leg));
       item.append(...legInferences(journey, leg));
       list.append(item);
     }
@@ -108,8 +107,8 @@ function popupContent(view) {
   // that copies the address.
   function popupBox(title, kicker, link) {
     const box = el("div", null, "route-popup");
-    if (kicker) box.append(el("p", kicker, "kicker"));
-    box.append(el("h2", title));
+    if (kicker) box.append(told("p", kicker, "kicker"));
+    box.append(told("h2", title));
     if (link) box.append(view.links.copyButton(link, title));
     return box;
   }
@@ -124,16 +123,16 @@ function popupContent(view) {
     const link = leg ? { journey: journey.id, leg: leg.number } : { journey: journey.id };
     const box = popupBox(journey.name, journeyKicker(journey), link);
     if (leg) {
-      box.append(el("p", "Leg " + leg.number + " of " + journey.legs.length + ": " + legWords(leg), "leg"));
-      if (leg.note) box.append(el("p", leg.note, "note"));
+      box.append(el("p", say("popup.leg", { number: leg.number, count: journey.legs.length, leg: legWords(leg) }), "leg"));
+      if (leg.note) box.append(told("p", leg.note, "note"));
       box.append(...legInferences(journey, leg));
     } else {
       box.append(legList(journey));
     }
-    if (journey.summary) box.append(el("p", journey.summary));
+    if (journey.summary) box.append(told("p", journey.summary));
     if (journey.accounts) box.append(accountsBlock(journey.accounts));
     const group = groups[journey.group];
-    if (group && group.note) box.append(el("p", group.note));
+    if (group && group.note) box.append(told("p", group.note));
     if (group && group.accounts && !journey.accounts) box.append(accountsBlock(group.accounts));
     box.append(sourcesLine(journey.sources));
     appendQuotes(box, journey.quotes);
@@ -145,7 +144,7 @@ function popupContent(view) {
   function journeyLinks(journeys, className) {
     const list = el("ul", null, className);
     for (const journey of journeys) {
-      const link = el("button", journey.name, "link");
+      const link = told("button", journey.name, "link");
       link.type = "button";
       link.addEventListener("click", () => view.selectJourney(journey.id, link));
       const item = el("li");
@@ -157,11 +156,11 @@ function popupContent(view) {
 
   // A group of routes' popup (chosen in the panel): its note, each route, its quotes.
   function groupPopup(group, routes) {
-    const box = popupBox(group.name, "Routes the articles discuss", { group: group.id });
-    if (group.note) box.append(el("p", group.note));
+    const box = popupBox(group.name, say("panel.groups"), { group: group.id });
+    if (group.note) box.append(told("p", group.note));
     if (group.accounts) box.append(accountsBlock(group.accounts));
     const list = el("ul", null, "legs");
-    for (const journey of routes) list.append(el("li", journey.name));
+    for (const journey of routes) list.append(told("li", journey.name));
     box.append(list, sourcesLine(group.sources));
     appendQuotes(box, group.quotes);
     return box;
@@ -170,7 +169,7 @@ function popupContent(view) {
   // A place's popup; the journeys through it are buttons that show those journeys.
   function placePopup(feature) {
     const p = feature.properties;
-    const box = popupBox(p.name, styles.markers[p.role].label + " · " + p.country, { place: p.id });
+    const box = popupBox(p.name, placeKind(p), { place: p.id });
     box.append(...placeDetails(feature));
     return box;
   }
@@ -180,17 +179,27 @@ function popupContent(view) {
   function placeDetails(feature) {
     const p = feature.properties;
     const parts = [];
-    if (p.note) parts.push(el("p", p.note));
+    if (p.note) parts.push(told("p", p.note));
     if (p.accounts) parts.push(accountsBlock(p.accounts));
     if (p.sources) parts.push(sourcesLine(p.sources));
-    if (p.inferred) parts.push(inferredLine("Inferred", p.inferred));
-    if (p.area) parts.push(inferredLine("Approximate", "this stands for an area, not an exact point."));
+    if (p.inferred) parts.push(inferredLine(say("popup.inferred"), p.inferred));
+    if (p.area) {
+      const line = el("p", null, "inferred");
+      line.append(el("strong", say("popup.approximate") + ": "), document.createTextNode(say("popup.approximateWhy")));
+      parts.push(line);
+    }
     const through = view.placeJourneys[p.id] || [];
-    if (through.length) parts.push(el("p", "Journeys here:"), journeyLinks(through, "journeys"));
+    if (through.length) parts.push(el("p", say("popup.journeysHere")), journeyLinks(through, "journeys"));
     const quotes = el("div");
     appendQuotes(quotes, p.quotes);
     parts.push(...quotes.childNodes);
     return parts;
+  }
+
+  // What a place is and in which country: "Border crossing · Russia" (the country's name in the
+  // page's language, from CLDR: routemap/language.py).
+  function placeKind(p) {
+    return styles.markers[p.role].label + " · " + (data.countries[p.country] || p.country);
   }
 
   // Where things overlap under a click: "3 routes here", each a button with its swatch that
@@ -204,7 +213,7 @@ function popupContent(view) {
       button.type = "button";
       const swatch = el("span", null, "swatch");
       swatch.style.background = choice.colour;
-      button.append(swatch, document.createTextNode(choice.name));
+      button.append(swatch, told("span", choice.name));
       button.addEventListener("click", choice.pick);
       const item = el("li");
       item.append(button);
@@ -214,5 +223,5 @@ function popupContent(view) {
     return box;
   }
 
-  return { choicePopup, personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup, placeDetails };
+  return { choicePopup, placeKind, personLabel, sourceLabel, quoteFigure, appendQuotes, sourcesLine, inferredLine, accountsBlock, legInferences, legList, journeyLinks, journeyPopup, groupPopup, placePopup, placeDetails };
 }

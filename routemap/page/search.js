@@ -63,28 +63,28 @@ function searchIndex(view, words) {
   for (const journey of data.journeys) {
     if (journey.group) continue;
     const legs = journey.legs.flatMap((leg) => [places[leg.from].properties.name, places[leg.to].properties.name, leg.note, leg.when]);
-    add("journey", journey.id, journey.name, "Journey", journey.name + " " + (people[journey.person] ? people[journey.person].name : ""), [words.personLabel(journey.person), journey.summary, ...legs]);
+    add("journey", journey.id, journey.name, say("search.journey"), journey.name + " " + (people[journey.person] ? people[journey.person].name : ""), [words.personLabel(journey.person), journey.summary, ...legs]);
   }
   // A person with a journey is found as that journey; the others (quoted only) as themselves.
   const travelled = new Set(data.journeys.map((j) => j.person));
   for (const person of data.people) {
     if (travelled.has(person.id)) continue;
     const quoted = data.quotes.filter((q) => q.speaker === person.id).map((q) => q.text);
-    add("person", person.id, person.name, "Person" + (person.role ? " · " + person.role : ""), person.name, [person.role, ...quoted]);
+    add("person", person.id, person.name, say("search.person") + (person.role ? " · " + person.role : ""), person.name, [person.role, ...quoted]);
   }
   for (const feature of data.places.features) {
     const p = feature.properties;
     const through = (view.placeJourneys[p.id] || []).flatMap((j) => [j.name, words.personLabel(j.person)]);
-    add("place", p.id, p.name, view.styles.markers[p.role].label + " · " + p.country, p.name, [p.country, p.note, p.inferred, ...through, ...quoteWords(p.quotes)]);
+    add("place", p.id, p.name, words.placeKind(p), p.name, [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteWords(p.quotes)]);
   }
   for (const group of data.groups) {
     const routes = data.journeys.filter((j) => j.group === group.id).map((j) => j.name);
-    add("group", group.id, group.name, "Routes the articles discuss", group.name, [group.note, ...routes, ...quoteWords(group.quotes)]);
+    add("group", group.id, group.name, say("panel.groups"), group.name, [group.note, ...routes, ...quoteWords(group.quotes)]);
   }
   data.quotes.forEach((quote, index) => {
     const speaker = people[quote.speaker] ? people[quote.speaker].name : "";
     const text = quote.text.length > 70 ? quote.text.slice(0, 68) + "…" : quote.text;
-    add("quote", index, "“" + text + "”", "Quote · " + speaker, "", [quote.text, speaker, ...(quote.also || []).map((w) => w.text)]);
+    add("quote", index, "“" + text + "”", say("search.quote", { speaker }), "", [quote.text, speaker, ...(quote.also || []).map((w) => w.text)]);
   });
 
   // Entries that match every typed word: those whose name holds every word first, and of those

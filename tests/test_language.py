@@ -1,0 +1,164 @@
+"""The page in another language: `routes --lang ru` gives a Russian page (its own words from the
+table, country names from CLDR, `lang` right, the articles' words marked as English), every
+language's table has the same entries, and a right-to-left page holds its layout."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from routemap.cli import main
+from routemap.language import LANGUAGES, country_names, say, words
+from routemap.load import read_places
+from routemap.render import map_data, render_page
+
+from .conftest import SHIPPED_PLACES
+
+RECORDS = read_places(SHIPPED_PLACES)
+
+
+def plain_entries(lang: str) -> dict[str, str]:
+    """The table's entries that are shown as they are (no {fill}, no plural forms)."""
+    return {
+        k: v for k, v in words(lang).items() if isinstance(v, str) and "{" not in v and k != "dir"
+    }
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_table_has_the_same_entries_and_forms(lang):
+    english = words("en")
+    table = words(lang)
+    assert set(table) == set(english)
+    for key, entry in table.items():
+        fills = set(re.findall(r"\{(\w+)\}", str(english[key])))
+        if isinstance(entry, dict):
+            assert "other" in entry, key
+            for form in entry.values():
+                assert set(re.findall(r"\{(\w+)\}", form)) <= fills | {"n"}, key
+        else:
+            assert set(re.findall(r"\{(\w+)\}", entry)) == fills, key
+
+
+@pytest.mark.parametrize(
+    ("n", "expected"),
+    [
+        (1, "Здесь 1 маршрут"),
+        (3, "Здесь 3 маршрута"),
+        (5, "Здесь 5 маршрутов"),
+        (21, "Здесь 21 маршрут"),
+    ],
+)
+def test_russian_plurals_follow_russian_rules(n, expected):
+    assert say("ru", "popup.routesHere", n) == expected
+
+
+def test_country_names_come_from_cldr():
+    assert country_names(["RU", "GE", "KZ"], "ru") == {
+        "RU": "Россия",
+        "GE": "Грузия",
+        "KZ": "Казахстан",
+    }
+    assert country_names(["RU"], "en") == {"RU": "Russia"}
+
+
+def test_an_unknown_language_is_refused_with_the_choices(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["--places", str(SHIPPED_PLACES), "--out", str(tmp_path / "m.html"), "--lang", "xx"])
+    assert "invalid choice: 'xx' (choose from 'en', 'ru')" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def russian_map(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ru") / "routes.html"
+    assert main(["--places", str(SHIPPED_PLACES), "--out", str(out), "--lang", "ru"]) == 0
+    return out
+
+
+def test_the_russian_page_says_everything_of_its_own_in_russian(russian_map, open_map):
+    shown = open_map(russian_map, tiles=False)
+    page = shown.page
+    assert page.evaluate("document.documentElement.lang") == "ru"
+    page.evaluate("window.routeMap.openPlace('upper-lars')")
+    page.locator(".leaflet-popup-content h2").wait_for()
+    text = page.evaluate("document.body.innerText")
+    russian = plain_entries("ru")
+    for key, english in plain_entries("en").items():
+        if english != russian[key] and not key.startswith(
+            ("noscript", "legend.modes.bus", "legend.modes.train", "legend.modes.foot")
+        ):
+            assert english not in text, (key, english)
+    assert (
+        "Пункт пропуска на границе · Россия"
+        in page.locator(".leaflet-popup-content .kicker").inner_text()
+    )
+    assert page.locator(".route-legend summary").inner_text() == "Легенда"
+    assert shown.page_errors == []
+
+
+def test_the_articles_words_stay_english_and_say_so(russian_map, open_map):
+    page = open_map(russian_map, tiles=False).page
+    page.evaluate("window.routeMap.openPlace('upper-lars')")
+    quote = page.locator(".leaflet-popup-content blockquote").first
+    assert quote.inner_text() == "collapsing"
+    assert quote.get_attribute("lang") == "en"
+    assert page.locator(".leaflet-popup-content h2").get_attribute("lang") == "en"
+    # The page's own words carry no lang of their own: they are the page's.
+    assert page.locator(".route-legend summary").get_attribute("lang") is None
+
+
+def test_search_finds_a_place_by_its_russian_country_name(russian_map, open_map):
+    page = open_map(russian_map, tiles=False).page
+    page.get_by_label("Найти маршрут, человека, место или цитату").fill("Азербайджан")
+    first = page.locator(".search-results .result").first
+    first.wait_for()
+    assert first.locator(".result-name").inner_text() == "Baku"
+    assert page.locator(".search-status").inner_text() == "1 результат"
+
+
+def test_a_right_to_left_page_holds_its_layout(tmp_path, open_map):
+    """Logical CSS properties: with a Hebrew title and dir=rtl, the panel stands at the right,
+    nothing overflows, the title reads right to left and the map's controls stay in reach."""
+    data = map_data(RECORDS) | {"title": "מסלולים מרוסיה", "downloads": None}
+    data["words"] = data["words"] | {"dir": "rtl"}
+    out = tmp_path / "rtl.html"
+    out.write_text(render_page(data), encoding="utf-8")
+    for width, height in [(1280, 800), (390, 844)]:
+        shown = open_map(out, width, height, tiles=False)
+        page = shown.page
+        boxes = page.evaluate(
+            """() => ['.route-panel', '.folium-map', '.panel-head h1'].map(s => {
+                 const r = document.querySelector(s).getBoundingClientRect(); return [r.left, r.right]; })"""
+        )
+        panel, mapbox, title = boxes
+        if width >= 900:
+            assert panel[0] >= mapbox[1] - 1  # the panel on the right, the map on its left
+        assert page.evaluate(
+            "document.documentElement.scrollWidth <= document.documentElement.clientWidth"
+        )
+        assert (
+            page.evaluate("getComputedStyle(document.querySelector('.panel-head h1')).direction")
+            == "rtl"
+        )
+        assert title[1] <= panel[1] + 1 and title[0] >= panel[0] - 1
+        quote_rule = page.evaluate(
+            """() => { const q = document.querySelector('.route-panel .inferred');
+                       return [getComputedStyle(q).borderRightStyle, getComputedStyle(q).borderLeftStyle]; }"""
+        )
+        assert quote_rule == ["dashed", "none"]  # the rule on the side the lines start
+        assert shown.page_errors == []
+
+
+def test_the_still_image_speaks_the_pages_language(tmp_path):
+    out = tmp_path / "map.svg"
+    assert main(["image", "--places", str(SHIPPED_PLACES), "--out", str(out), "--lang", "ru"]) == 0
+    svg = out.read_text(encoding="utf-8")
+    for russian in (
+        "Откуда начинается маршрут",
+        "Направление движения",
+        "Источники: The Guardian",
+        "Россия",
+        "Границы: Natural Earth",
+    ):
+        assert russian in svg, russian
+    assert "Where a journey starts" not in svg and "Direction of travel" not in svg
