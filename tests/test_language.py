@@ -162,3 +162,15 @@ def test_the_still_image_speaks_the_pages_language(tmp_path):
     ):
         assert russian in svg, russian
     assert "Where a journey starts" not in svg and "Direction of travel" not in svg
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_core_finds_no_violation_on_the_russian_page(russian_map, open_map, scheme):
+    from axe_playwright_python.sync_playwright import Axe
+
+    page = open_map(russian_map, scheme=scheme).page
+    page.evaluate("window.routeMap.openPlace('upper-lars')")
+    page.locator(".leaflet-popup-content h2").wait_for()
+    page.wait_for_timeout(500)
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
