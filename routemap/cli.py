@@ -279,9 +279,7 @@ def _main(argv: list[str] | None) -> int:
 
         print(f"Its social card, for link previews: {card_path(result.out)}")
     if getattr(args, "open", False):
-        import webbrowser
-
-        webbrowser.open(result.out.resolve().as_uri())
+        _open_in_browser(result.out.resolve().as_uri(), result.out)
     return 0
 
 
@@ -302,6 +300,18 @@ def _image(args, places_path: Path, progress) -> int:
     return 0
 
 
+def _open_in_browser(address: str, shown) -> None:
+    """Open the map in the default browser, or say that none could be opened and where it is."""
+    import webbrowser
+
+    try:
+        opened = webbrowser.open(address)
+    except webbrowser.Error:
+        opened = False
+    if not opened:
+        print(f"No browser could be opened here; open {shown} yourself.", file=sys.stderr)
+
+
 def _watch(args, places_path: Path, out_path: Path) -> int:
     from .watch import watch
 
@@ -313,9 +323,7 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
                 f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.", flush=True
             )
             if getattr(args, "open", False):
-                import webbrowser
-
-                webbrowser.open(text)
+                _open_in_browser(text, text)
         else:
             print(text, flush=True)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -105,15 +106,8 @@ def parse_document(text: str, path: Path) -> CommentedMap:
             ]
         ) from None
     except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        what = error.problem or error.context or "not valid YAML"
-        if "'\\t'" in what:
-            todo = "indent with spaces, not tabs"
-        else:
-            todo = "fix the YAML syntax here (indentation, a missing colon, quote or bracket)"
-        raise PlacesFileError(
-            [Problem(name, mark.line + 1, mark.column + 1, f"YAML syntax: {what}", todo)]
-        ) from None
+        line, column, what, todo = yaml_mistake(error, text)
+        raise PlacesFileError([Problem(name, line, column, f"YAML syntax: {what}", todo)]) from None
     except YAMLError as error:  # any other complaint of the parser, which carries no position
         raise PlacesFileError(
             [Problem(name, 1, 1, f"YAML: {error}", "fix the YAML syntax")]
@@ -213,6 +207,88 @@ def _allowed_keys(loc: tuple) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
+def _opening_bracket(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """The `[` or `{` still open at (line, column), 0-based, as (line, column, bracket): the
+    parser notices a missing `]` only where the next thing cannot belong in the brackets."""
+    open_ = []
+    quote = None
+    for number, row in enumerate(text.splitlines()[: line + 1]):
+        end = column if number == line else len(row)
+        for position, char in enumerate(row[:end]):
+            if quote:
+                quote = None if char == quote else quote
+            elif char in "\"'" and (position == 0 or row[position - 1] in " [{,:"):
+                quote = char
+            elif char == "#" and (position == 0 or row[position - 1] == " "):
+                break
+            elif char in "[{":
+                open_.append((number, position, char))
+            elif char in "]}" and open_:
+                open_.pop()
+        quote = None if quote == "'" else quote
+    return open_[-1] if open_ else None
+
+
+def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
+    """A YAML parser's complaint as (line, column, what is wrong, what to do) in an editor's
+    words, at the place the mistake is: an unclosed bracket or quote where it was opened, a
+    missing colon on the line that lacks it (the parser notices both only further on)."""
+    problem = error.problem or ""
+    context = error.context or ""
+    mark = error.problem_mark or error.context_mark
+    at = (mark.line + 1, mark.column + 1)
+    row = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    if "'\\t'" in problem:
+        return (*at, "a tab in the indentation", "indent with spaces, not tabs")
+    if "flow" in context or problem.startswith("expected ',' or"):
+        opened = _opening_bracket(text, mark.line, mark.column)
+        if opened:
+            line, column, bracket = opened
+            closing = "]" if bracket == "[" else "}"
+            return (
+                line + 1,
+                column + 1,
+                f"the `{bracket}` opened here is never closed",
+                f"close it with `{closing}`, or list the entries on lines of their own",
+            )
+    if "simple key" in context and error.context_mark is not None:
+        key = error.context_mark
+        return (
+            key.line + 1,
+            key.column + 1,
+            "this line has no colon after its key",
+            "write the key, a colon and a space, then the value, like `name: Oleg`",
+        )
+    if "quoted scalar" in context and error.context_mark is not None:
+        quote = error.context_mark
+        return (
+            quote.line + 1,
+            quote.column + 1,
+            "the quote opened here is never closed",
+            "end the text with the same quote mark",
+        )
+    if problem.startswith("mapping values are not allowed"):
+        if ": " in row[: mark.column]:
+            return (
+                *at,
+                "a second colon in a value",
+                'put the whole value in double quotes, like `role: "teacher: of maths"`',
+            )
+        return (
+            *at,
+            "this line is indented further than the one above",
+            "line its key up with the keys above it",
+        )
+    if problem.startswith("expected <block end>"):
+        return (
+            *at,
+            "this line's indentation does not match the lines around it",
+            "indent it like the other keys of the same entry (two spaces a level)",
+        )
+    what = problem or context or "not valid YAML"
+    return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
+
+
 def _explain(error: dict) -> tuple[str, str]:
     """Turn one pydantic error into (what is wrong, what to do) in an editor's words."""
     kind = error["type"]
@@ -233,6 +309,11 @@ def _explain(error: dict) -> tuple[str, str]:
             f"use one of: {context.get('expected', '')}",
         )
     if kind in {"float_parsing", "float_type"}:
+        if isinstance(value, str) and re.fullmatch(r"-?\d+,\d+", value.strip()):
+            return (
+                f"`{field}` is {value!r}, not a number",
+                f"use a dot as the decimal separator: {value.strip().replace(',', '.')}",
+            )
         return f"`{field}` is {value!r}, not a number", "write a number here, like 55.75"
     if kind in {"int_parsing", "int_type", "int_from_float"}:
         return f"`{field}` is {value!r}, not a whole number", "write a whole number, like 29"

@@ -281,7 +281,22 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
                 )
             ids[id_] = None
 
+    # A table whose key is misspelt (`journeyz:`) is reported once, as an unknown key; the
+    # references to its entries would each repeat that one mistake.
+    keys = [key for key in document if isinstance(key, str)] if isinstance(document, dict) else []
+    misspelt = {
+        table
+        for table in tables
+        if table not in document
+        and any(
+            difflib.get_close_matches(key, [table], n=1, cutoff=0.6) and key != table
+            for key in keys
+        )
+    }
+
     def check(path: tuple, table: str, id_, what: str) -> None:
+        if table in misspelt:
+            return
         if id_ is not None and is_id(id_) and id_ not in tables[table]:
             problems.append(
                 (

@@ -3,11 +3,13 @@
 The map is served on a local address (127.0.0.1 only) because a page opened from disk may not
 ask anything of the disk; the served copy carries a `live` version number that its script polls
 for (see page/map.js), and it reloads when the number changes. A save that does not validate
-leaves the last good map in place, on disk and on the server, and reports the error.
+leaves the last good map in place, on disk and on the server, and reports the error, in the
+terminal and in the open page (a banner over the last good map, gone once a save builds).
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -17,7 +19,7 @@ from .build import BuildResult, load_with_coordinates, page_data
 from .errors import RoutesError
 from .render import render_page, write_atomic
 
-VERSION_PATH = "/__version"
+STATUS_PATH = "/__status"  # {"version": n, "error": the last save's message, or null}
 
 
 class LiveMap:
@@ -26,6 +28,7 @@ class LiveMap:
     def __init__(self):
         self.version = 0
         self.page = b""
+        self.error: str | None = None  # why the last save could not be built
         self.lock = threading.Lock()
 
     def update(self, page: str) -> None:
@@ -38,8 +41,9 @@ def _server(live: LiveMap, port: int) -> ThreadingHTTPServer:
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
             with live.lock:
-                if self.path.split("?")[0] == VERSION_PATH:
-                    body, kind = str(live.version).encode(), "text/plain"
+                if self.path.split("?")[0] == STATUS_PATH:
+                    status = {"version": live.version, "error": live.error}
+                    body, kind = json.dumps(status).encode(), "application/json"
                 elif self.path.split("?")[0] in ("/", "/index.html"):
                     body, kind = live.page, "text/html; charset=utf-8"
                 else:
@@ -84,7 +88,11 @@ def watch(
             data = page_data(places, lang)
             write_atomic(out_path, render_page(data))
             live.update(render_page(data, live=live.version + 1))
+            with live.lock:
+                live.error = None
         except RoutesError as error:
+            with live.lock:
+                live.error = str(error)
             report("error", str(error))
             return
         report("built", BuildResult(places, out_path).summary)

@@ -140,19 +140,82 @@ CASES = [
         ],
     ),
     (
-        "a YAML syntax error",
+        "a bracket never closed, reported where it opens",
         ("    legs:\n", "    legs: [\n"),
         [
-            "F:32:7: YAML syntax: expected the node content, but found '-' — fix the YAML syntax "
-            "here (indentation, a missing colon, quote or bracket)"
+            "F:31:11: YAML syntax: the `[` opened here is never closed — close it with `]`, or "
+            "list the entries on lines of their own"
+        ],
+    ),
+    (
+        "a brace never closed on its line",
+        (
+            "      - {to: yerevan, mode: car, when: tomorrow}\n",
+            "      - {to: yerevan, mode: car, when: tomorrow\n",
+        ),
+        [
+            "F:32:9: YAML syntax: the `{` opened here is never closed — close it with `}`, or "
+            "list the entries on lines of their own"
+        ],
+    ),
+    (
+        "a missing colon, reported on its own line",
+        ("    name: Ana\n", "    name Ana\n"),
+        [
+            "F:9:5: YAML syntax: this line has no colon after its key — write the key, a colon "
+            "and a space, then the value, like `name: Oleg`"
+        ],
+    ),
+    (
+        "a second colon in a value",
+        ("    role: teacher\n", "    role: teacher: of maths\n"),
+        [
+            "F:11:18: YAML syntax: a second colon in a value — put the whole value in double "
+            'quotes, like `role: "teacher: of maths"`'
+        ],
+    ),
+    (
+        "a line indented too far",
+        ("    kind: city\n    country: GE\n", "    kind: city\n      country: GE\n"),
+        [
+            "F:16:14: YAML syntax: this line is indented further than the one above — line its "
+            "key up with the keys above it"
+        ],
+    ),
+    (
+        "a line indented too little",
+        ("    age: 30\n", "   age: 30\n"),
+        [
+            "F:10:4: YAML syntax: this line's indentation does not match the lines around it — "
+            "indent it like the other keys of the same entry (two spaces a level)"
+        ],
+    ),
+    (
+        "a quote never closed",
+        ("  - text: I am leaving.\n", '  - text: "I am leaving.\n'),
+        [
+            "F:34:11: YAML syntax: the quote opened here is never closed — end the text with the same quote mark"
+        ],
+    ),
+    (
+        "a decimal comma",
+        ("    lat: 41.69143\n", "    lat: 41,69143\n"),
+        [
+            "F:17:10: `lat` is '41,69143', not a number — use a dot as the decimal separator: 41.69143"
+        ],
+    ),
+    (
+        "a misspelt section, reported once (not again by every reference to it)",
+        ("journeys:\n", "journeyz:\n"),
+        [
+            "F:25:1: unknown key `journeyz` — did you mean `journeys`? Allowed here: title, "
+            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
         ],
     ),
     (
         "tab indentation",
         ("    name: Ana\n", "\tname: Ana\n"),
-        [
-            "F:9:1: YAML syntax: found character '\\t' that cannot start any token — indent with spaces, not tabs"
-        ],
+        ["F:9:1: YAML syntax: a tab in the indentation — indent with spaces, not tabs"],
     ),
 ]
 

@@ -66,10 +66,22 @@ def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(wat
 
     places.write_text("title: [\n", encoding="utf-8")
     kind, message = next_event()
-    assert kind == "error" and message.startswith(f"{places}:2:1: YAML syntax")
+    assert kind == "error" and message.startswith(f"{places}:1:8: YAML syntax: the `[` opened here")
     assert "A changed map" in out.read_text(encoding="utf-8")
     with urllib.request.urlopen(url) as served:
         assert "<title>A changed map</title>" in served.read().decode("utf-8")
+    # The open page says so too, over the last good map, until a save builds again.
+    banner = page.locator(".watch-error[role=alert]")
+    banner.wait_for(timeout=10_000)
+    assert banner.inner_text().startswith(
+        "This save of places.yaml could not be drawn; the map shows the last good one. "
+        f"{places}:1:8: YAML syntax: the `[` opened here is never closed"
+    )
+    assert page.title() == "A changed map"
+    places.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert next_event()[0] == "built"
+    page.wait_for_function("document.title === 'A small map'", timeout=10_000)
+    assert page.locator(".watch-error").count() == 0
     page.close()
 
 
@@ -81,10 +93,27 @@ def test_the_map_file_written_by_watch_does_not_poll(watching):
 
 def test_open_opens_the_built_map_in_the_browser(tmp_path, monkeypatch, capsys):
     opened = []
-    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url))
+    monkeypatch.setattr(webbrowser, "open", lambda url: opened.append(url) or True)
     out = tmp_path / "map.html"
     assert main(["--open", "--places", str(MINIMAL), "--out", str(out)]) == 0
     assert opened == [out.resolve().as_uri()]
+
+
+@pytest.mark.parametrize("fails", ["returns False", "raises"])
+def test_open_where_no_browser_can_be_opened_says_so_and_where_the_map_is(
+    tmp_path, monkeypatch, capsys, fails
+):
+    def no_browser(url):
+        if fails == "raises":
+            raise webbrowser.Error("could not locate runnable browser")
+        return False
+
+    monkeypatch.setattr(webbrowser, "open", no_browser)
+    out = tmp_path / "map.html"
+    assert main(["--open", "--places", str(MINIMAL), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == f"No browser could be opened here; open {out} yourself.\n"
+    assert out.exists()
 
 
 def test_watch_on_a_busy_port_says_so(tmp_path, capsys):

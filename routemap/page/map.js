@@ -341,15 +341,30 @@ async function drawRouteMap(map, data, basemap) {
   // outlines are made and drawn in steps that each leave the page free to answer the reader.
   later(() => drawBasemap(view));
 
-  // Served by `routes watch`: reload when a newer map has been built.
+  // Served by `routes watch`: reload when a newer map has been built; while the last save
+  // cannot be built, say why over the last good map.
   if (data.live) {
+    let banner = null;
     const poll = () =>
-      fetch("__version", { cache: "no-store" })
-        .then((answer) => answer.text())
-        .then((version) => {
-          if (Number(version) <= data.live) return setTimeout(poll, 700);
-          view.links.keepView();
-          location.reload();
+      fetch("__status", { cache: "no-store" })
+        .then((answer) => answer.json())
+        .then((status) => {
+          if (Number(status.version) > data.live) {
+            view.links.keepView();
+            location.reload();
+            return;
+          }
+          if (status.error && !banner) {
+            banner = el("div", null, "watch-error");
+            banner.setAttribute("role", "alert");
+            document.body.append(banner);
+          }
+          if (banner && status.error) banner.textContent = say("watch.error", { error: status.error });
+          if (banner && !status.error) {
+            banner.remove();
+            banner = null;
+          }
+          setTimeout(poll, 700);
         })
         .catch(() => setTimeout(poll, 2000));
     setTimeout(poll, 700);
