@@ -30,20 +30,37 @@ JourneyStatus = Literal["trip", "sold-out", "costly"]
 
 
 class Record(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, populate_by_name=True, use_attribute_docstrings=True
+    )
 
 
 class Source(Record):
     """A news article the map is made from."""
 
     id: Id
+    """The source's id, used by `sources:`, `source:` and `via:` elsewhere. Lowercase letters,
+    digits and dashes, e.g. `guardian`.
+    """
     title: Text
+    """The article's headline as printed, e.g. `‘Tonight I will cross the border’: Russians flee…`.
+    """
     publisher: Text | None = None
+    """Who published it, e.g. `The Guardian`."""
     author: Text | None = None
+    """Who wrote it, where the article names them, e.g. `Chingkheinganbi Mayengbam`."""
     url: Text | None = None
+    """The article's address, if known; kept in this file, not shown on the page."""
     file: Text | None = None
+    """The article's text file in the folder given to `routes check --articles DIR`, e.g.
+    `guardian.txt`: every quote is checked against it.
+    """
     caveat: Text | None = None
+    """A word or two the map adds to the source's name wherever it is cited, e.g. `re-translated
+    text`.
+    """
     note: Text | None = None
+    """What a reader should know about this text, e.g. that it names no date."""
 
     @field_validator("url")
     @classmethod
@@ -69,31 +86,56 @@ class Account(Record):
     which day the arrests were): each is kept, with its source, and shown side by side."""
 
     source: Id
+    """The id of the source that says this."""
     says: Text
+    """What that source says, in your words, e.g. `Flights to Dubai were sold out`."""
 
 
 class Person(Record):
     id: Id
+    """The person's id, used by a journey's `person:` and a quote's `speaker:`, e.g. `oleg`."""
     name: Text
+    """The name the articles print (a first name or pseudonym), e.g. `Oleg`."""
     age: Annotated[int, Field(ge=0, le=130)] | None = None
+    """Age in years, where an article gives it, e.g. `29`."""
     role: Text | None = None
+    """Who they are, as the articles put it, e.g. `sergeant in the Russian reserves`."""
     sources: list[Id] = []
+    """Ids of the sources that mention this person, e.g. `[guardian]`."""
 
 
 class Place(Record):
     id: Id
+    """The place's id, used by journeys (`from:`, `to:`) and quotes (`place:`), e.g. `upper-lars`.
+    """
     name: Text
+    """The place's name as the map shows it, e.g. `Upper Lars checkpoint (Russia–Georgia)`."""
     kind: PlaceKind
+    """What the place is: city, border-crossing, country, home or meeting-point."""
     country: CountryCode
+    """The ISO 3166 two-letter code of its country, e.g. `RU`."""
     lat: Latitude | None = None
+    """Latitude in decimal degrees, with a dot, e.g. `43.04101`; left out, `routes geocode` looks
+    it up by name.
+    """
     lon: Longitude | None = None
+    """Longitude in decimal degrees, with a dot, e.g. `44.66986`."""
     note: Text | None = None
+    """What the articles say about the place, shown in its popup."""
     sources: list[Id] = []
+    """Ids of the sources that name this place, e.g. `[guardian, mayengbam]`."""
     accounts: list[Account] = []
+    """Where the sources disagree about the place: each source's version (`source:`, `says:`)."""
     inferred: Text | None = None
+    """Why the editor chose this point when the articles do not name it; the dot is drawn hollow."""
     approximate: bool = False
+    """`true` when the point stands for an area, not an exact spot: a halo is drawn round it."""
     query: Text | None = None
+    """What to look the place up by, when its name alone finds the wrong one, e.g. `Verkhny Lars,
+    North Ossetia`.
+    """
     geocoder: Text | None = None
+    """Which geocoder found the coordinates; written by `routes geocode`."""
     precision: Precision = Field(
         default="exact",
         description="How precisely the map and the exports may show this place: exact (its "
@@ -114,42 +156,77 @@ class Group(Record):
     """Journeys the articles discuss together (the sold-out flights), shown as one layer."""
 
     id: Id
+    """The group's id, used by journeys' `group:` and quotes' `group:`, e.g. `sold-out-flights`."""
     name: Text
+    """The group's name as the map's layers and panel show it, e.g. `Sold-out and costly flights`.
+    """
     sources: list[Id] = Field(min_length=1)
+    """Ids of the sources that discuss these routes."""
     note: Text | None = None
+    """What the articles say about the routes together."""
     accounts: list[Account] = []
+    """Where the sources disagree about these routes: each source's version."""
 
 
 class Leg(Record):
     to: Id
+    """The id of the place this leg ends at, e.g. `orenburg`."""
     mode: Mode
+    """How: flight, car, bus, train, foot or unspecified (when the articles do not say)."""
     when: Text | None = None
+    """When, in the articles' words, e.g. `tonight`."""
     note: Text | None = None
+    """What the articles say of this leg, e.g. `a one-way ticket`."""
     # Why the editor drew this leg when the articles do not state it (its mode, that it is
     # direct, where it ends): a leg with a reason here is drawn and described as inferred.
     inferred: Text | None = None
+    """Why the editor drew this leg when the articles do not state it (its mode, that it is direct,
+    where it ends); drawn hollow.
+    """
 
 
 class Journey(Record):
     id: Id
+    """The journey's id, used by quotes' `journey:` and in links (`#journey=oleg`), e.g. `oleg`."""
     name: Text
+    """The journey's name in the panel and popups, e.g. `Oleg, from Kazan across the border near
+    Orenburg`.
+    """
     sources: list[Id] = Field(min_length=1)
+    """Ids of the sources that tell this journey."""
     start: Id = Field(alias="from")
+    """The id of the place the journey starts from, e.g. `kazan`."""
     legs: list[Leg] = Field(min_length=1)
+    """The journey's legs in order, each with `to:` and `mode:`."""
     person: Id | None = None
+    """The id of the person who travels, for a journey someone describes."""
     status: JourneyStatus = "trip"
+    """trip (a journey a person describes), sold-out or costly (a flight route the articles
+    discuss).
+    """
     group: Id | None = None
+    """The id of the group this route belongs to, e.g. `sold-out-flights`."""
     summary: Text | None = None
+    """The journey in a sentence or two, from the articles."""
     start_inferred: Text | None = Field(default=None, alias="from_inferred")
+    """Why the editor chose the starting place when the articles do not say it, e.g. that they say
+    only where the person is from.
+    """
     accounts: list[Account] = []
+    """Where the sources disagree about this journey: each source's version."""
 
 
 class Wording(Record):
     """Another source's wording of the same utterance, with who relayed it."""
 
     text: Text
+    """The same words as this other source prints them, verbatim."""
     source: Id
+    """The id of the source that prints this wording."""
     via: Id | None = None
+    """For words this source relays from another's interview: the id of the source they were said
+    to.
+    """
 
 
 class Quote(Record):
@@ -158,35 +235,58 @@ class Quote(Record):
     A quote tied to no journey, place or group is listed in the panel only."""
 
     text: Text
+    """The words, verbatim from the source, quote marks and apostrophes as printed."""
     speaker: Id
+    """The id of the person who said them."""
     source: Id
+    """The id of the source that prints them."""
     via: Id | None = None
+    """For relayed words: the id of the source they were said to (the source quotes that source's
+    interview).
+    """
     also: list[Wording] = []
+    """The same words as other sources print them (`text:`, `source:`, `via:`)."""
     journey: Id | None = None
+    """The id of the journey the words are about; shown in its popup."""
     place: Id | None = None
+    """The id of the place the words are about; shown in its popup."""
     group: Id | None = None
+    """The id of the group of routes the words are about."""
 
 
 class Unmapped(Record):
     """A place the articles name that the map leaves out on purpose, and why."""
 
     name: Text
+    """A place the articles name that the map leaves out, e.g. `Georgia`."""
     sources: list[Id] = Field(min_length=1)
+    """Ids of the sources that name it."""
     why: Text
+    """Why it is not on the map, shown in the panel."""
 
 
 class PlacesFile(Record):
     title: Text
+    """The map's title, e.g. `Routes out of Russia after the “partial mobilisation”`."""
     # When the story happened, where the articles give no date: `dated_inferred` says why.
     dated: Text | None = None
+    """When the story happened, e.g. `September 2022`."""
     dated_inferred: Text | None = None
+    """Why, where the articles give no date for it."""
     sources: list[Source] = Field(min_length=1)
+    """The articles the map is made from."""
     people: list[Person] = []
+    """The people the articles quote or follow."""
     places: list[Place] = Field(min_length=1)
+    """Every place on the map."""
     groups: list[Group] = []
+    """Routes the articles discuss together (drawn as one layer)."""
     journeys: list[Journey] = []
+    """The journeys, each from a place through legs to others."""
     quotes: list[Quote] = []
+    """Words people said, verbatim, each tied to who said it and where it is printed."""
     unmapped: list[Unmapped] = []
+    """Places the articles name that the map leaves out on purpose, and why."""
 
 
 def place_roles(places: PlacesFile) -> dict[str, str]:

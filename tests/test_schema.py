@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 
 from routemap.schema import SCHEMA_PATH, places_schema
 
-from .conftest import SHIPPED_PLACES
+from .conftest import REPO, SHIPPED_PLACES
 
 DATA = SHIPPED_PLACES.parent / "tests" / "data"
 
@@ -46,3 +47,57 @@ def test_the_schema_offers_precision_with_its_meaning_and_rejects_other_values()
     (error,) = validator.iter_errors(document)
     assert list(error.absolute_path) == ["places", 0, "precision"]
     assert error.message == "'street' is not one of ['exact', 'locality', 'region', 'country']"
+
+
+def _properties(schema: dict):
+    """(model, key, property schema) for every key of every model in the schema."""
+    for name, model in [("places.yaml", schema), *schema["$defs"].items()]:
+        for key, prop in model.get("properties", {}).items():
+            yield name, key, prop
+
+
+def test_every_key_has_hover_help():
+    schema = json.loads(places_schema())
+    undescribed = [
+        (name, key) for name, key, prop in _properties(schema) if not prop.get("description")
+    ]
+    assert undescribed == []
+
+
+def _choices(schema: dict, model: str, key: str) -> list[str]:
+    prop = schema["$defs"][model]["properties"][key]
+    ref = prop.get("$ref") or next((p["$ref"] for p in prop.get("anyOf", []) if "$ref" in p), None)
+    return prop.get("enum") or schema["$defs"][ref.split("/")[-1]]["enum"] if ref else prop["enum"]
+
+
+def test_the_header_comment_lists_the_modes_and_kinds_the_schema_allows():
+    schema = json.loads(places_schema())
+    header = "".join(
+        line[1:]
+        for line in SHIPPED_PLACES.read_text(encoding="utf-8").splitlines(True)
+        if line.startswith("#")
+    )
+    header = " ".join(header.split())
+    modes = re.search(r"`mode:` ([a-z, ]+?) or ([a-z]+)\)", header)
+    assert sorted([*modes.group(1).split(", "), modes.group(2)]) == sorted(
+        _choices(schema, "Leg", "mode")
+    )
+    kinds = re.search(r"a kind \(([a-z, -]+?) or ([a-z-]+):", header)
+    assert sorted([*kinds.group(1).split(", "), kinds.group(2)]) == sorted(
+        _choices(schema, "Place", "kind")
+    )
+
+
+def test_an_id_must_have_an_ids_form_in_the_schema_too():
+    schema = json.loads(places_schema())
+    pattern = schema["$defs"]["Place"]["properties"]["id"]["pattern"]
+    assert re.fullmatch(pattern, "upper-lars") and not re.fullmatch(pattern, "Upper Lars")
+
+
+def test_the_shipped_places_file_passes_the_repos_yamllint_rules():
+    from yamllint import linter
+    from yamllint.config import YamlLintConfig
+
+    config = YamlLintConfig(file=str(REPO / ".yamllint"))
+    problems = list(linter.run(SHIPPED_PLACES.read_text(encoding="utf-8"), config))
+    assert [str(p) for p in problems] == []
