@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from .errors import PlacesFileError, Problem
 from .models import PlacesFile, reference_problems
+from .whereabouts import coordinate_problems
 
 if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
     from ruamel.yaml.comments import CommentedMap
@@ -364,7 +365,8 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
             else:
                 line, column, _ = locate(document, loc)
             problems.append(Problem(name, line, column, *_explain(item)))
-    for loc, what, todo in reference_problems(document):
+    found = reference_problems(document) + (coordinate_problems(places) if places else [])
+    for loc, what, todo in found:
         line, column, _ = locate(document, loc)
         problems.append(Problem(name, line, column, what, todo))
     if problems:
@@ -468,6 +470,10 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
             places = PlacesFile.model_validate(data)
         except ValidationError:
             places = None
-        if places is not None and not reference_problems(data, ids_checked=True):
+        if (
+            places is not None
+            and not reference_problems(data, ids_checked=True)
+            and not coordinate_problems(places)
+        ):
             return places
     return validate(parse_document(text, path), path)

@@ -384,6 +384,7 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
     # A table whose key is misspelt (`journeyz:`) is reported once, as an unknown key; the
     # references to its entries would each repeat that one mistake.
     keys = [key for key in document if isinstance(key, str)] if isinstance(document, dict) else []
+    keys = [key for key in keys if key not in PlacesFile.model_fields]  # only the unknown ones
     misspelt = {
         table
         for table in tables

@@ -11,6 +11,21 @@ import json
 import random
 
 COUNTRIES = ["RU", "KZ", "GE", "AM", "TR", "AZ", "UZ", "FI", "MN", "AE", "UA", "DE", "RS", "KG"]
+
+
+def _located(rng) -> tuple[str, float, float]:
+    """A random point of the map's region and a country it may be in (routemap.whereabouts):
+    a place's coordinates must agree with its `country:`."""
+    from routemap.whereabouts import near_country
+
+    while True:
+        lat, lon = rng.uniform(20, 68), rng.uniform(-10, 140)
+        first = rng.randrange(len(COUNTRIES))
+        for country in COUNTRIES[first:] + COUNTRIES[:first]:
+            if near_country(country, round(lat, 5), round(lon, 5)):
+                return country, lat, lon
+
+
 MODES = ["flight", "flight", "car", "car", "bus", "train", "foot", "unspecified"]
 WORDS = (
     "border queue night flight ticket draft papers family leave train car city friends "
@@ -47,13 +62,14 @@ def synthetic_places(places: int, journeys: int, quotes: int, seed: int = 1) -> 
     lines.append("places:")
     for n in range(places):
         kind = "border-crossing" if n % 20 == 0 else "city"
+        country, lat, lon = _located(rng)
         lines += [
             f"  - id: place-{n}",
             f"    name: Place {n}",
             f"    kind: {kind}",
-            f"    country: {rng.choice(COUNTRIES)}",
-            f"    lat: {rng.uniform(20, 68):.5f}",
-            f"    lon: {rng.uniform(-10, 140):.5f}",
+            f"    country: {country}",
+            f"    lat: {lat:.5f}",
+            f"    lon: {lon:.5f}",
         ]
         if n % 7 == 0:
             lines.append(f"    note: {q(_text(rng, 12))}")

@@ -374,12 +374,16 @@ def test_a_cell_a_spreadsheet_would_run_as_a_formula_is_made_text(tmp_path, text
 def test_a_negative_coordinate_stays_a_number_in_the_csv(tmp_path):
     places = tmp_path / "places.yaml"
     source = (DATA / "minimal.yaml").read_text(encoding="utf-8")
-    source = source.replace("lon: 44.83412", "lon: -44.83412").replace(
-        "journey: ana", "place: tbilisi"
+    # Tbilisi moved to Madrid, west of Greenwich (and its country with it).
+    source = (
+        source.replace("lat: 41.69143", "lat: 40.41678")
+        .replace("lon: 44.83412", "lon: -3.70379")
+        .replace("country: GE", "country: ES")
+        .replace("journey: ana", "place: tbilisi")
     )
     places.write_text(source, encoding="utf-8")
     (row,) = read_csv(quotes_csv(read_places(places)))
-    assert (row["lat"], row["lon"]) == ("41.69143", "-44.83412")
+    assert (row["lat"], row["lon"]) == ("40.41678", "-3.70379")
 
 
 def test_a_line_across_the_antimeridian_is_split_there():

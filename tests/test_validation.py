@@ -213,6 +213,23 @@ CASES = [
         ],
     ),
     (
+        "swapped latitude and longitude",
+        ("    lat: 41.69143\n    lon: 44.83412\n", "    lat: 44.83412\n    lon: 41.69143\n"),
+        [
+            "F:17:10: “tbilisi” at lat 44.83412, lon 41.69143 is 168 km outside Georgia (GE) — "
+            "did you swap lat and lon? lat: 41.69143, lon: 44.83412 is in Georgia"
+        ],
+    ),
+    (
+        "a point far outside its country",
+        ("    country: GE\n", "    country: FI\n"),
+        [
+            "F:17:10: “tbilisi” at lat 41.69143, lon 44.83412 is 2,504 km outside Finland (FI) — "
+            "check the coordinates and `country:` (a point may lie up to 60 km outside its "
+            "country, for a border crossing)"
+        ],
+    ),
+    (
         "tab indentation",
         ("    name: Ana\n", "\tname: Ana\n"),
         ["F:9:1: YAML syntax: a tab in the indentation — indent with spaces, not tabs"],
