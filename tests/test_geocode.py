@@ -168,18 +168,21 @@ def closed_port() -> int:
     [
         # Just past the client's 0.5 s: the one-threaded fake is free again well before the
         # next place's request would itself time out.
-        (lambda fake: fake.delay_for.update({"kazan": 0.65}), "did not answer in time"),
+        (
+            lambda fake: fake.delay_for.update({"kazan": 0.65}),
+            "timed out on “Kazan”: no answer within 0.5 s (asked once)",
+        ),
         (
             lambda fake: fake.status_for.update({"kazan": 429}),
-            "refused: too many requests (HTTP 429)",
+            "refused “Kazan” for its rate limit: too many requests (HTTP 429, asked once)",
         ),
         (
             lambda fake: fake.status_for.update({"kazan": 500}),
-            "failed: Non-successful status code 500",
+            "failed on “Kazan”: a server error (HTTP 500, asked once)",
         ),
         (
             lambda fake: fake.status_for.update({"kazan": 503}),
-            "failed: Non-successful status code 503",
+            "failed on “Kazan”: a server error (HTTP 503, asked once)",
         ),
     ],
 )
@@ -187,17 +190,25 @@ def test_service_faults_leave_that_place_and_go_on(pending, fake, nominatim, set
     setup(fake)
     report = geocode_places(pending, nominatim)
     assert report.problems == [
-        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} {message} — run again later, or use --offline"
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} {message} — left without coordinates; `routes geocode` asks again next time"
     ]
     assert set(report.found) == {"moscow", "irkutsk", "bucha"}
     assert "geocoder: nominatim" in pending.read_text(encoding="utf-8")
 
 
-def test_no_network_is_a_fault_for_every_place(pending):
+def test_no_network_is_known_after_the_first_place(pending):
     url = f"http://127.0.0.1:{closed_port()}"
-    report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0, max_retries=0))
-    assert len(report.problems) == 4 and report.found == {}
-    assert all(f"Nominatim at {url} cannot be reached" in p for p in report.problems)
+    report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0))
+    assert report.found == {}
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {url} cannot be "
+        "reached (no network, or no server there) — left without coordinates; `routes geocode` "
+        "asks again next time (or use --offline)",
+        f"{pending}: 3 more places not asked, as Nominatim at {url} cannot be reached (no "
+        f"network, or no server there): “moscow” (line {line_of(pending, 'moscow')}), “irkutsk” "
+        f"(line {line_of(pending, 'irkutsk')}), “bucha” (line {line_of(pending, 'bucha')}) — "
+        "left without coordinates; `routes geocode` asks again next time",
+    ]
 
 
 def test_when_nominatim_cannot_be_reached_the_offline_geocoder_steps_in(pending):
