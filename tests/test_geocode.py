@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import socket
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from routemap.geocode import (
 )
 
 from .conftest import SHIPPED_PLACES
-from .fake_nominatim import FakeNominatim
+from .fake_nominatim import FakeNominatim, no_network_url
 
 
 def strip_coordinates(text: str, place_ids) -> str:
@@ -157,12 +156,6 @@ def test_doubtful_results_are_not_written_and_say_how_to_settle_them(
     assert entry in text  # the doubtful place is left as the editor wrote it
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
@@ -197,7 +190,7 @@ def test_service_faults_leave_that_place_and_go_on(pending, fake, nominatim, set
 
 
 def test_no_network_is_known_after_the_first_place(pending):
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = no_network_url()
     report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0))
     assert report.found == {}
     assert report.problems == [
@@ -212,7 +205,7 @@ def test_no_network_is_known_after_the_first_place(pending):
 
 
 def test_when_nominatim_cannot_be_reached_the_offline_geocoder_steps_in(pending):
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = no_network_url()
     geocoder = WithFallback(
         NominatimGeocoder(url, min_delay_seconds=0, max_retries=0), OfflineGeocoder
     )
