@@ -182,7 +182,8 @@ def _geocode_summary(report, places_path: Path) -> str:
         return f"Nothing to geocode: every place in {places_path} has coordinates."
     by = ", ".join(f"{place_id} ({used})" for place_id, (_, used) in report.found.items())
     found = f"Geocoded {len(report.found)} of {report.pending} places"
-    return f"{found}: {by}; written to {places_path}." if report.found else f"{found}."
+    summary = f"{found}: {by}; written to {places_path}." if report.found else f"{found}."
+    return f"{summary}\n{report.fallback}." if report.fallback else summary
 
 
 def run() -> None:

