@@ -358,12 +358,6 @@ def geocode_places(
         if (place.lat is None) != (place.lon is None):
             report.problems.append(f"{where} has only one of `lat:` and `lon:` — add the other")
             continue
-        if document["places"][index].fa.flow_style():
-            report.problems.append(
-                f"{where} is written on one line ({{...}}), where coordinates cannot be added "
-                "without rewriting it — write it as one key per line, or add `lat:` and `lon:`"
-            )
-            continue
         todo.append((place, line, where))
     unreachable: GeocoderFault | None = None
     skipped: list[tuple[Place, int]] = []

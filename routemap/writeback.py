@@ -1,7 +1,8 @@
 """Write found coordinates into places.yaml without disturbing anything the editor wrote.
 
 Rather than re-dumping the YAML (which would re-indent and re-wrap it), the new keys are
-inserted as lines after the last line of each place's entry, at its keys' indentation. The
+inserted as lines after the last line of each place's entry, at its keys' indentation, or for
+a place written in flow style (`- {id: …, name: …}`) inside its braces. The
 result is parsed again and compared with the original before it replaces the file, atomically.
 """
 
@@ -35,6 +36,37 @@ def _entry_end(lines: list[str], document: CommentedMap, index: int) -> int:
     return last
 
 
+def _flow_end(lines: list[str], line: int, column: int) -> tuple[int, int]:
+    """Where the `}` closing the flow mapping that starts at (line, column) stands, 0-based."""
+    depth = 0
+    quote = None
+    for number in range(line, len(lines)):
+        row = lines[number]
+        start = column if number == line else 0
+        for position in range(start, len(row)):
+            char = row[position]
+            if quote:
+                if char == quote:
+                    quote = None
+            elif char in "\"'":
+                quote = char
+            elif char == "#" and position and row[position - 1] == " ":
+                break
+            elif char in "{[":
+                depth += 1
+            elif char in "}]":
+                depth -= 1
+                if depth == 0:
+                    return number, position
+    raise ValueError("no closing brace")
+
+
+def _opening_brace(lines: list[str], entry) -> int:
+    """The column of the `{` that opens a flow-style entry (ruamel marks its first key)."""
+    row = lines[entry.lc.line]
+    return row.rindex("{", 0, entry.lc.col + 1)
+
+
 def _rounded(value: float) -> float:
     """A found coordinate as written: to the precision the map draws with (about a metre)."""
     return round(value, COORDINATE_DIGITS)
@@ -49,11 +81,20 @@ def insert_coordinates(
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += newline
     insertions = []
+    flows = []  # (line, column of `}`, text to insert before it)
     for index, place in enumerate(places.places):
         if place.id not in found:
             continue
         candidate, geocoder = found[place.id]
         entry = document["places"][index]
+        if entry.fa.flow_style():
+            # `- {id: …, name: …}`: the keys go inside its braces, on its own line.
+            fields = [f"lat: {_rounded(candidate.lat)!r}", f"lon: {_rounded(candidate.lon)!r}"]
+            if "geocoder" not in entry:
+                fields.append(f"geocoder: {geocoder}")
+            row, brace = _flow_end(lines, entry.lc.line, _opening_brace(lines, entry))
+            flows.append((row, brace, ", " + ", ".join(fields)))
+            continue
         indent = " " * min(entry.lc.key(key)[1] for key in entry)
         new = [
             f"{indent}lat: {_rounded(candidate.lat)!r}",
@@ -62,6 +103,8 @@ def insert_coordinates(
         if "geocoder" not in entry:
             new.append(f"{indent}geocoder: {geocoder}")
         insertions.append((_entry_end(lines, document, index), [line + newline for line in new]))
+    for row, brace, text_in in sorted(flows, reverse=True):
+        lines[row] = lines[row][:brace] + text_in + lines[row][brace:]
     for after, new_lines in sorted(insertions, reverse=True):
         lines[after + 1 : after + 1] = new_lines
     updated = "".join(lines)

@@ -17,6 +17,7 @@ LICENCE = "Data © OpenStreetMap contributors, ODbL 1.0. http://osm.org/copyrigh
 
 # name → list of (display_name, lat, lon, country_code, type)
 PLACES = {
+    "tbilisi": [("Tbilisi, Georgia", 41.6934591, 44.8014495, "ge", "city")],
     "kazan": [
         (
             "Kazan, Kazan Urban Okrug, Tatarstan, Volga Federal District, Russia",

@@ -18,6 +18,7 @@ from routemap.geocode import (
     WithFallback,
     geocode_places,
 )
+from routemap.load import read_places
 
 from .conftest import SHIPPED_PLACES
 from .fake_nominatim import FakeNominatim, no_network_url
@@ -272,13 +273,25 @@ def test_the_offline_geocoder_says_how_to_install_it(monkeypatch):
     )
 
 
-def test_a_place_written_on_one_line_is_left_for_the_editor(pending, nominatim):
-    add_place(pending, "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE}\n")
+def test_a_place_written_on_one_line_gets_its_coordinates_inside_its_braces(pending, nominatim):
+    add_place(pending, "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE}  # the capital\n")
+    before = pending.read_text(encoding="utf-8")
     report = geocode_places(pending, nominatim)
-    assert report.problems == [
-        f"{pending}:{line_of(pending, 'tbilisi')}:5: place “tbilisi” is written on one line ({{...}}), where coordinates cannot "
-        "be added without rewriting it — write it as one key per line, or add `lat:` and `lon:`"
-    ]
+    assert report.problems == []
+    after = pending.read_text(encoding="utf-8")
+    found = next(line for line in after.splitlines() if line.startswith("  - {id: tbilisi"))
+    assert re.fullmatch(
+        r"  - \{id: tbilisi, name: Tbilisi, kind: city, country: GE, lat: [-\d.]+, lon: [-\d.]+, "
+        r"geocoder: \S+\}  # the capital",
+        found,
+    ), found
+    # Every other line as it was; only the other pending places' coordinates are added lines.
+    kept = [found if line.startswith("  - {id: tbilisi") else line for line in before.splitlines()]
+    added = iter(after.splitlines())
+    assert all(line in added for line in kept)  # in order
+    assert len(after.splitlines()) - len(kept) == 3 * 4  # lat, lon, geocoder for the four others
+    place = next(p for p in read_places(pending).places if p.id == "tbilisi")
+    assert place.lat is not None and place.lon is not None
 
 
 def test_a_build_sends_no_request_when_every_place_has_coordinates(tmp_path, fake):

@@ -103,8 +103,8 @@ def test_a_big_file_is_parsed_in_a_child_process_only_where_that_is_safe(tmp_pat
     assert done.stdout.splitlines() == [
         "main thread: 1 fork, 1 call while parsing",
         "with nothing to do meanwhile: 1 fork in all",
-        f"broken: FILE:{lines + 1}:3: YAML syntax: expected <block end>, but found '?' — fix "
-        "the YAML syntax here (indentation, a missing colon, quote or bracket)",
+        f"broken: FILE:{lines + 1}:3: YAML syntax: this line's indentation does not match the "
+        "lines around it — indent it like the other keys of the same entry (two spaces a level)",
         "in a thread: 2 forks in all, 1 calls in all",  # the second for the broken file
         "no child to be had: 1 calls in all",
     ]
