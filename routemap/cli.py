@@ -210,6 +210,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
+    from .render import refuse_input_as_output
+
     args = _parser().parse_args(argv)
     places_path = getattr(args, "places", Path("places.yaml"))
     out_path = getattr(args, "out", Path("routes.html"))
@@ -235,8 +237,9 @@ def _main(argv: list[str] | None) -> int:
             from .build import load_with_coordinates
             from .export import write_geojson, write_quotes_csv
 
-            places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
             out = args.out or EXPORT_FILES[args.format]
+            refuse_input_as_output(out, places_path)  # before any work
+            places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
                 print(
@@ -252,6 +255,7 @@ def _main(argv: list[str] | None) -> int:
             return 0
         if args.command == "image":
             return _image(args, places_path, progress)
+        refuse_input_as_output(out_path, places_path)
         if args.command == "watch":
             return _watch(args, places_path, out_path)
         from .build import build

@@ -45,6 +45,11 @@ class PlacesFileError(RoutesError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
+class OutputError(RoutesError):
+    """A file cannot be written where asked (the input itself, a folder, a device, a read-only
+    file, a missing folder, a full disk); nothing was changed."""
+
+
 class GeocodingError(RoutesError):
     """A place could not be given coordinates (not found, ambiguous, wrong country, no service)."""
 

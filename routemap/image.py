@@ -1010,11 +1010,9 @@ def check_out_path(out, places_path) -> str:
         raise ImageError(
             f"--out {out}: the image's format comes from its extension — name a .png or .svg file"
         )
-    same = out.resolve() == places_path.resolve()
-    if not same and out.exists():
-        same = out.samefile(places_path)
-    if same:
-        raise ImageError(f"--out {out}: that is the places file — name a .png or .svg file")
+    from .render import refuse_input_as_output
+
+    refuse_input_as_output(out, places_path)
     return suffix
 
 

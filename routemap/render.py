@@ -19,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from .basemap import basemap_script
+from .errors import OutputError
 from .geometry import (
     arrows,
     bounds,
@@ -461,29 +462,94 @@ def write_atomic(path: Path, text: str) -> None:
     write_atomic_bytes(path, text.encode("utf-8"))
 
 
+def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") -> None:
+    """An OutputError when `out` is the places file itself, by its name or through a link:
+    writing the map there would destroy the map's only source."""
+    import os
+
+    same = os.path.realpath(out) == os.path.realpath(places_path)
+    if not same and out.exists() and places_path.exists():
+        same = out.samefile(places_path)
+    if same:
+        raise OutputError(
+            f"{option} {out}: that is the places file, which this would overwrite — name "
+            "another file"
+        )
+
+
+def _output_target(path: Path) -> Path:
+    """The file a write to `path` should replace: through a symbolic link, the file it points
+    to (the link stays a link); an OutputError for what is not a regular file or is read-only."""
+    import os
+    import stat
+
+    if not path.name or path.name in (".", ".."):
+        raise OutputError(f"{path}: not a file name — name the file to write, like routes.html")
+    real = Path(os.path.realpath(path))
+    try:
+        status = real.stat()
+    except FileNotFoundError:
+        if not real.parent.is_dir():
+            raise OutputError(
+                f"{path}: the folder {real.parent} does not exist — create it, or write elsewhere"
+            ) from None
+        return real
+    if stat.S_ISDIR(status.st_mode):
+        raise OutputError(f"{path}: that is a folder — name a file in it, like {path}/routes.html")
+    if not stat.S_ISREG(status.st_mode):
+        raise OutputError(f"{path}: not a regular file (a device or a pipe) — name a file")
+    # Read-only by its mode (or for this user): honoured even by root, who could write it.
+    if not status.st_mode & 0o222 or not os.access(real, os.W_OK):
+        raise OutputError(f"{path}: the file is read-only — make it writable, or write elsewhere")
+    return real
+
+
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     """write_atomic for bytes (the still image's PNG), and what write_atomic does: write a
     temporary file of a name no other writer uses in the same folder, flush it to disk, give it
     the target's mode (or a new file's, as the umask allows), then rename it over the target.
     A reader sees the old file or the new one, never half of one, and a failure leaves no
-    temporary file behind."""
+    temporary file behind and says why (OutputError). Through a symbolic link the file it points
+    to is replaced and the link kept; a file with other hard links is rewritten in place (after
+    the new text is safely on disk beside it), so every name keeps seeing it."""
     import os
     import tempfile
 
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    target = _output_target(path)
+    temporary = None
     try:
+        handle, temporary = tempfile.mkstemp(
+            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+        )
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()
             os.fsync(file.fileno())
         try:
-            mode = path.stat().st_mode & 0o7777
+            status = target.stat()
+            mode, links = status.st_mode & 0o7777, status.st_nlink
         except FileNotFoundError:
             umask = os.umask(0)
             os.umask(umask)
-            mode = 0o666 & ~umask
+            mode, links = 0o666 & ~umask, 1
+        if links > 1:
+            with open(target, "r+b") as file:
+                file.write(data)
+                file.truncate()
+                file.flush()
+                os.fsync(file.fileno())
+            Path(temporary).unlink()
+            return
         os.chmod(temporary, mode)
-        os.replace(temporary, path)
+        os.replace(temporary, target)
+    except OSError as error:
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
+        raise OutputError(
+            f"{path}: could not be written ({error.strerror or error}) — free some space or "
+            "check the folder's permissions; nothing was changed"
+        ) from None
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        if temporary:
+            Path(temporary).unlink(missing_ok=True)
         raise

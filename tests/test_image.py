@@ -418,7 +418,7 @@ def test_the_image_is_never_written_over_the_places_file(tmp_path, capsys):
     before = places.read_bytes()
     assert main(["image", "--places", str(places), "--out", str(places)]) == 1
     assert capsys.readouterr().err == (
-        f"Error: --out {places}: that is the places file — name a .png or .svg file\n"
+        f"Error: --out {places}: that is the places file, which this would overwrite — name another file\n"
     )
     assert places.read_bytes() == before
 
