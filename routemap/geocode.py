@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache, cached_property
@@ -129,30 +130,50 @@ class NominatimGeocoder:
         for attempt in range(1, self.retries + 2):
             self._wait(self.min_delay if attempt == 1 else max(self.min_delay, self.retry_wait))
             try:
-                results = self._nominatim.geocode(
-                    query,
-                    exactly_one=False,
-                    addressdetails=True,
-                    country_codes=country.lower(),
-                    featuretype=featuretype,
-                    limit=10,
-                )
+                with warnings.catch_warnings():  # geopy warns of a latitude past a pole
+                    warnings.simplefilter("ignore")
+                    results = self._nominatim.geocode(
+                        query,
+                        exactly_one=False,
+                        addressdetails=True,
+                        country_codes=country.lower(),
+                        featuretype=featuretype,
+                        limit=10,
+                    )
                 break
+            except (ValueError, TypeError, OverflowError) as error:
+                # geopy turns the answer's "lat"/"lon" into floats: "55.7x" fails there.
+                detail = str(error).split(". ")[0].rstrip(".")
+                raise GeocoderFault(
+                    f"Nominatim at {self.url} answered “{query}” with a point that is not a "
+                    f"latitude and longitude ({detail})",
+                    "failed",
+                ) from None
             except Exception as error:  # geopy's, classified below; anything else is a bug
                 fault = self._fault(error, query, attempt)
                 if fault is None:
                     raise
                 if fault.unreachable or attempt > self.retries:
                     raise fault from None
-        return [
+        found = [
             Candidate(
                 name=result.raw.get("display_name", query),
-                lat=result.latitude,
-                lon=result.longitude,
+                # The answer's own "lat" and "lon" (geopy reads a missing one as 0).
+                lat=_number(result.raw.get("lat")),
+                lon=_number(result.raw.get("lon")),
                 country=str(result.raw.get("address", {}).get("country_code", "")).upper(),
             )
             for result in results or []
         ]
+        usable = [c for c in found if _on_the_globe(c.lat, c.lon)]
+        if found and not usable:
+            first = found[0]
+            raise GeocoderFault(
+                f"Nominatim at {self.url} answered “{query}” with a point that is not a "
+                f"latitude and longitude (lat {first.lat}, lon {first.lon})",
+                "failed",
+            )
+        return usable
 
     def _fault(self, error: Exception, query: str, attempt: int) -> GeocoderFault | None:
         """What went wrong, in the editor's terms, or None if it is not the service's fault."""
@@ -187,6 +208,28 @@ class NominatimGeocoder:
                 f"{at} cannot be reached (no network, or no server there)", "unreachable"
             )
         return GeocoderFault(f"{at} failed on “{query}”: {text}", "failed")
+
+
+def _number(value) -> float | None:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _on_the_globe(lat, lon) -> bool:
+    """A real latitude and longitude: numbers, finite, within ±90 and ±180 (an answer with
+    `"lat": null`, "nan", "1e400" or 95 is none, and must not be written as 0.0 or crash)."""
+    import math
+
+    return (
+        isinstance(lat, int | float)
+        and isinstance(lon, int | float)
+        and math.isfinite(lat)
+        and math.isfinite(lon)
+        and -90 <= lat <= 90
+        and -180 <= lon <= 180
+    )
 
 
 class OfflineGeocoder:

@@ -95,6 +95,8 @@ class FakeNominatim:
         self.misbehaving = set(misbehaving)
         self.status_for: dict[str, int] = {}
         self.delay_for: dict[str, float] = {}
+        # A broken server's "lat" and "lon" for a query, as they go into the JSON.
+        self.coordinates_for: dict[str, tuple] = {}
         httpserver.expect_request("/search").respond_with_handler(self.handle)
 
     @property
@@ -116,6 +118,9 @@ class FakeNominatim:
             for n, entry in enumerate(PLACES.get(query, []))
             if not codes or entry[3] in codes or query in self.misbehaving
         ]
+        if query in self.coordinates_for:
+            for entry in found:
+                entry["lat"], entry["lon"] = self.coordinates_for[query]
         return Response(json.dumps(found), content_type="application/json")
 
 

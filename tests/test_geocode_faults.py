@@ -14,6 +14,7 @@ import pytest
 import routemap.geocode
 from routemap.cli import main
 from routemap.geocode import NominatimGeocoder, geocode_places
+from routemap.load import read_places
 
 from .fake_nominatim import FakeNominatim, no_network_url
 from .test_geocode import add_place, line_of, pending  # noqa: F401 (a fixture)
@@ -167,3 +168,37 @@ def test_a_place_that_does_not_answer_takes_seconds_by_default():
     geocoder = NominatimGeocoder("http://127.0.0.1:9")
     worst = geocoder.timeout * (geocoder.retries + 1) + max(geocoder.retry_wait, geocoder.min_delay)
     assert geocoder.retries == 1 and worst <= 12
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "says"),
+    [
+        (None, None, "(lat None, lon None)"),
+        ("nan", "49.1", "(Point coordinates must be finite)"),
+        ("1e400", "49.1", "(Point coordinates must be finite)"),
+        (95, 49.1, "(Latitude must be in the [-90; 90] range)"),
+        ("55.7x", "49.1", "(could not convert string to float: '55.7x')"),
+    ],
+)
+def test_an_answer_that_is_no_point_is_refused_for_that_place_and_the_rest_kept(
+    pending,  # noqa: F811 (the fixture)
+    fake,
+    lat,
+    lon,
+    says,
+):
+    fake.coordinates_for["kazan"] = (lat, lon)
+    report = geocode_places(
+        pending, NominatimGeocoder(fake.url, min_delay_seconds=0, max_retries=0)
+    )
+    assert len(report.problems) == 1
+    problem = report.problems[0]
+    assert problem == (
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: Nominatim at {fake.url} "
+        f"answered “Kazan” with a point that is not a latitude and longitude {says} — "
+        f"{ASK_AGAIN}"
+    )
+    assert "Traceback" not in problem
+    written = {p.id: p for p in read_places(pending).places}
+    assert written["kazan"].lat is None
+    assert all(written[id_].lat is not None for id_ in ("moscow", "irkutsk", "bucha"))
