@@ -50,6 +50,8 @@ def read_text(path: Path) -> str:
         raise PlacesFileError(
             [Problem(name, 1, 1, f"the file cannot be read ({error.strerror})", "check its path")]
         ) from None
+    while raw.startswith(b"\xef\xbb\xbf"):  # one byte-order mark or several (a double save)
+        raw = raw[3:]
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -68,6 +70,66 @@ def read_text(path: Path) -> str:
     return text
 
 
+NESTED = re.compile(r"[\[{]{40,}")
+ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
+TAGGED = re.compile(r"!!(int|float|bool)\s+([^\s,\]}]+)")
+
+
+def _where(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
+
+
+def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
+    """A value YAML's constructor could not make, found in the text by its form (the parser
+    gives no position for these) and said in the editor's words."""
+    if isinstance(error, RecursionError) and (deep := NESTED.search(text)):
+        return Problem(
+            name,
+            *_where(text, deep.start()),
+            "brackets nested too deep to read",
+            "a places file needs at most a few levels: flatten it",
+        )
+    for escape in ESCAPE.finditer(text):
+        if int(escape.group(1), 16) > 0x10FFFF:
+            return Problem(
+                name,
+                *_where(text, escape.start()),
+                f"the escape \\U{escape.group(1)} is not a character (Unicode ends at \\U0010FFFF)",
+                "write the character itself, or a code point up to \\U0010FFFF",
+            )
+    words = {"int": "a whole number", "float": "a number", "bool": "true or false"}
+    for tagged in TAGGED.finditer(text):
+        tag, value = tagged.groups()
+        if not _tag_fits(tag, value):
+            return Problem(
+                name,
+                *_where(text, tagged.start()),
+                f"`!!{tag} {value[:40]}`: {value[:40]} is not {words[tag]}",
+                f"remove the `!!{tag}` tag, or write {words[tag]}",
+            )
+    return Problem(
+        name,
+        1,
+        1,
+        f"a value YAML cannot read ({type(error).__name__})",
+        "check the file's tags and escapes",
+    )
+
+
+def _tag_fits(tag: str, value: str) -> bool:
+    try:
+        if tag == "int":
+            int(value.replace("_", ""), 0)
+        elif tag == "float":
+            float(value.replace("_", ""))
+        else:
+            return value.lower() in {"true", "false", "yes", "no", "on", "off", "y", "n"}
+    except ValueError:
+        return False
+    return True
+
+
 def parse_document(text: str, path: Path) -> CommentedMap:
     """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
     from ruamel.yaml import YAML
@@ -79,6 +141,10 @@ def parse_document(text: str, path: Path) -> CommentedMap:
     name = str(path)
     try:
         document = YAML().load(text)  # round-trip mode: keeps every node's line and column
+    except (ValueError, OverflowError, KeyError, TypeError, RecursionError) as error:
+        # What ruamel's constructor raises without a position: an escape past Unicode, a tag
+        # whose value it cannot read, brackets nested past Python's stack.
+        raise PlacesFileError([_unreadable_value(name, text, error)]) from None
     except DuplicateKeyError as error:
         mark = error.problem_mark
         raise PlacesFileError(

@@ -322,3 +322,55 @@ def test_a_broken_file_writes_no_map(tmp_path, capsys, change, expected):
     assert main(["--places", str(places), "--out", str(out)]) == 1
     assert not out.exists() and list(tmp_path.iterdir()) == [places]
     assert "Traceback" not in capsys.readouterr().err
+
+
+HOSTILE_VALUES = [
+    (
+        "    role: teacher\n",
+        '    role: "\\UFFFFFFFF"\n',
+        "F:11:12: the escape \\UFFFFFFFF is not a character (Unicode ends at \\U0010FFFF) — write the "
+        "character itself, or a code point up to \\U0010FFFF",
+    ),
+    (
+        "    role: teacher\n",
+        '    role: "\\U00110000"\n',
+        "F:11:12: the escape \\U00110000 is not a character (Unicode ends at \\U0010FFFF) — write the "
+        "character itself, or a code point up to \\U0010FFFF",
+    ),
+    (
+        "    age: 30\n",
+        "    age: !!int abc\n",
+        "F:10:10: `!!int abc`: abc is not a whole number — remove the `!!int` tag, or write a whole number",
+    ),
+    (
+        "    age: 30\n",
+        "    age: !!float xyz\n",
+        "F:10:10: `!!float xyz`: xyz is not a number — remove the `!!float` tag, or write a number",
+    ),
+    (
+        "    age: 30\n",
+        "    age: !!bool maybe\n",
+        "F:10:10: `!!bool maybe`: maybe is not true or false — remove the `!!bool` tag, or write true or false",
+    ),
+    (
+        "    age: 30\n",
+        "    age: " + "[" * 400 + "]" * 400 + "\n",
+        "F:10:10: brackets nested too deep to read — a places file needs at most a few levels: flatten it",
+    ),
+]
+
+
+@pytest.mark.parametrize(("old", "new", "expected"), HOSTILE_VALUES)
+def test_values_yaml_cannot_make_get_a_line_and_what_to_do(tmp_path, capsys, old, new, expected):
+    places = tmp_path / "places.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    assert old in text
+    places.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert main(["check", "--places", str(places)]) == 1
+    assert capsys.readouterr().err == "Error: " + expected.replace("F:", f"{places}:", 1) + "\n"
+
+
+def test_a_file_saved_with_two_byte_order_marks_reads_as_it_looks(tmp_path, capsys):
+    places = tmp_path / "places.yaml"
+    places.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + MINIMAL.read_bytes())
+    assert main(["check", "--places", str(places)]) == 0
