@@ -433,7 +433,7 @@ def geocode_places(
     if switched is not None:
         report.fallback = f"{switched}: the offline GeoNames data was used instead"
     if report.found:
-        if path.read_bytes() != original.encode("utf-8"):
+        if read_text(path) != original:  # (as read: a byte-order mark is no edit)
             raise GeocodingError(
                 f"{path} changed while geocoding ran; nothing was written — "
                 "run `routes geocode` again"

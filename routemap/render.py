@@ -457,9 +457,9 @@ def page_description(data: dict) -> str:
     return say(data["lang"], "description", people, title=data["title"], sources=sources)
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str, before_replace=None) -> None:
     """Write via a temporary file in the same folder and a rename: never a half-made file."""
-    write_atomic_bytes(path, text.encode("utf-8"))
+    write_atomic_bytes(path, text.encode("utf-8"), before_replace)
 
 
 def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") -> None:
@@ -504,14 +504,16 @@ def _output_target(path: Path) -> Path:
     return real
 
 
-def write_atomic_bytes(path: Path, data: bytes) -> None:
+def write_atomic_bytes(path: Path, data: bytes, before_replace=None) -> None:
     """write_atomic for bytes (the still image's PNG), and what write_atomic does: write a
     temporary file of a name no other writer uses in the same folder, flush it to disk, give it
     the target's mode (or a new file's, as the umask allows), then rename it over the target.
     A reader sees the old file or the new one, never half of one, and a failure leaves no
     temporary file behind and says why (OutputError). Through a symbolic link the file it points
     to is replaced and the link kept; a file with other hard links is rewritten in place (after
-    the new text is safely on disk beside it), so every name keeps seeing it."""
+    the new text is safely on disk beside it), so every name keeps seeing it. `before_replace`
+    is called at the last moment before the target is replaced (write-back checks there that no
+    one has edited the file meanwhile); what it raises leaves the target as it was."""
     import os
     import tempfile
 
@@ -532,6 +534,8 @@ def write_atomic_bytes(path: Path, data: bytes) -> None:
             umask = os.umask(0)
             os.umask(umask)
             mode, links = 0o666 & ~umask, 1
+        if before_replace is not None:
+            before_replace()
         if links > 1:
             with open(target, "r+b") as file:
                 file.write(data)

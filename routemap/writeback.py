@@ -14,7 +14,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from .errors import GeocodingError
 from .geometry import COORDINATE_DIGITS
-from .load import parse_document, validate
+from .load import parse_document, read_text, validate
 from .models import PlacesFile
 from .render import write_atomic
 
@@ -109,7 +109,17 @@ def insert_coordinates(
         lines[after + 1 : after + 1] = new_lines
     updated = "".join(lines)
     _verify(path, updated, places, found)
-    write_atomic(path, updated)
+
+    def unchanged() -> None:
+        # Checked again at the last moment: an edit saved while the new text was being made
+        # and verified (seconds, for a big file) is never overwritten.
+        if read_text(path) != text:
+            raise GeocodingError(
+                f"{path} changed while geocoding ran; nothing was written — "
+                "run `routes geocode` again"
+            )
+
+    write_atomic(path, updated, before_replace=unchanged)
 
 
 def _verify(path: Path, updated: str, before: PlacesFile, found: dict) -> None:

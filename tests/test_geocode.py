@@ -232,6 +232,32 @@ def test_ctrl_c_keeps_what_was_found_so_far(pending, nominatim):
     assert text.count("geocoder: nominatim") == 2
 
 
+def test_an_edit_saved_while_the_new_text_is_checked_is_never_overwritten(
+    pending, nominatim, monkeypatch
+):
+    """The last window: after geocoding, while the new text is parsed again and compared (which
+    takes seconds for a big file), just before the rename."""
+    import routemap.writeback
+
+    verify = routemap.writeback._verify
+
+    def editing_while_verifying(*args):
+        verify(*args)
+        pending.write_text(
+            pending.read_text(encoding="utf-8") + "# edited meanwhile\n", encoding="utf-8"
+        )
+
+    monkeypatch.setattr(routemap.writeback, "_verify", editing_while_verifying)
+    with pytest.raises(GeocodingError) as error:
+        geocode_places(pending, nominatim)
+    assert str(error.value) == (
+        f"{pending} changed while geocoding ran; nothing was written — run `routes geocode` again"
+    )
+    edited = pending.read_text(encoding="utf-8")
+    assert edited.endswith("# edited meanwhile\n") and "geocoder: nominatim" not in edited
+    assert [p.name for p in pending.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
 def test_a_concurrent_edit_is_never_overwritten(pending, nominatim):
     def editing_meanwhile(query, country, kind):
         if "# edited meanwhile" not in pending.read_text(encoding="utf-8"):
