@@ -83,8 +83,12 @@ def test_search_and_the_panel_work_on_the_big_map(big, open_map):
     page.wait_for_function("document.querySelectorAll('.journeys-section .journey').length === 900")
     page.locator("summary", has_text="Journey 0").first.click()
     page.locator(".leaflet-popup-content h2", has_text="Journey 0").wait_for()
-    # The chosen journey's popup lists its legs in order.
-    assert page.locator(".leaflet-popup-content ol.legs li").count() >= 1
+    # The chosen journey's popup (once its flight ends: the popup is first opened for a moment
+    # to be measured) lists its legs in order.
+    legs = page.locator(".leaflet-popup-content ol.legs li")
+    legs.first.wait_for()
+    journey = next(j for j in records.journeys if j.name == "Journey 0")
+    assert legs.count() == len(journey.legs)
 
 
 def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
