@@ -30,18 +30,8 @@ from .errors import RoutesError
 from .language import say
 from .models import PlacesFile
 from .styles import (
-    AREA_STYLE,
-    BASEMAP_STYLE,
     BIG_MAP_FROM,
-    CASING_STYLE,
-    DARK_STYLES,
-    INFERRED_LEG_STYLE,
-    INFERRED_STYLE,
-    LEADER_STYLE,
     LINE_STYLE,
-    MARKER_STYLES,
-    MODE_STYLES,
-    STATUS_STYLES,
     STILL_STYLE,
     leg_style,
 )
@@ -179,26 +169,13 @@ def _merged(style: dict, over: dict) -> dict:
     return out
 
 
-def image_styles(dark: bool = False, lang: str = "en") -> dict:
-    """The style table the image draws with: styles.py's, its legend labels in `lang`
-    (language.py), and at night DARK_STYLES over it."""
-    from .language import legend_labels
-
-    styles = {
-        "markers": MARKER_STYLES,
-        "inferred": INFERRED_STYLE,
-        "inferredLeg": INFERRED_LEG_STYLE,
-        "area": AREA_STYLE,
-        "casing": CASING_STYLE,
-        "leader": LEADER_STYLE,
-        "basemap": BASEMAP_STYLE,
-        "statuses": STATUS_STYLES,
-        "modes": MODE_STYLES,
-        "paper": {k: v for k, v in STILL_STYLE.items() if k != "dark"},
-    }
-    styles = legend_labels(styles, lang)
+def image_styles(data: dict, dark: bool = False) -> dict:
+    """The style table the image draws with: the one the page gets in `data` (styles.py's, its
+    legend labels in the page's language), the still image's paper, and at night DARK_STYLES
+    over it, as page/scheme.js lays them over the page's."""
+    styles = data["styles"] | {"paper": {k: v for k, v in STILL_STYLE.items() if k != "dark"}}
     if dark:
-        night = {k: v for k, v in DARK_STYLES.items() if k in styles}
+        night = {k: v for k, v in styles["dark"].items() if k in styles}
         styles = _merged(styles, night | {"paper": STILL_STYLE["dark"]})
     return styles
 
@@ -747,7 +724,7 @@ LEGEND_SYMBOL = 30
 def legend_rows(data: dict, dots: list[Dot], s: dict) -> list[tuple[str, dict, str]]:
     """The legend's rows as (symbol kind, style, label), in the page's order, for only what the
     map shows: the roles of its places, inferences, areas, the modes and statuses of its legs,
-    and a moved dot's leader where a dot was moved. `s`: image_styles()."""
+    and a moved dot's leader where a dot was moved. `s`: image_styles(data)."""
     features = [f["properties"] for f in data["places"]["features"]]
     journeys = data["journeys"]
     rows = []
@@ -876,7 +853,7 @@ def svg_for_data(
     `standalone=False` leaves out the XML declaration, for an <svg> inside an HTML page (it
     uses no ids, so any number of them can share a page)."""
     lang = data.get("lang", "en")
-    styles = image_styles(dark, lang)
+    styles = image_styles(data, dark)
     credit = say(lang, "credit.outlines")
     paper = styles["paper"]
     width, height = size.width / size.scale, size.height / size.scale
@@ -913,7 +890,7 @@ def svg_for_data(
     else:
         labels, left_out = [], [d.id for d in dots]
 
-    colours = DARK_STYLES["colours"] if dark else None
+    colours = styles["dark"]["colours"] if dark else None
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>' if standalone else "",
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{size.width}" height="{size.height}" '
