@@ -433,11 +433,8 @@ def geocode_places(
     if switched is not None:
         report.fallback = f"{switched}: the offline GeoNames data was used instead"
     if report.found:
-        if read_text(path) != original:  # (as read: a byte-order mark is no edit)
-            raise GeocodingError(
-                f"{path} changed while geocoding ran; nothing was written — "
-                "run `routes geocode` again"
-            )
+        # (writeback checks, at the last moment before it replaces the file, that no one has
+        # edited it since `original` was read)
         insert_coordinates(path, original, document, places, report.found)
     return report
 

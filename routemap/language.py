@@ -71,7 +71,7 @@ def legend_labels(styles: dict, lang: str) -> dict:
     table = words(lang)
 
     def labelled(entry: dict, key: str) -> dict:
-        return entry | {"label": table[key]} if f"{key}" in table else dict(entry)
+        return entry | {"label": table[key]} if key in table else dict(entry)
 
     out = dict(styles)
     for group in ("markers", "modes", "statuses"):

@@ -304,7 +304,8 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     context = error.context or ""
     mark = error.problem_mark or error.context_mark
     at = (mark.line + 1, mark.column + 1)
-    row = text.splitlines()[mark.line] if mark.line < len(text.splitlines()) else ""
+    lines = text.splitlines()
+    row = lines[mark.line] if mark.line < len(lines) else ""
     if "'\\t'" in problem:
         return (*at, "a tab in the indentation", "indent with spaces, not tabs")
     if "flow" in context or problem.startswith("expected ',' or"):

@@ -391,29 +391,15 @@ def load_libraries() -> None:
     page_asset("map.css")
 
 
-def render_html(places: PlacesFile, card: dict | None = None) -> str:
-    """The whole page as one string."""
-    from .build import page_data
-
-    return render_page(page_data(places), card=card)
-
-
 NOSCRIPT_IMAGE_UP_TO = 300
 """Maps of up to this many places and journeys carry the still image inline as the page's
 <noscript> fallback (an SVG of about 60 kB for the shipped map); a bigger map's would be large
 and slow to make, and it says in words what the page needs instead."""
 
 
-NOSCRIPT_WORDS = {True: "noscript.image", False: "noscript.none"}
-
-
-def noscript_image_fits(data: dict) -> bool:
-    return max(len(data["places"]["features"]), len(data["journeys"])) <= NOSCRIPT_IMAGE_UP_TO
-
-
 def noscript_image(data: dict) -> str | None:
     """The still image as an inline <svg>, for readers without JavaScript (image.py)."""
-    if not noscript_image_fits(data):
+    if max(len(data["places"]["features"]), len(data["journeys"])) > NOSCRIPT_IMAGE_UP_TO:
         return None
     from . import image
 
@@ -430,14 +416,15 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     data = data | {"live": live}
     south_west, north_east = data["bounds"]
     center = [(south_west[0] + north_east[0]) / 2, (south_west[1] + north_east[1]) / 2]
+    still = noscript_image(data)
     figure = RoutePage(
         title=data["title"],
         description=page_description(data),
         lang=data["lang"],
         direction=data["words"]["dir"],
         card=card,
-        noscript=noscript_image(data),
-        noscript_text=data["words"][NOSCRIPT_WORDS[noscript_image_fits(data)]],
+        noscript=still,
+        noscript_text=data["words"]["noscript.image" if still else "noscript.none"],
     )
     fmap = RouteMap(location=center, zoom_start=3, tiles=None, prefer_canvas=True, zoom_snap=0.25)
     fmap.default_js = []

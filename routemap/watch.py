@@ -32,9 +32,16 @@ class LiveMap:
         self.lock = threading.Lock()
 
     def update(self, page: str) -> None:
+        """A save that built: the new map is served, and no error stands."""
         with self.lock:
             self.version += 1
             self.page = page.encode("utf-8")
+            self.error = None
+
+    def fail(self, error: str) -> None:
+        """A save that did not build: the last good map stays, and the open page says why."""
+        with self.lock:
+            self.error = error
 
 
 def _server(live: LiveMap, port: int) -> ThreadingHTTPServer:
@@ -88,11 +95,8 @@ def watch(
             data = page_data(places, lang)
             write_atomic(out_path, render_page(data))
             live.update(render_page(data, live=live.version + 1))
-            with live.lock:
-                live.error = None
         except RoutesError as error:
-            with live.lock:
-                live.error = str(error)
+            live.fail(str(error))
             report("error", str(error))
             return
         report("built", BuildResult(places, out_path).summary)

@@ -121,24 +121,16 @@ def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
             continue
         off = distance_km(place.country, place.lat, place.lon)
         name = country_names([place.country], "en")[place.country]
-        where = ("places", index, "lat")
+        what = (
+            f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
+            f"{name} ({place.country})"
+        )
         if abs(place.lon) <= 90 and near_country(place.country, place.lon, place.lat):
-            problems.append(
-                (
-                    where,
-                    f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
-                    f"{name} ({place.country})",
-                    f"did you swap lat and lon? lat: {place.lon}, lon: {place.lat} is in {name}",
-                )
-            )
+            todo = f"did you swap lat and lon? lat: {place.lon}, lon: {place.lat} is in {name}"
         else:
-            problems.append(
-                (
-                    where,
-                    f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
-                    f"{name} ({place.country})",
-                    "check the coordinates and `country:` (a point may lie up to "
-                    f"{MARGIN_KM} km outside its country, for a border crossing)",
-                )
+            todo = (
+                "check the coordinates and `country:` (a point may lie up to "
+                f"{MARGIN_KM} km outside its country, for a border crossing)"
             )
+        problems.append((("places", index, "lat"), what, todo))
     return problems

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from routemap.build import page_data
 from routemap.cli import main
 from routemap.export import geojson, quotes_csv
 from routemap.geometry import arrow, lonlat, straight
 from routemap.load import read_places
-from routemap.render import map_data, render_html
+from routemap.render import map_data, render_page
 
 MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 EXACT = (41.69143, 44.83412)  # Tbilisi in minimal.yaml
@@ -70,7 +71,7 @@ def test_the_page_data_has_only_the_shown_point(tmp_path, precision):
 
 @pytest.mark.parametrize("precision", list(SHOWN))
 def test_the_html_never_holds_the_exact_digits(tmp_path, precision):
-    page = render_html(read_places(places_file(tmp_path, precision)))
+    page = render_page(page_data(read_places(places_file(tmp_path, precision))))
     exact_digits = [f"{EXACT[0]}", f"{EXACT[1]}"]
     if precision == "exact":
         assert all(digits in page for digits in exact_digits)  # the search does find them
@@ -123,7 +124,7 @@ def test_the_page_carries_nothing_it_does_not_show(tmp_path):
     text = text.replace("    role: teacher\n", "    role: teacher\n    sources: [paper]\n")
     path.write_text(text, encoding="utf-8")
     data = map_data(read_places(path))
-    page = render_html(read_places(path))
+    page = render_page(page_data(read_places(path)))
     for hidden in ("12 Hidden Street", "nominatim-secret", "Hidden Author", "example.com/hidden"):
         assert hidden not in page
     assert "hidden-file.txt" not in page

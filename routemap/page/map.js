@@ -167,15 +167,18 @@ async function drawRouteMap(map, data, basemap) {
     };
     const bounds = L.latLngBounds(points);
     const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
-    if (motion && !jump) {
-      map.once("moveend", show);
-      if (target) map.flyTo(target.center, target.zoom, { duration: 0.8 });
-      else map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fallback));
-    } else {
-      if (target) map.setView(target.center, target.zoom, { animate: false });
-      else map.fitBounds(bounds, Object.assign({ animate: false }, fallback));
-      show();
-    }
+    goTo(target || { bounds, fit: fallback }, jump, show);
+  }
+
+  /* Moves the map to `to` ({center, zoom} or {bounds, fit}) by a flight, or by a jump for readers
+   * who ask for less motion and for a page just opened on a link, then calls `then`. */
+  function goTo(to, jump, then) {
+    const fly = motion && !jump;
+    const how = fly ? { duration: 0.8 } : { animate: false };
+    if (fly) map.once("moveend", then);
+    if (to.bounds) (fly ? map.flyToBounds : map.fitBounds).call(map, to.bounds, Object.assign(how, to.fit));
+    else (fly ? map.flyTo : map.setView).call(map, to.center, to.zoom, how);
+    if (!fly) then();
   }
 
   /* The view that shows every point below a popup of `popupSize` anchored at the northernmost
@@ -237,13 +240,7 @@ async function drawRouteMap(map, data, basemap) {
       openPlace(id, quote ? { quote } : null);
       if (quote) showQuote(quote);
     };
-    if (motion && !jump) {
-      map.once("moveend", open);
-      map.flyTo(marker.getLatLng(), zoom, { duration: 0.8 });
-    } else {
-      map.setView(marker.getLatLng(), zoom, { animate: false });
-      open();
-    }
+    goTo({ center: marker.getLatLng(), zoom }, jump, open);
   }
 
   // Choosing one leg (a link to it): the leg framed, its popup open.
@@ -257,13 +254,7 @@ async function drawRouteMap(map, data, basemap) {
     const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
     view.links.record({ journey: id, leg: number });
     const choice = ++views;
-    if (motion && !jump) {
-      map.once("moveend", () => choice === views && openLeg(journey, leg));
-      map.flyToBounds(bounds, Object.assign({ duration: 0.8 }, fit));
-    } else {
-      map.fitBounds(bounds, Object.assign({ animate: false }, fit));
-      openLeg(journey, leg);
-    }
+    goTo({ bounds, fit }, jump, () => choice === views && openLeg(journey, leg));
   }
 
   // A quote a link names: brought into view in its popup, and marked.

@@ -190,9 +190,7 @@ function popupContent(view) {
     }
     const through = view.placeJourneys[p.id] || [];
     if (through.length) parts.push(el("p", say("popup.journeysHere")), journeyLinks(through, "journeys"));
-    const quotes = el("div");
-    appendQuotes(quotes, p.quotes);
-    parts.push(...quotes.childNodes);
+    parts.push(...p.quotes.map(quoteFigure));
     return parts;
   }
 
