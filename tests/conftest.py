@@ -120,6 +120,14 @@ class MapPage:
             "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
         )
 
+    def settled(self) -> None:
+        """Wait until the map has stopped moving (a popup that opens pans the map into view for
+        a quarter of a second) and has drawn where it stopped, so a click lands where it aims."""
+        self.page.wait_for_function(
+            "() => { const map = window.routeMap.map; return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom; }"
+        )
+        self.redrawn()
+
     def marker_point(self, place_id: str) -> tuple[float, float]:
         """Where a place's marker is drawn on screen (moved aside where dots crowd), in page
         pixels."""

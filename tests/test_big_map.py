@@ -134,6 +134,7 @@ def test_places_on_one_another_are_offered_to_choose_from(big, open_map):
     assert heading == f"{len(offered)} places here"
     assert {names[pile[0]]} <= set(offered) <= {names[id] for id in pile}
     assert len(offered) >= 3
+    shown.settled()
     popup.get_by_role("button", name=offered[-1]).click()
     popup.locator("h2", has_text=offered[-1]).wait_for()
 

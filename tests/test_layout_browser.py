@@ -175,6 +175,7 @@ def test_every_route_opens_with_a_click_on_its_line(built, open_map, which, size
         popup = page.locator(".leaflet-popup-content")
         popup.wait_for()
         if popup.locator(".route-choices").count():
+            shown.settled()
             popup.get_by_role("button", name=leg["name"]).click()
             page.wait_for_function(
                 "document.querySelectorAll('.leaflet-popup').length === 1 && !document.querySelector('.route-choices')"
