@@ -37,12 +37,25 @@ def _one_line(text: str) -> str:
     )
 
 
+SHOWN_PROBLEMS = 50
+"""How many problems a message lists, first in the file first; the rest are counted. A file
+with a mistake repeated in every entry would otherwise print one line per entry (300,000)."""
+
+
 class PlacesFileError(RoutesError):
-    """The places file cannot be read or is not valid; carries every problem found at once."""
+    """The places file cannot be read or is not valid; carries every problem found at once, and
+    says the first SHOWN_PROBLEMS of them and how many more there are."""
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
-        super().__init__("\n".join(str(problem) for problem in problems))
+        lines = [str(problem) for problem in problems[:SHOWN_PROBLEMS]]
+        if len(problems) > SHOWN_PROBLEMS:
+            more = len(problems) - SHOWN_PROBLEMS
+            lines.append(
+                f"{problems[0].path}: and {more:,} more problems like these — fix the ones above"
+                " (often one change fixes many) and run again to see what is left"
+            )
+        super().__init__("\n".join(lines))
 
 
 class OutputError(RoutesError):

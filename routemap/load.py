@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import reprlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +20,7 @@ from pydantic import ValidationError
 
 from .errors import PlacesFileError, Problem
 from .models import PlacesFile, reference_problems
+from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
 if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
@@ -67,10 +69,128 @@ def read_text(path: Path) -> str:
                 )
             ]
         ) from None
+    costly = _too_deep(raw, text, name) or _alias_bomb(text, name)
+    if costly:
+        raise PlacesFileError([costly])
     return text
 
 
-NESTED = re.compile(r"[\[{]{40,}")
+MAX_FLOW_DEPTH = 64
+"""Brackets nested deeper than this are refused before any parser sees them: a places file needs
+three or four levels, and both parsers take time that grows with the square of the depth (10⁵
+levels in 200 kB took ryaml 35 s)."""
+
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def _too_deep(raw: bytes, text: str, name: str) -> Problem | None:
+    """Brackets nested past MAX_FLOW_DEPTH, found in a few passes over the file's brackets alone
+    (in quoted text too: no real file has 64 brackets open at once), at the one that goes past."""
+    brackets = raw.translate(None, _NOT_BRACKETS)
+    for _ in range(MAX_FLOW_DEPTH):  # each pass removes the innermost pairs
+        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
+        if len(shorter) == len(brackets):
+            return None
+        brackets = shorter
+    if b"[]" not in brackets and b"{}" not in brackets:
+        return None  # what is left is brackets that are never closed: the parser says where
+    depth = 0
+    for bracket in re.finditer(r"[\[\]{}]", text):
+        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
+        if depth > MAX_FLOW_DEPTH:
+            return Problem(
+                name,
+                *_where(text, bracket.start()),
+                f"brackets nested more than {MAX_FLOW_DEPTH} deep",
+                "a places file needs at most a few levels: flatten it",
+            )
+    return None
+
+
+ALIAS_ALLOWANCE = 10_000
+"""How many values aliases (`*name`) may add to a file beyond as many as it writes out: enough
+for shared source lists and merge keys on every entry, never for a bomb (nine aliases of nine
+aliases… make 1.2 kB into 43 million values, gigabytes and minutes)."""
+
+_ANCHOR = re.compile(r"(?:^|[\s\[{,])&([^\s\[\]{},]+)")
+
+
+def _alias_bomb(text: str, name: str) -> Problem | None:
+    """The alias that takes the file past what aliases may add, counted on the parser's events
+    (which never expand an alias) before anything builds the values. Only a file that has an
+    anchor and uses it pays for the count."""
+    anchors = set(_ANCHOR.findall(text))
+    if not any("*" + anchor in text for anchor in anchors):
+        return None
+    from ruamel.yaml import YAML
+    from ruamel.yaml.events import (
+        AliasEvent,
+        CollectionEndEvent,
+        CollectionStartEvent,
+        NodeEvent,
+    )
+
+    sizes: dict[str, int] = {}  # anchor → how many values its node stands for
+    open_nodes: list[list] = []  # [anchor, size so far] of each collection being read
+    written = expanded = 0
+    try:
+        for event in YAML().parse(text):
+            if isinstance(event, CollectionEndEvent):
+                anchor, size = open_nodes.pop()
+                if anchor:
+                    sizes[anchor] = size
+                if open_nodes:
+                    open_nodes[-1][1] += size
+                continue
+            if not isinstance(event, NodeEvent):
+                continue
+            if isinstance(event, AliasEvent):
+                size = sizes.get(event.anchor, 1)
+                expanded += size
+                if expanded > max(ALIAS_ALLOWANCE, written):
+                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
+                    return Problem(
+                        name,
+                        line,
+                        column,
+                        f"aliases here would make the {written:,} values this file writes "
+                        f"into over {expanded:,} (`*{_cut(event.anchor)}` stands for {size:,})",
+                        "write the values out, or use aliases only for a few shared values",
+                    )
+            else:
+                written += 1
+                size = 1
+                if isinstance(event, CollectionStartEvent):
+                    open_nodes.append([event.anchor, 1])
+                    continue
+                if event.anchor:
+                    sizes[event.anchor] = 1
+            if open_nodes:
+                open_nodes[-1][1] += size
+    except Exception:  # a syntax error: the parser proper reports it, with its position
+        return None
+    return None
+
+
+_SHORT = reprlib.Repr()
+_SHORT.maxstring = _SHORT.maxother = 60
+_SHORT.maxlist = _SHORT.maxdict = 4
+_SHORT.maxlevel = 2
+
+
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: a short preview (reprlib's, which never walks the whole
+    of a big value), not the whole of a long text or list."""
+    return _SHORT.repr(value)
+
+
+def _cut(text: str, most: int = 40) -> str:
+    """A short piece of an editor's text for a message: never the whole of a long value."""
+    return text if len(text) <= most else text[: most - 1] + "…"
+
+
+DASHES = re.compile(r"(?:- +){40,}")  # `- - - …`: lists in lists, as deep as the dashes
+LONG_NUMBER = re.compile(r"\d{4000,}")  # Python reads whole numbers of up to 4,300 digits
 ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 TAGGED = re.compile(r"!!(int|float|bool)\s+([^\s,\]}]+)")
 
@@ -83,11 +203,12 @@ def _where(text: str, index: int) -> tuple[int, int]:
 def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
     """A value YAML's constructor could not make, found in the text by its form (the parser
     gives no position for these) and said in the editor's words."""
-    if isinstance(error, RecursionError) and (deep := NESTED.search(text)):
+    if isinstance(error, RecursionError) and (deep := DASHES.search(text)):
+        # (Brackets nested as deep are refused before parsing: _too_deep.)
         return Problem(
             name,
             *_where(text, deep.start()),
-            "brackets nested too deep to read",
+            "lists in lists (`- - - …`) nested too deep to read",
             "a places file needs at most a few levels: flatten it",
         )
     for escape in ESCAPE.finditer(text):
@@ -98,6 +219,13 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
                 f"the escape \\U{escape.group(1)} is not a character (Unicode ends at \\U0010FFFF)",
                 "write the character itself, or a code point up to \\U0010FFFF",
             )
+    if isinstance(error, ValueError) and (long := LONG_NUMBER.search(text)):
+        return Problem(
+            name,
+            *_where(text, long.start()),
+            f"a number of {len(long.group()):,} digits, too long to read",
+            "no value in a places file needs one: check what was pasted here",
+        )
     words = {"int": "a whole number", "float": "a number", "bool": "true or false"}
     for tagged in TAGGED.finditer(text):
         tag, value = tagged.groups()
@@ -130,9 +258,24 @@ def _tag_fits(tag: str, value: str) -> bool:
     return True
 
 
+def _careful_yaml():
+    """ruamel in round-trip mode, which keeps every node's line and column, reading values as
+    the fast parser does (YAML 1.2's core schema): `when: 2022-09-21` is the text 2022-09-21,
+    not a date, so a file gets one answer whichever parser reads it."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.constructor import RoundTripConstructor
+
+    class Constructor(RoundTripConstructor):
+        pass
+
+    Constructor.add_constructor("tag:yaml.org,2002:timestamp", Constructor.construct_yaml_str)
+    yaml = YAML()
+    yaml.Constructor = Constructor
+    return yaml
+
+
 def parse_document(text: str, path: Path) -> CommentedMap:
     """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap
     from ruamel.yaml.constructor import DuplicateKeyError
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -140,7 +283,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
 
     name = str(path)
     try:
-        document = YAML().load(text)  # round-trip mode: keeps every node's line and column
+        document = _careful_yaml().load(text)
     except (ValueError, OverflowError, KeyError, TypeError, RecursionError) as error:
         # What ruamel's constructor raises without a position: an escape past Unicode, a tag
         # whose value it cannot read, brackets nested past Python's stack.
@@ -373,18 +516,23 @@ def _explain(error: dict) -> tuple[str, str]:
         return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed)}"
     if kind == "literal_error":
         return (
-            f"`{field}` is {value!r}, which is not one of the choices",
+            f"`{field}` is {_shown(value)}, which is not one of the choices",
             f"use one of: {context.get('expected', '')}",
         )
     if kind in {"float_parsing", "float_type"}:
         if isinstance(value, str) and re.fullmatch(r"-?\d+,\d+", value.strip()):
             return (
-                f"`{field}` is {value!r}, not a number",
+                f"`{field}` is {_shown(value)}, not a number",
                 f"use a dot as the decimal separator: {value.strip().replace(',', '.')}",
             )
-        return f"`{field}` is {value!r}, not a number", "write a number here, like 55.75"
+        return f"`{field}` is {_shown(value)}, not a number", "write a number here, like 55.75"
+    if kind == "int_parsing_size":
+        return (
+            f"`{field}` is a number of {len(str(value)):,} digits, too long to read",
+            "no value in a places file needs one: check what was pasted here",
+        )
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"`{field}` is {value!r}, not a whole number", "write a whole number, like 29"
+        return f"`{field}` is {_shown(value)}, not a whole number", "write a whole number, like 29"
     if kind in {"greater_than_equal", "less_than_equal"}:
         if field == "lat":
             return f"latitude {value} is out of range", "a latitude goes from -90 to 90"
@@ -395,17 +543,25 @@ def _explain(error: dict) -> tuple[str, str]:
         return f"`{field}` is {value}, out of range", f"it must be {bound}"
     if kind == "string_pattern_mismatch":
         if field == "country":
-            return f"country {value!r} is not an ISO 3166 code", "use two capital letters, like RU"
+            return (
+                f"country {_shown(value)} is not an ISO 3166 code",
+                "use two capital letters, like RU",
+            )
         return (
-            f"`{field}` {value!r} is not a valid id",
+            f"`{field}` {_shown(value)} is not a valid id",
             "use lowercase letters, digits and single dashes, like st-petersburg",
+        )
+    if kind == "invalid_key":
+        return (
+            f"a key here is {_shown(value)}, not a name",
+            "write keys as plain names, like `name:` (remove the `? ` before a list or mapping)",
         )
     if kind == "string_too_short":
         return f"`{field}` is empty", "write something here or remove the key"
     if kind == "too_short":
         return f"`{field}` is empty", "list at least one entry"
     if kind == "string_type":
-        return f"`{field}` must be text, not {value!r}", "put the value in quotes"
+        return f"`{field}` must be text, not {_shown(value)}", "put the value in quotes"
     if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
         if kind == "list_type":
             return f"`{field}` must be a list", "write each entry on a line starting with `- `"
@@ -417,9 +573,35 @@ def _explain(error: dict) -> tuple[str, str]:
     return f"`{field}`: {error['msg']}", "correct the value"
 
 
-def validate(document: CommentedMap, path: Path) -> PlacesFile:
-    """Validate the parsed document into a PlacesFile, or raise every problem at once."""
+class _Positions:
+    """Lines and columns for messages: read off the text's layout where that is certain
+    (positions.py), otherwise from ruamel's parse of the text, made once, on first need."""
+
+    def __init__(self, text: str | None, path: Path, data: Any = None, document: Any = None):
+        self.text, self.path, self.document = text, path, document
+        self.layout = TextPositions(text, data) if data is not None else None
+
+    def _parsed(self) -> CommentedMap:
+        if self.document is None:
+            self.document = parse_document(self.text, self.path)
+        return self.document
+
+    def value(self, loc: tuple) -> tuple[int, int]:
+        found = self.layout.find(loc) if self.layout else None
+        return found or locate(self._parsed(), loc)[:2]
+
+    def key(self, loc: tuple) -> tuple[int, int]:
+        found = self.layout.find(loc, key=True) if self.layout else None
+        return found or _key_position(self._parsed(), loc)
+
+
+def validate(document: Any, path: Path, positions: _Positions | None = None) -> PlacesFile:
+    """Validate the parsed document into a PlacesFile, or raise every problem at once.
+
+    `document` is ruamel's (whose nodes know their lines) or, with `positions`, the fast
+    parser's plain data."""
     name = str(path)
+    where = positions or _Positions(None, path, document=document)
     problems: list[Problem] = []
     places = None
     try:
@@ -428,17 +610,36 @@ def validate(document: CommentedMap, path: Path) -> PlacesFile:
         for item in error.errors():
             loc = item["loc"]
             if item["type"] == "extra_forbidden":
-                line, column = _key_position(document, loc)
+                line, column = where.key(loc)
+            elif item["type"] == "invalid_key":
+                line, column = _odd_key_position(where, loc)
             else:
-                line, column, _ = locate(document, loc)
+                line, column = where.value(loc)
             problems.append(Problem(name, line, column, *_explain(item)))
     found = reference_problems(document) + (coordinate_problems(places) if places else [])
     for loc, what, todo in found:
-        line, column, _ = locate(document, loc)
-        problems.append(Problem(name, line, column, what, todo))
+        problems.append(Problem(name, *where.value(loc), what, todo))
     if problems:
         raise PlacesFileError(sorted(problems, key=lambda p: (p.line, p.column)))
     return places
+
+
+def _odd_key_position(where: _Positions, loc: tuple) -> tuple[int, int]:
+    """Where a key that is not a name (a list or mapping written as a key with `? `) is."""
+    from ruamel.yaml.comments import CommentedMap
+
+    parent: Any = where._parsed()
+    for step in loc[:-1]:
+        try:
+            parent = parent[step]
+        except (KeyError, IndexError, TypeError):
+            break
+    if isinstance(parent, CommentedMap):
+        for key in parent:
+            if not isinstance(key, str):
+                line, column = parent.lc.key(key)
+                return line + 1, column + 1
+    return where.value(loc[:-1])
 
 
 PARSE_AHEAD_FROM = 256_000
@@ -527,8 +728,10 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
     """Read and validate a places file: the whole of stage 1.
 
     A file that is valid, as almost every build's is, is parsed once by the fast parser and
-    validated. Only when something is wrong is it parsed again with ruamel, whose line and column
-    numbers make the messages. `while_parsing`: see _parse_fast.
+    validated. When something is wrong, the messages' lines and columns are read off the
+    file's layout (positions.py), and only where that leaves a doubt is the file parsed again by
+    ruamel, whose nodes know their lines: a file that YAML itself cannot read goes to ruamel
+    straight away. `while_parsing`: see _parse_fast.
     """
     text = read_text(path)
     data = _parse_fast(text, while_parsing)
@@ -543,4 +746,5 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
             and not coordinate_problems(places)
         ):
             return places
+        return validate(data, path, _Positions(text, path, data=data))
     return validate(parse_document(text, path), path)

@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from .errors import SHOWN_PROBLEMS
+
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
 Text = Annotated[str, StringConstraints(min_length=1)]
@@ -399,13 +401,14 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
         if table in misspelt:
             return
         if id_ is not None and is_id(id_) and id_ not in tables[table]:
-            problems.append(
-                (
-                    path,
-                    f"{what} “{id_}” is not in {table}",
-                    _what_to_do(id_, list(tables[table]), table),
-                )
+            # 'Did you mean' compares the id with every id of its table: only for as many
+            # problems as a message shows (errors.SHOWN_PROBLEMS), not for thousands.
+            todo = (
+                _what_to_do(id_, list(tables[table]), table)
+                if len(problems) < SHOWN_PROBLEMS
+                else f"check the spelling, or add “{id_}” to {table}"
             )
+            problems.append((path, f"{what} “{id_}” is not in {table}", todo))
 
     def cited(here: tuple, entry: dict) -> None:
         """An entry's `sources:` and the source of each of its `accounts:`."""

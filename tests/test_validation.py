@@ -355,7 +355,42 @@ HOSTILE_VALUES = [
     (
         "    age: 30\n",
         "    age: " + "[" * 400 + "]" * 400 + "\n",
-        "F:10:10: brackets nested too deep to read — a places file needs at most a few levels: flatten it",
+        "F:10:74: brackets nested more than 64 deep — a places file needs at most a few levels: flatten it",
+    ),
+    (
+        "    age: 30\n",
+        "    age: " + "{a: " * 100_000 + "}" * 100_000 + "\n",
+        "F:10:266: brackets nested more than 64 deep — a places file needs at most a few levels: flatten it",
+    ),
+    (
+        "    role: teacher\n",
+        "    role:\n      " + "- " * 5_000 + "x\n",
+        "F:12:7: lists in lists (`- - - …`) nested too deep to read — a places file needs at most a "
+        "few levels: flatten it",
+    ),
+    (
+        "    age: 30\n",
+        "    age: " + "9" * 5_000 + "\n",
+        "F:10:10: `age` is a number of 5,000 digits, too long to read — no value in a places file "
+        "needs one: check what was pasted here",
+    ),
+    (
+        "title: A small map\n",
+        "title: A small map\n? [1, 2]\n: v\n",
+        "F:3:3: a key here is (1, 2), not a name — write keys as plain names, like `name:` (remove "
+        "the `? ` before a list or mapping)",
+    ),
+    (
+        "    country: GE\n",
+        "    country: " + "X" * 100_000 + "\n",
+        "F:16:14: country 'XXXXXXXXXXXXXXXXXXXXXXXXXXX...XXXXXXXXXXXXXXXXXXXXXXXXXXXX' is not an "
+        "ISO 3166 code — use two capital letters, like RU",
+    ),
+    (
+        "    kind: city\n",
+        "    kind: [" + ", ".join(["city"] * 20_000) + "]\n",
+        "F:15:11: `kind` is ['city', 'city', 'city', 'city', ...], which is not one of the choices "
+        "— use one of: 'city', 'border-crossing', 'country', 'home' or 'meeting-point'",
     ),
 ]
 
