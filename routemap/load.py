@@ -648,6 +648,9 @@ core, while this one gets on with the rest (importing what drawing needs). A sma
 in less time than the child takes to start."""
 
 
+MERGE_KEY = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
+
+
 def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) -> Any:
     """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
     careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
@@ -659,7 +662,12 @@ def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) ->
 
     (yaml-rs, faster still, crashed the process when first imported in a thread that then
     ended, as `routes watch` in a thread does: see tests/test_load_threads.py.)
+
+    A file with a merge key (`<<: *common`) goes to ruamel too: ryaml reads YAML 1.2, which has
+    none, and would see a key named `<<` where ruamel sees the keys it merges.
     """
+    if MERGE_KEY.search(text):
+        return None
     try:
         import ryaml
     except ImportError:
