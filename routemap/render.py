@@ -451,9 +451,11 @@ def write_atomic(path: Path, text: str, before_replace=None) -> None:
 
 def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") -> None:
     """An OutputError when `out` is the places file itself, by its name or through a link:
-    writing the map there would destroy the map's only source."""
+    writing the map there would destroy the map's only source. Also, before any work, an
+    OutputError for a path no file can be written at (see _output_target)."""
     import os
 
+    _output_target(out)
     same = os.path.realpath(out) == os.path.realpath(places_path)
     if not same and out.exists() and places_path.exists():
         same = out.samefile(places_path)
@@ -464,6 +466,15 @@ def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") 
         )
 
 
+NAME_MAX = 255
+"""The longest file name, in bytes, that Linux, macOS and Windows folders take."""
+
+
+def _cut(text: str, most: int = 80) -> str:
+    """A long name as a message shows it: its start and end."""
+    return text if len(text) <= most else f"{text[: most // 2]}…{text[-most // 2 :]}"
+
+
 def _output_target(path: Path) -> Path:
     """The file a write to `path` should replace: through a symbolic link, the file it points
     to (the link stays a link); an OutputError for what is not a regular file or is read-only."""
@@ -472,6 +483,11 @@ def _output_target(path: Path) -> Path:
 
     if not path.name or path.name in (".", ".."):
         raise OutputError(f"{path}: not a file name — name the file to write, like routes.html")
+    if len(os.fsencode(path.name)) > NAME_MAX:
+        raise OutputError(
+            f"{_cut(path.name)}: a file name of {len(os.fsencode(path.name))} bytes, longer than "
+            f"the {NAME_MAX} a folder allows — name the file more briefly"
+        )
     real = Path(os.path.realpath(path))
     try:
         status = real.stat()
@@ -481,6 +497,10 @@ def _output_target(path: Path) -> Path:
                 f"{path}: the folder {real.parent} does not exist — create it, or write elsewhere"
             ) from None
         return real
+    except OSError as error:  # a folder on the way that is a file, a path too long, a loop
+        raise OutputError(
+            f"{_cut(str(path))}: cannot be written there ({error.strerror}) — name another path"
+        ) from None
     if stat.S_ISDIR(status.st_mode):
         raise OutputError(f"{path}: that is a folder — name a file in it, like {path}/routes.html")
     if not stat.S_ISREG(status.st_mode):
@@ -508,7 +528,7 @@ def write_atomic_bytes(path: Path, data: bytes, before_replace=None) -> None:
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(
-            dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+            dir=target.parent, prefix=f".{target.name[:120]}.", suffix=".tmp"
         )
         with os.fdopen(handle, "wb") as file:
             file.write(data)

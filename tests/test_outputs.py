@@ -122,6 +122,55 @@ def test_a_path_that_cannot_take_the_map_is_refused_with_what_to_do(
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
 
 
+LONG = "a" * 300 + ".html"
+DEEP = "a/" * 3000 + "x.html"
+UNFIT_PATHS = [
+    ("", "Error: .: not a file name — name the file to write, like routes.html"),
+    ("/", "Error: /: not a file name — name the file to write, like routes.html"),
+    (
+        LONG,
+        f"Error: {'a' * 40}…{'a' * 35}.html: a file name of 305 bytes, longer than the 255 a "
+        "folder allows — name the file more briefly",
+    ),
+    (
+        DEEP,
+        f"Error: {'a/' * 20}…{'a/' * 17}x.html: cannot be written there (File name too long) — "
+        "name another path",
+    ),
+    (
+        "places.yaml/routes.html",
+        "Error: places.yaml/routes.html: cannot be written there (Not a directory) — name "
+        "another path",
+    ),
+]
+
+
+@pytest.mark.parametrize("command", ["build", "export geojson", "export csv"])
+@pytest.mark.parametrize(("name", "message"), UNFIT_PATHS)
+def test_a_name_no_file_can_have_is_refused_before_any_work(
+    places, tmp_path, capsys, monkeypatch, command, name, message
+):
+    monkeypatch.chdir(tmp_path)
+    before = sorted(tmp_path.iterdir())
+    code, err = run(capsys, *COMMANDS[command], "--places", str(places), "--out", name)
+    assert (code, err) == (1, message + "\n")
+    assert sorted(tmp_path.iterdir()) == before
+
+
+def test_builds_writing_one_map_at_once_each_finish_and_leave_no_temporary_file(tmp_path):
+    """Two builds to one --out used to share one temporary name and crash (2 of 45)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from routemap.render import write_atomic
+
+    out = tmp_path / "routes.html"
+    texts = [f"map {n}\n" * 20_000 for n in range(40)]
+    with ThreadPoolExecutor(8) as pool:
+        list(pool.map(lambda text: write_atomic(out, text), texts))
+    assert out.read_text(encoding="utf-8") in texts
+    assert [p.name for p in tmp_path.iterdir()] == ["routes.html"]
+
+
 def test_a_full_disk_leaves_the_old_map_and_no_temporary_file(
     places, tmp_path, capsys, monkeypatch
 ):
