@@ -226,3 +226,49 @@ def test_every_line_lies_on_a_pale_casing(shipped_map, open_map, places):
     drawn, bare = uncased_strokes(shown.page, colours, CASING_STYLE)
     legs = sum(len(journey.legs) for journey in places.journeys)
     assert drawn >= legs and bare == []
+
+
+LONG_NAME = "The journey of someone who left by car, then by bus, then on foot across the border"
+
+
+@pytest.fixture(scope="module")
+def long_names_map(tmp_path_factory):
+    """The small test map with 30 more journeys, each with a long name."""
+    from pathlib import Path
+
+    from routemap.build import build
+
+    folder = tmp_path_factory.mktemp("long-names")
+    text = (Path(__file__).parent / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    journeys = "".join(
+        f"  - id: j{n}\n    name: {LONG_NAME} {n}\n    person: ana\n    sources: [paper]\n"
+        "    from: tbilisi\n    legs:\n      - {to: yerevan, mode: car}\n"
+        for n in range(30)
+    )
+    places = folder / "places.yaml"
+    places.write_text(text.replace("quotes:\n", journeys + "quotes:\n"), encoding="utf-8")
+    build(places, folder / "map.html")
+    return folder / "map.html"
+
+
+@pytest.mark.parametrize(("width", "height"), [(1440, 900), (1920, 1080), (2560, 1440)])
+def test_the_open_layer_control_keeps_to_a_corner_and_scrolls(
+    long_names_map, open_map, width, height
+):
+    """At 1,400 px and wider the control is open; long names used to make it cover the map."""
+    page = open_map(long_names_map, width=width, height=height).page
+    box = page.evaluate(
+        """() => {
+          const control = document.querySelector('.leaflet-control-layers-expanded');
+          const list = control.querySelector('.leaflet-control-layers-list');
+          const map = document.querySelector('.folium-map').getBoundingClientRect();
+          const own = control.getBoundingClientRect();
+          return {share: own.width * own.height / (map.width * map.height),
+                  right: own.right <= map.right, scrolls: list.scrollHeight > list.clientHeight};
+        }"""
+    )
+    assert box["share"] < 0.2 and box["right"] and box["scrolls"], box
+    last = page.locator(".leaflet-control-layers-overlays label", has_text=f"{LONG_NAME} 29")
+    last.scroll_into_view_if_needed()
+    last.locator("input").uncheck()  # the last journey is reached by scrolling, and switches
+    assert not page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.j29)")
