@@ -119,6 +119,8 @@ def _alias_bomb(text: str, name: str) -> Problem | None:
     """The alias that takes the file past what aliases may add, counted on the parser's events
     (which never expand an alias) before anything builds the values. Only a file that has an
     anchor and uses it pays for the count."""
+    if "&" not in text or "*" not in text:  # a plain search: the pattern takes 20× longer
+        return None
     anchors = set(_ANCHOR.findall(text))
     if not any("*" + anchor in text for anchor in anchors):
         return None
@@ -666,7 +668,7 @@ def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) ->
     A file with a merge key (`<<: *common`) goes to ruamel too: ryaml reads YAML 1.2, which has
     none, and would see a key named `<<` where ruamel sees the keys it merges.
     """
-    if MERGE_KEY.search(text):
+    if "<<" in text and MERGE_KEY.search(text):  # the plain search first: 20× faster
         return None
     try:
         import ryaml

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from routemap.build import build
 from routemap.load import read_places
 from routemap.render import map_data
 from routemap.styles import CASING_STYLE
@@ -234,10 +237,6 @@ LONG_NAME = "The journey of someone who left by car, then by bus, then on foot a
 @pytest.fixture(scope="module")
 def long_names_map(tmp_path_factory):
     """The small test map with 30 more journeys, each with a long name."""
-    from pathlib import Path
-
-    from routemap.build import build
-
     folder = tmp_path_factory.mktemp("long-names")
     text = (Path(__file__).parent / "data" / "minimal.yaml").read_text(encoding="utf-8")
     journeys = "".join(
