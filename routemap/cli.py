@@ -323,6 +323,15 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
     def report(kind: str, text: str) -> None:
         if kind == "error":
             print(f"Error: {text}\nKeeping the last good map.", file=sys.stderr, flush=True)
+        elif kind == "no map":
+            print(
+                f"Error: {text}\nNo map yet: fix the mistake and save; the page shows the map "
+                "as soon as a save builds.",
+                file=sys.stderr,
+                flush=True,
+            )
+        elif kind == "fault":
+            print(f"Warning: {text}", file=sys.stderr, flush=True)
         elif kind == "serving":
             print(
                 f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.", flush=True

@@ -10,7 +10,9 @@ terminal and in the open page (a banner over the last good map, gone once a save
 from __future__ import annotations
 
 import json
+import socket
 import threading
+import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -44,21 +46,115 @@ class LiveMap:
             self.error = error
 
 
-def _server(live: LiveMap, port: int) -> ThreadingHTTPServer:
+WORKERS = 16  # requests answered at once; the rest wait in the listen queue
+BACKLOG = 128  # connections the kernel holds while every worker is busy
+IDLE_SECONDS = 5  # a connection that sends nothing for this long is closed
+REQUEST_SECONDS = 30  # and none is held longer than this, however slowly it trickles
+
+
+class _LocalServer(ThreadingHTTPServer):
+    """A server only this machine's own pages can use, that a flood cannot exhaust.
+
+    Every request names the host it asked for; a page elsewhere that points a name of its own at
+    127.0.0.1 (DNS rebinding) names that, and is refused, so it can never read the map or its
+    status. A fixed number of workers answer; a connection that waits longer than a request may
+    take is dropped, so a flood costs bounded threads and Ctrl-C always stops the server.
+    """
+
+    request_queue_size = BACKLOG
+    daemon_threads = True
+
+    def __init__(self, address, handler, on_fault: Callable[[str], None]):
+        self.slots = threading.BoundedSemaphore(WORKERS)
+        self.on_fault = on_fault
+        self.deadlines: dict = {}  # each open connection: when it is cut, by one watchdog
+        self.deadlines_lock = threading.Lock()
+        self.closed = threading.Event()
+        super().__init__(address, handler)
+        port = self.server_address[1]
+        names = ("127.0.0.1", "localhost")
+        self.hosts = {f"{name}:{port}" for name in names} | (set(names) if port == 80 else set())
+        threading.Thread(target=self._cut_late_connections, daemon=True).start()
+
+    def process_request(self, request, client_address) -> None:
+        if not self.slots.acquire(timeout=REQUEST_SECONDS):
+            self.shutdown_request(request)  # every worker held this long: drop, do not queue more
+            return
+        with self.deadlines_lock:
+            self.deadlines[request] = time.monotonic() + REQUEST_SECONDS
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._done(request)
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._done(request)
+
+    def _done(self, request) -> None:
+        with self.deadlines_lock:
+            self.deadlines.pop(request, None)
+        self.slots.release()
+
+    def _cut_late_connections(self) -> None:
+        """A connection held past REQUEST_SECONDS is cut, so a reader that trickles a byte at a
+        time (each within the idle timeout) cannot keep a worker for ever."""
+        while not self.closed.wait(0.25):
+            now = time.monotonic()
+            with self.deadlines_lock:
+                late = [request for request, due in self.deadlines.items() if due < now]
+            for request in late:
+                try:
+                    request.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass  # already closed
+
+    def server_close(self) -> None:
+        self.closed.set()
+        super().server_close()
+
+    def handle_error(self, request, client_address) -> None:
+        """A reader that went away (a closed tab, a reset, a timeout) is nothing to report; any
+        other fault is one line, never a traceback."""
+        import sys
+
+        fault = sys.exc_info()[1]
+        if not isinstance(fault, OSError):
+            self.on_fault(f"the local server could not answer a request ({fault!r})")
+
+
+def _server(
+    live: LiveMap, port: int, lang: str = "en", on_fault: Callable[[str], None] = lambda _: None
+) -> _LocalServer:
     class Handler(BaseHTTPRequestHandler):
+        timeout = IDLE_SECONDS
+
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+            host = (self.headers.get("Host") or "").strip().lower()
+            if host not in self.server.hosts:
+                bound = self.server.server_address[1]
+                self.send_error(
+                    403, explain=f"This map is served only at http://127.0.0.1:{bound}/"
+                )
+                return
+            path = self.path.split("?")[0]
             with live.lock:
-                if self.path.split("?")[0] == STATUS_PATH:
+                if path == STATUS_PATH:
                     status = {"version": live.version, "error": live.error}
                     body, kind = json.dumps(status).encode(), "application/json"
-                elif self.path.split("?")[0] in ("/", "/index.html"):
-                    body, kind = live.page, "text/html; charset=utf-8"
+                elif path in ("/", "/index.html"):
+                    page = live.page or no_map_page(live.error, lang)
+                    body, kind = page, "text/html; charset=utf-8"
                 else:
                     self.send_error(404)
                     return
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Cache-Control", "no-store")
+            self.send_header("X-Content-Type-Options", "nosniff")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
@@ -66,7 +162,26 @@ def _server(live: LiveMap, port: int) -> ThreadingHTTPServer:
         def log_message(self, *args) -> None:
             pass  # the terminal shows rebuilds, not every poll
 
-    return ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    return _LocalServer(("127.0.0.1", port), Handler, on_fault)
+
+
+def no_map_page(error: str | None, lang: str = "en") -> bytes:
+    """What the address shows while no save has built yet: why (escaped: the message quotes the
+    file), and a script that waits for the first good build and then loads it."""
+    from jinja2 import Environment
+
+    from .language import say, words
+    from .render import page_asset
+
+    template = Environment(autoescape=True).from_string(page_asset("no_map.html"))
+    return template.render(
+        lang=lang,
+        direction=words(lang)["dir"],
+        title=say(lang, "watch.nomap.title"),
+        text=say(lang, "watch.nomap.error" if error else "watch.nomap.drawing"),
+        error=error or "",
+        status_path=STATUS_PATH.lstrip("/"),
+    ).encode()
 
 
 def watch(
@@ -81,8 +196,9 @@ def watch(
 ) -> None:
     """Build now and after every change to places_path, until `stop` is set (or Ctrl-C).
 
-    report(kind, text) is told what happens: "serving" (the URL), "built" (a summary line) and
-    "error" (the message of a save that could not be built).
+    report(kind, text) is told what happens: "serving" (the URL), "built" (a summary line),
+    "error" (the message of a save that could not be built, the last good map kept), "no map"
+    (the same, when no save has built yet) and "fault" (the server could not answer a request).
     """
     import watchfiles
 
@@ -97,11 +213,11 @@ def watch(
             live.update(render_page(data, live=live.version + 1))
         except RoutesError as error:
             live.fail(str(error))
-            report("error", str(error))
+            report("error" if live.version else "no map", str(error))
             return
         report("built", BuildResult(places, out_path).summary)
 
-    server = _server(live, port)
+    server = _server(live, port, lang, lambda text: report("fault", text))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

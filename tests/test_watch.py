@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
 import queue
+import socket
+import struct
 import threading
+import time
+import urllib.parse
 import urllib.request
 import webbrowser
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from routemap.cli import main
 from routemap.watch import watch
@@ -19,28 +25,38 @@ MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
 
 @pytest.fixture
-def watching(tmp_path):
-    """Run watch() in a thread on a free port; yields (places, out, next_event)."""
-    places = tmp_path / "places.yaml"
-    places.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
-    out = tmp_path / "routes.html"
-    events: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    thread = threading.Thread(
-        target=watch,
-        args=(places, out, lambda kind, text: events.put((kind, text))),
-        kwargs={"port": 0, "stop": stop},
-        daemon=True,
-    )
-    thread.start()
+def start_watching(tmp_path):
+    """start_watching(text) runs watch() on a places.yaml holding text, in a thread on a free
+    port; it returns (places, out, next_event). Every watch is stopped at the end."""
+    stops = []
 
-    def next_event():
-        return events.get(timeout=15)
+    def start(text: str):
+        places = tmp_path / "places.yaml"
+        places.write_text(text, encoding="utf-8")
+        out = tmp_path / "routes.html"
+        events: queue.Queue = queue.Queue()
+        stop = threading.Event()
+        thread = threading.Thread(
+            target=watch,
+            args=(places, out, lambda kind, text: events.put((kind, text))),
+            kwargs={"port": 0, "stop": stop},
+            daemon=True,
+        )
+        thread.start()
+        stops.append((stop, thread))
+        return places, out, lambda: events.get(timeout=15)
 
-    yield places, out, next_event
-    stop.set()
-    thread.join(timeout=15)
-    assert not thread.is_alive()
+    yield start
+    for stop, thread in stops:
+        stop.set()
+        thread.join(timeout=15)
+        assert not thread.is_alive()
+
+
+@pytest.fixture
+def watching(start_watching):
+    """watch() on the minimal map; yields (places, out, next_event)."""
+    return start_watching(MINIMAL.read_text(encoding="utf-8"))
 
 
 def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(watching, browser):
@@ -140,3 +156,151 @@ def test_watch_on_a_busy_port_says_so(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"Error: cannot serve on port {port} (Address already in use) — try --port {port + 1}\n"
     )
+
+
+def served_url(next_event) -> str:
+    """The address watch serves at, from its events (after the first build's report)."""
+    while True:
+        kind, text = next_event()
+        if kind == "serving":
+            return text
+
+
+def get(url: str, host: str | None = None, path: str = "/") -> tuple[int, str]:
+    """GET path with the Host header the given one (as a page at another name would send)."""
+    address = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+    connection.putrequest("GET", path, skip_host=host is not None)
+    if host:
+        connection.putheader("Host", host)
+    connection.endheaders()
+    answer = connection.getresponse()
+    body = answer.read().decode("utf-8")
+    connection.close()
+    return answer.status, body
+
+
+def test_only_pages_of_this_machine_may_read_the_served_map(watching):
+    _, _, next_event = watching
+    url = served_url(next_event)
+    port = urllib.parse.urlsplit(url).port
+    assert get(url)[0] == 200  # Host: 127.0.0.1:port
+    assert get(url, f"localhost:{port}")[0] == 200
+    assert get(url, f"LOCALHOST:{port}", "/__status")[0] == 200
+    # A site that points its own name at 127.0.0.1 (DNS rebinding) sends its own name.
+    for host in (f"attacker.example:{port}", "attacker.example", f"127.0.0.1:{port + 1}"):
+        for path in ("/", "/__status"):
+            status, body = get(url, host, path)
+            assert status == 403
+            assert "A small map" not in body and "version" not in body
+            assert f"This map is served only at http://127.0.0.1:{port}/" in body
+
+
+def test_a_flood_of_idle_connections_costs_bounded_threads_and_a_reader_is_still_served(
+    start_watching, monkeypatch, capfd
+):
+    import routemap.watch
+
+    monkeypatch.setattr(routemap.watch, "IDLE_SECONDS", 1)
+    _, _, next_event = start_watching(MINIMAL.read_text(encoding="utf-8"))
+    url = served_url(next_event)
+    port = urllib.parse.urlsplit(url).port
+    before = threading.active_count()
+    idle = []
+    for _ in range(routemap.watch.WORKERS * 3):
+        connection = socket.create_connection(("127.0.0.1", port))
+        idle.append(connection)  # connected, never sends a byte
+    time.sleep(1)
+    assert threading.active_count() <= before + routemap.watch.WORKERS + 2
+    # Each idle one is closed after IDLE_SECONDS, so a reader is answered in seconds.
+    started = time.monotonic()
+    assert get(url)[0] == 200
+    assert time.monotonic() - started < 3 * routemap.watch.IDLE_SECONDS + 5
+    for connection in idle:
+        connection.close()
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_request_trickled_a_byte_at_a_time_is_cut_off(start_watching, monkeypatch):
+    import routemap.watch
+
+    monkeypatch.setattr(routemap.watch, "REQUEST_SECONDS", 2)
+    _, _, next_event = start_watching(MINIMAL.read_text(encoding="utf-8"))
+    port = urllib.parse.urlsplit(served_url(next_event)).port
+    connection = socket.create_connection(("127.0.0.1", port), timeout=15)
+    started = time.monotonic()
+    request = b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n" + b"X-Slow: " + b"a" * 200
+    try:
+        for byte in request:
+            connection.sendall(bytes([byte]))  # each byte well within the idle timeout
+            time.sleep(0.1)
+            if time.monotonic() - started > 10:
+                break
+        answer = connection.recv(1)
+    except OSError:
+        answer = b""
+    connection.close()
+    assert answer == b""  # closed by the server, not answered
+    assert time.monotonic() - started < 6
+
+
+def test_readers_that_hang_up_mid_answer_leave_no_traceback(watching, capfd):
+    _, _, next_event = watching
+    port = urllib.parse.urlsplit(served_url(next_event)).port
+    for _ in range(30):
+        connection = socket.create_connection(("127.0.0.1", port))
+        connection.sendall(f"GET / HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+        # Reset at once (no orderly close): the server's write meets a reset or a broken pipe.
+        connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        connection.close()
+    time.sleep(1)
+    err = capfd.readouterr().err
+    assert "Traceback" not in err and "Error" not in err
+
+
+# A mistake whose message quotes markup: the page must show it as text.
+BROKEN = MINIMAL.read_text(encoding="utf-8").replace(
+    "lat: 41.69143", 'lat: "<img src=x onerror=window.ran=1>"'
+)
+
+
+def test_started_on_a_broken_file_the_page_says_why_and_shows_the_map_once_fixed(
+    start_watching, browser
+):
+    places, out, next_event = start_watching(BROKEN)
+    kind, message = next_event()
+    assert kind == "no map" and message.startswith(f"{places}:")
+    assert "<img src=x onerror=window.ran=1>" in message
+    url = served_url(next_event)
+    assert not out.exists()
+    page = browser.new_page()
+    page.route(
+        "**/*", lambda route: route.abort() if TILE_HOST in route.request.url else route.continue_()
+    )
+    page.goto(url)
+    assert page.title() == "No map yet"
+    assert page.locator("h1").inner_text() == "No map yet"
+    assert page.locator("#error").inner_text() == message  # the message, as text
+    assert page.evaluate("window.ran") is None  # the file's text ran nothing
+    assert Axe().run(page).violations_count == 0
+    places.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
+    assert next_event()[0] == "built"
+    page.wait_for_function("window.routeMap !== undefined", timeout=15_000)
+    assert page.title() == "A small map"
+    page.close()
+
+
+def test_the_terminal_says_there_is_no_map_yet_not_that_it_keeps_one(tmp_path, monkeypatch, capsys):
+    import watchfiles
+
+    places = tmp_path / "places.yaml"
+    places.write_text(BROKEN, encoding="utf-8")
+    monkeypatch.setattr(watchfiles, "watch", lambda *args, **kwargs: iter(()))  # no saves
+    out = tmp_path / "m.html"
+    assert main(["watch", "--places", str(places), "--out", str(out), "--port", "0"]) == 0
+    captured = capsys.readouterr()
+    assert "Keeping the last good map" not in captured.err
+    assert captured.err.endswith(
+        "No map yet: fix the mistake and save; the page shows the map as soon as a save builds.\n"
+    )
+    assert captured.out.startswith("Serving the map at http://127.0.0.1:")
