@@ -15,7 +15,9 @@ home is a private one however many journeys pass it; the editor says which it is
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -76,8 +78,70 @@ def _claims(places: PlacesFile):
             yield ("unmapped", index, key), getattr(entry, key), list(entry.sources)
 
 
+MAX_ARTICLE_BYTES = 5_000_000  # an article's text is tens of kB; a bigger `file:` is not one
+
+
+def read_article(articles: Path, name: str) -> str:
+    """The text of the article a source's `file:` names, read only if it is a regular UTF-8
+    file of at most MAX_ARTICLE_BYTES inside the articles folder (links resolved first), so a
+    `file:` cannot read elsewhere on the disk, block on a pipe or fill the memory.
+
+    Raises ValueError with what is wrong and what to do, for the caller to place at its line.
+    """
+    if Path(name).is_absolute():
+        raise ValueError(
+            f"`file: {name}` is an absolute path — name the article's file relative to --articles"
+        )
+    folder = articles.resolve()
+    article = articles / name
+    resolved = article.resolve()
+    if not resolved.is_relative_to(folder):
+        raise ValueError(
+            f"`file: {name}` leads outside --articles {articles} (by `..` or a link) — "
+            "name a file inside that folder"
+        )
+    try:
+        descriptor = os.open(resolved, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        raise ValueError(
+            f"the article {article} does not exist — check --articles and `file:`"
+        ) from None
+    except OSError as error:
+        raise ValueError(
+            f"the article {article} cannot be read ({error.strerror}) — check --articles and "
+            "`file:`"
+        ) from None
+    kind = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(kind):
+        os.close(descriptor)
+        if stat.S_ISDIR(kind):
+            raise ValueError(f"the article {article} is a folder — name a text file in it")
+        raise ValueError(
+            f"the article {article} is not a regular file (a device, pipe or socket) — "
+            "name the article's text file"
+        )
+    with os.fdopen(descriptor, "rb") as file:
+        content = file.read(MAX_ARTICLE_BYTES + 1)
+    if len(content) > MAX_ARTICLE_BYTES:
+        raise ValueError(
+            f"the article {article} is over {MAX_ARTICLE_BYTES // 1_000_000} MB, more than an "
+            "article's text — name the article's own text file"
+        )
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(
+            f"the article {article} is not UTF-8 text (byte {error.start}) — save it as UTF-8"
+        ) from None
+
+
 def lint(places_path: Path, articles: Path) -> list[str]:
     """One line per problem, `FILE:LINE:COL: what is wrong — what to do`."""
+    if not articles.is_dir():
+        raise ArticleCheckError(
+            f"--articles {articles} is not a folder — name the folder that holds the articles' "
+            "text files"
+        )
     document = read_document(places_path)
     places = validate(document, places_path)
     sources = {source.id: source for source in places.sources}
@@ -96,14 +160,10 @@ def lint(places_path: Path, articles: Path) -> list[str]:
             )
             texts[source.id] = None
             continue
-        article = articles / source.file
         try:
-            texts[source.id] = normalise(article.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError):
-            problems.append(
-                f"{where(('sources', index, 'file'))}: the article {article} cannot be read — "
-                "check --articles and `file:`"
-            )
+            texts[source.id] = normalise(read_article(articles, source.file))
+        except ValueError as problem:
+            problems.append(f"{where(('sources', index, 'file'))}: {problem}")
             texts[source.id] = None
 
     def verbatim(path: tuple, text: str, source_id: str) -> None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from pathlib import Path
 
 import pytest
 
-from routemap.check import lint
+from routemap.check import MAX_ARTICLE_BYTES, lint
 from routemap.cli import main
 
 DATA = Path(__file__).parent / "data"
@@ -71,7 +73,7 @@ def test_the_small_file_passes():
         (
             "a source's file that is not there",
             ("file: other.txt", "file: missing.txt"),
-            "F:12:11: the article ARTICLES/missing.txt cannot be read — check --articles and "
+            "F:12:11: the article ARTICLES/missing.txt does not exist — check --articles and "
             "`file:`",
         ),
     ],
@@ -107,3 +109,92 @@ def test_the_command_fails_with_the_message_and_passes_when_fixed(tmp_path, caps
     assert main(["check", "--places", str(changed), "--articles", str(ARTICLES)]) == 1
     assert "quote marks or apostrophes differ from paper.txt" in capsys.readouterr().err
     assert main(["check", "--places", str(GOOD), "--articles", str(ARTICLES)]) == 0
+
+
+def hostile_articles(folder: Path) -> Path:
+    """A copy of the test articles beside files a `file:` must not read."""
+    folder.mkdir()
+    for article in ARTICLES.iterdir():
+        (folder / article.name).write_bytes(article.read_bytes())
+    (folder / "notes").mkdir()
+    os.mkfifo(folder / "pipe.txt")  # opened for reading, it would wait for a writer for ever
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "elsewhere.txt").symlink_to(GOOD)
+    (folder / "alias.txt").symlink_to("other.txt")  # a link inside the folder is fine
+    (folder / "latin1.txt").write_bytes("Tbilisi café".encode("latin-1"))
+    with open(folder / "huge.txt", "wb") as huge:
+        huge.truncate(MAX_ARTICLE_BYTES + 1)
+    return folder
+
+
+@pytest.mark.parametrize(
+    ("file", "expected"),
+    [
+        (
+            "../lint.yaml",
+            "`file: ../lint.yaml` leads outside --articles A (by `..` or a link) — "
+            "name a file inside that folder",
+        ),
+        (
+            "elsewhere.txt",
+            "`file: elsewhere.txt` leads outside --articles A (by `..` or a link) — "
+            "name a file inside that folder",
+        ),
+        (
+            "zero.txt",
+            "`file: zero.txt` leads outside --articles A (by `..` or a link) — "
+            "name a file inside that folder",
+        ),
+        (
+            "/dev/zero",
+            "`file: /dev/zero` is an absolute path — name the article's file relative "
+            "to --articles",
+        ),
+        (
+            "/etc/passwd",
+            "`file: /etc/passwd` is an absolute path — name the article's file "
+            "relative to --articles",
+        ),
+        (
+            "pipe.txt",
+            "the article A/pipe.txt is not a regular file (a device, pipe or socket) — "
+            "name the article's text file",
+        ),
+        ("notes", "the article A/notes is a folder — name a text file in it"),
+        (
+            "huge.txt",
+            "the article A/huge.txt is over 5 MB, more than an article's text — name "
+            "the article's own text file",
+        ),
+        ("latin1.txt", "the article A/latin1.txt is not UTF-8 text (byte 11) — save it as UTF-8"),
+    ],
+)
+def test_a_source_file_is_read_only_if_it_is_an_article_in_the_folder(tmp_path, file, expected):
+    articles = hostile_articles(tmp_path / "articles")
+    changed = tmp_path / "places.yaml"
+    text = GOOD.read_text(encoding="utf-8")
+    changed.write_text(text.replace("file: other.txt", f"file: {file}"), encoding="utf-8")
+    answer = []
+    reading = threading.Thread(target=lambda: answer.append(lint(changed, articles)), daemon=True)
+    reading.start()
+    reading.join(timeout=20)
+    assert answer, "the check never finished"
+    problems = [p.replace(str(changed), "F").replace(str(articles), "A") for p in answer[0]]
+    assert problems == [f"F:12:11: {expected}"]
+
+
+def test_a_link_inside_the_folder_is_read(tmp_path):
+    articles = hostile_articles(tmp_path / "articles")
+    changed = tmp_path / "places.yaml"
+    text = GOOD.read_text(encoding="utf-8")
+    changed.write_text(text.replace("file: other.txt", "file: alias.txt"), encoding="utf-8")
+    assert lint(changed, articles) == []
+
+
+def test_articles_that_is_no_folder_is_one_line(tmp_path, capsys):
+    missing = tmp_path / "nowhere"
+    assert main(["check", "--places", str(GOOD), "--articles", str(missing)]) == 1
+    assert capsys.readouterr().err == (
+        f"Error: --articles {missing} is not a folder — name the folder that holds the articles' "
+        "text files\n"
+    )
