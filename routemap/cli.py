@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import RoutesError
+from .errors import RoutesError, terminal_text
 from .language import LANGUAGES
 
 PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
@@ -17,15 +17,28 @@ PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
 EXPORT_FILES = {"geojson": Path("routes.geojson"), "csv": Path("routes-quotes.csv")}
 
 
+def _say(text: str, *, error: bool = False) -> None:
+    """Print a line (or lines) the user reads: every text that came from a file, a path or an
+    answer, with what a terminal would act on shown as escapes (errors.terminal_text)."""
+    print(terminal_text(text), file=sys.stderr if error else sys.stdout, flush=True)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's usage and errors quote what was typed: printed as _say prints."""
+
+    def _print_message(self, message: str, file=None) -> None:
+        super()._print_message(terminal_text(message) if message else message, file)
+
+
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--places",
         type=Path,
         default=argparse.SUPPRESS,
         help="the places file to read (default: places.yaml)",
     )
-    geocoding = argparse.ArgumentParser(add_help=False)
+    geocoding = _Parser(add_help=False)
     geocoding.add_argument(
         "--offline",
         action="store_true",
@@ -38,7 +51,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="URL",
         help="a self-hosted Nominatim to geocode with (or set ROUTES_NOMINATIM_URL)",
     )
-    output = argparse.ArgumentParser(add_help=False)
+    output = _Parser(add_help=False)
     output.add_argument(
         "--out",
         type=Path,
@@ -52,21 +65,21 @@ def _parser() -> argparse.ArgumentParser:
         help="where the map will be published: also write its social card image beside it "
         "(NAME-card.png) and name it in the page's link-preview tags",
     )
-    language = argparse.ArgumentParser(add_help=False)
+    language = _Parser(add_help=False)
     language.add_argument(
         "--lang",
         default=argparse.SUPPRESS,
         choices=LANGUAGES,
         help="the language of the page's own words (default: en)",
     )
-    opening = argparse.ArgumentParser(add_help=False)
+    opening = _Parser(add_help=False)
     opening.add_argument(
         "--open",
         action="store_true",
         default=argparse.SUPPRESS,
         help="open the map in the default browser when it is built",
     )
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="routes",
         description="Build an interactive map of the routes in places.yaml.",
         parents=[common, output, language, geocoding, opening],
@@ -166,6 +179,17 @@ class _Progress:
 
 
 def _geocoder_factory(args):
+    """The geocoder, made only once a place needs one; a Nominatim address that cannot be asked
+    is refused now, before any work, even when no place needs it."""
+    from .geocode import NOMINATIM_URL_VARIABLE, nominatim_address
+
+    given = getattr(args, "nominatim_url", None)
+    if not getattr(args, "offline", False) and (given or os.environ.get(NOMINATIM_URL_VARIABLE)):
+        if given:
+            nominatim_address(given, "--nominatim-url")
+        else:
+            nominatim_address(os.environ[NOMINATIM_URL_VARIABLE], NOMINATIM_URL_VARIABLE)
+
     def make():
         from .geocode import default_geocoder
 
@@ -222,15 +246,15 @@ def _main(argv: list[str] | None) -> int:
 
             report = check(places_path, getattr(args, "articles", None))
             for warning in report.warnings:
-                print(f"Warning: {warning}", file=sys.stderr)
-            print(report.summary)
+                _say(f"Warning: {warning}", error=True)
+            _say(report.summary)
             return 0
         if args.command == "geocode":
             from .geocode import geocode_places, require_no_problems
 
             report = geocode_places(places_path, _geocoder_factory(args)(), progress)
             progress.close()
-            print(_geocode_summary(report, places_path))
+            _say(_geocode_summary(report, places_path))
             require_no_problems(report)
             return 0
         if args.command == "export":
@@ -242,13 +266,13 @@ def _main(argv: list[str] | None) -> int:
             places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
-                print(
+                _say(
                     f"Wrote {len(places.quotes)} quotes ({count} rows, one per wording) "
                     f"as CSV: {out}"
                 )
             else:
                 count = write_geojson(places, out)
-                print(
+                _say(
                     f"Wrote {count} features (places, journey legs, groups and the map's "
                     f"sources) as GeoJSON: {out}"
                 )
@@ -270,19 +294,19 @@ def _main(argv: list[str] | None) -> int:
         )
     except RoutesError as error:
         progress.close()
-        print(f"Error: {error}", file=sys.stderr)
+        _say(f"Error: {error}", error=True)
         return 1
     except KeyboardInterrupt:
         progress.close()
-        print("Interrupted.", file=sys.stderr)
+        _say("Interrupted.", error=True)
         return 130
     if result.geocoded is not None:
-        print(_geocode_summary(result.geocoded, places_path))
-    print(result.summary)
+        _say(_geocode_summary(result.geocoded, places_path))
+    _say(result.summary)
     if getattr(args, "url", None):
         from .build import card_path
 
-        print(f"Its social card, for link previews: {card_path(result.out)}")
+        _say(f"Its social card, for link previews: {card_path(result.out)}")
     if getattr(args, "open", False):
         _open_in_browser(result.out.resolve().as_uri(), result.out)
     return 0
@@ -298,7 +322,7 @@ def _image(args, places_path: Path, progress) -> int:
     kind = write_image(
         places, places_path, args.out, size, dark=args.dark, lang=getattr(args, "lang", "en")
     )
-    print(
+    _say(
         f"Wrote the map as {kind}, {size.width}×{size.height} pixels at {size.dpi:g} dpi: "
         f"{args.out}"
     )
@@ -314,7 +338,7 @@ def _open_in_browser(address: str, shown) -> None:
     except webbrowser.Error:
         opened = False
     if not opened:
-        print(f"No browser could be opened here; open {shown} yourself.", file=sys.stderr)
+        _say(f"No browser could be opened here; open {shown} yourself.", error=True)
 
 
 def _watch(args, places_path: Path, out_path: Path) -> int:
@@ -322,24 +346,21 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
 
     def report(kind: str, text: str) -> None:
         if kind == "error":
-            print(f"Error: {text}\nKeeping the last good map.", file=sys.stderr, flush=True)
+            _say(f"Error: {text}\nKeeping the last good map.", error=True)
         elif kind == "no map":
-            print(
+            _say(
                 f"Error: {text}\nNo map yet: fix the mistake and save; the page shows the map "
                 "as soon as a save builds.",
-                file=sys.stderr,
-                flush=True,
+                error=True,
             )
         elif kind == "fault":
-            print(f"Warning: {text}", file=sys.stderr, flush=True)
+            _say(f"Warning: {text}", error=True)
         elif kind == "serving":
-            print(
-                f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.", flush=True
-            )
+            _say(f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.")
             if getattr(args, "open", False):
                 _open_in_browser(text, text)
         else:
-            print(text, flush=True)
+            _say(text)
 
     gc.enable()  # a long-running command
     try:
@@ -354,10 +375,10 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
     except KeyboardInterrupt:
         pass
     except OSError as error:
-        print(
+        _say(
             f"Error: cannot serve on port {args.port} ({error.strerror}) — "
             f"try --port {args.port + 1}",
-            file=sys.stderr,
+            error=True,
         )
         return 1
     return 0

@@ -30,11 +30,19 @@ class Problem:
         return f"{self.path}:{self.line}:{self.column}: {what} — {todo}"
 
 
-def _one_line(text: str) -> str:
+def _one_line(text: str, keep: str = " ") -> str:
+    """Every character the terminal would act on (controls, escapes, bidi overrides, a stray
+    surrogate from a file name) shown as its escape, so a text can neither redraw nor reorder
+    what is printed around it."""
     return "".join(
-        char if char.isprintable() or char == " " else char.encode("unicode_escape").decode()
+        char if char.isprintable() or char in keep else char.encode("unicode_escape").decode()
         for char in text
     )
+
+
+def terminal_text(text: str) -> str:
+    """A message as the CLI prints it: lines and tabs kept, everything else _one_line's."""
+    return "\n".join(_one_line(line, keep=" \t") for line in text.split("\n"))
 
 
 SHOWN_PROBLEMS = 50

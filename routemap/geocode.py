@@ -101,10 +101,10 @@ class NominatimGeocoder:
         from geopy.geocoders import Nominatim
 
         options = {}
+        given_as = "--nominatim-url" if url else NOMINATIM_URL_VARIABLE
         url = url or os.environ.get(NOMINATIM_URL_VARIABLE)
         if url:
-            parts = urlsplit(url if "://" in url else f"https://{url}")
-            options = {"scheme": parts.scheme, "domain": parts.netloc + parts.path.rstrip("/")}
+            options = nominatim_address(url, given_as)
         self.url = url or "https://nominatim.openstreetmap.org"
         self.timeout = TIMEOUT_SECONDS if timeout is None else timeout
         self.min_delay = MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds
@@ -305,6 +305,36 @@ class WithFallback:
                 self.switched = fault
         self.last_used = getattr(self._second, "name", "geocoder")
         return self._second(query, country, kind)
+
+
+def nominatim_address(url: str, given_as: str = "--nominatim-url") -> dict[str, str]:
+    """geopy's `scheme` and `domain` for a Nominatim server's address, checked here with no
+    request sent: only http(s) with a server name, so a `file://` or `ftp://` address, or one
+    that is no address at all, is one line naming where it was given, not a traceback later.
+
+    An address without a scheme (`localhost:8080`) is taken as https, as geopy would.
+    """
+    shown = url if len(url) <= 80 else url[:77] + "..."
+    todo = "give the Nominatim server's web address, such as https://nominatim.example.org"
+    if any(char.isspace() or not char.isprintable() for char in url):
+        raise GeocodingError(f"{given_as} {shown} is not a web address (it has spaces) — {todo}")
+    parts = urlsplit(url if "://" in url else f"https://{url}")
+    if parts.scheme.lower() not in ("http", "https"):
+        raise GeocodingError(
+            f"{given_as} {shown}: only an http:// or https:// address can be asked — {todo}"
+        )
+    try:
+        parts.port  # noqa: B018 (urllib checks the port only when asked for it)
+    except ValueError:
+        raise GeocodingError(f"{given_as} {shown} has no valid port — {todo}") from None
+    if not parts.hostname:
+        raise GeocodingError(f"{given_as} {shown} names no server — {todo}")
+    if parts.query or parts.fragment:
+        raise GeocodingError(
+            f"{given_as} {shown} has a `?` or `#` part, which Nominatim's requests would lose — "
+            "give the server's address alone"
+        )
+    return {"scheme": parts.scheme.lower(), "domain": parts.netloc + parts.path.rstrip("/")}
 
 
 def default_geocoder(offline: bool = False, nominatim_url: str | None = None):

@@ -95,7 +95,8 @@ def insert_coordinates(
             row, brace = _flow_end(lines, entry.lc.line, _opening_brace(lines, entry))
             flows.append((row, brace, ", " + ", ".join(fields)))
             continue
-        indent = " " * min(entry.lc.key(key)[1] for key in entry)
+        # The entry's own keys: those a merge key (`<<: *defaults`) brings in stand elsewhere.
+        indent = " " * min([entry.lc.col, *(where[1] for where in entry.lc.data.values())])
         new = [
             f"{indent}lat: {_rounded(candidate.lat)!r}",
             f"{indent}lon: {_rounded(candidate.lon)!r}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -164,3 +165,47 @@ def test_python_routes_py_prints_everything_and_exits_with_the_code(
     assert done.returncode == code
     assert getattr(done, stream) == expected.format(out=out)
     assert out.exists() == (code == 0)
+
+
+# What a terminal acts on: clear the screen, move the cursor, C1's CSI, DEL, a carriage return
+# that overwrites the line, and a right-to-left override that reorders what follows.
+TERMINAL_CONTROLS = "\x1b[2J\x1b[1;1H\x9b31m\x7f\r\u202e\u2066\x00"
+
+
+def assert_inert(text: str) -> None:
+    assert not any(
+        (ord(char) < 32 and char not in "\n\t") or 0x7F <= ord(char) < 0xA0 for char in text
+    ), repr(text)
+    assert not any(char in text for char in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068"), (
+        repr(text)
+    )
+
+
+@pytest.mark.parametrize(
+    "how",
+    ["in a value", "in an id", "in the file's path", "in a flag's value", "in a choice"],
+)
+def test_nothing_printed_can_drive_the_terminal(tmp_path, capsys, how):
+    places = tmp_path / "places.yaml"
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    escaped = TERMINAL_CONTROLS.encode("unicode_escape").decode().replace("\\x1b", "\\e")
+    argv = ["--places", str(places), "--out", str(tmp_path / "m.html")]
+    if how == "in a value":
+        text = text.replace("kind: city", f'kind: "{escaped}"', 1)
+    elif how == "in an id":
+        text = text.replace("from: tbilisi", f'from: "tbilisi{escaped}"', 1)
+    elif how == "in the file's path":
+        places = tmp_path / f"places{TERMINAL_CONTROLS.replace(chr(0), '')}.yaml"
+        argv = ["--places", str(places), "--out", str(tmp_path / "m.html")]
+    elif how == "in a flag's value":
+        argv += ["--nominatim-url", f"ftp://x{TERMINAL_CONTROLS}"]
+    else:
+        argv += ["--lang", f"r{TERMINAL_CONTROLS}"]
+    if how != "in the file's path":
+        places.write_text(text, encoding="utf-8")
+    with pytest.raises(SystemExit) if how == "in a choice" else contextlib.nullcontext():
+        assert main(argv) == 1
+    captured = capsys.readouterr()
+    assert captured.err.startswith(("Error: ", "usage: "))
+    assert_inert(captured.out + captured.err)
+    assert "\\x1b[2J" in captured.err  # shown, as its escape

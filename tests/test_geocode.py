@@ -372,3 +372,27 @@ def test_nothing_to_geocode(capsys):
         capsys.readouterr().out
         == f"Nothing to geocode: every place in {SHIPPED_PLACES} has coordinates.\n"
     )
+
+
+@pytest.mark.parametrize("merge", ["<<: *georgian", "<<: [*georgian]"])
+def test_a_place_that_takes_its_keys_from_a_merge_key_gets_its_coordinates(
+    pending, nominatim, merge
+):
+    add_place(
+        pending,
+        "  - id: gori\n    name: Gori\n    <<: &georgian {kind: city, country: GE}\n"
+        f"    lat: 41.98\n    lon: 44.11\n  - {merge}\n    id: tbilisi\n    name: Tbilisi\n",
+    )
+    before = pending.read_text(encoding="utf-8")
+    report = geocode_places(pending, nominatim)
+    assert report.problems == []
+    after = pending.read_text(encoding="utf-8")
+    entry = f"  - {merge}\n    id: tbilisi\n    name: Tbilisi\n"
+    assert re.search(
+        re.escape(entry) + r"    lat: [-\d.]+\n    lon: [-\d.]+\n    geocoder: nominatim\n", after
+    ), after[:1500]
+    assert after.count("\n") - before.count("\n") == 3 * 5  # the four shipped ones and tbilisi
+    places = {place.id: place for place in read_places(pending).places}
+    assert (places["tbilisi"].kind, places["tbilisi"].country) == ("city", "GE")
+    assert round(places["tbilisi"].lat, 1) == 41.7
+    assert (places["gori"].lat, places["gori"].lon) == (41.98, 44.11)

@@ -202,3 +202,65 @@ def test_an_answer_that_is_no_point_is_refused_for_that_place_and_the_rest_kept(
     written = {p.id: p for p in read_places(pending).places}
     assert written["kazan"].lat is None
     assert all(written[id_].lat is not None for id_ in ("moscow", "irkutsk", "bucha"))
+
+
+TODO_ADDRESS = "give the Nominatim server's web address, such as https://nominatim.example.org"
+
+
+@pytest.mark.parametrize(
+    ("address", "said"),
+    [
+        (
+            "file:///etc/passwd",
+            f"only an http:// or https:// address can be asked — {TODO_ADDRESS}",
+        ),
+        (
+            "ftp://nominatim.example.org",
+            f"only an http:// or https:// address can be asked — {TODO_ADDRESS}",
+        ),
+        ("javascript:alert(1)", f"has no valid port — {TODO_ADDRESS}"),
+        ("http://", f"names no server — {TODO_ADDRESS}"),
+        ("http://:8080/search", f"names no server — {TODO_ADDRESS}"),
+        ("http://example.org:99999", f"has no valid port — {TODO_ADDRESS}"),
+        ("http://exa mple.org", f"is not a web address (it has spaces) — {TODO_ADDRESS}"),
+        (
+            "http://example.org/?key=1",
+            "has a `?` or `#` part, which Nominatim's requests would "
+            "lose — give the server's address alone",
+        ),
+    ],
+)
+@pytest.mark.parametrize("given", ["flag", "variable"])
+@pytest.mark.parametrize("command", ["geocode", "build"])
+def test_a_nominatim_address_that_cannot_be_asked_is_one_line_before_any_request(
+    pending,  # noqa: F811 (the fixture)
+    fake,
+    monkeypatch,
+    capsys,
+    address,
+    said,
+    given,
+    command,  # noqa: F811
+):
+    monkeypatch.delenv("ROUTES_NOMINATIM_URL", raising=False)
+    before = pending.read_text(encoding="utf-8")
+    argv = [command, "--places", str(pending), "--out", str(pending.parent / "m.html")]
+    if command == "geocode":
+        argv = argv[:3]
+    if given == "flag":
+        argv += ["--nominatim-url", address]
+        name = "--nominatim-url"
+    else:
+        monkeypatch.setenv("ROUTES_NOMINATIM_URL", address)
+        name = "ROUTES_NOMINATIM_URL"
+    assert main(argv) == 1
+    separator = " " if said.startswith(("is ", "has ", "names ")) else ": "
+    assert capsys.readouterr().err == f"Error: {name} {address}{separator}{said}\n"
+    assert fake.queries == []
+    assert pending.read_text(encoding="utf-8") == before
+    assert not (pending.parent / "m.html").exists()
+
+
+@pytest.mark.parametrize("address", ["localhost:8080", "http://127.0.0.1:8080/nominatim/"])
+def test_an_address_a_server_can_have_is_taken(address):
+    assert NominatimGeocoder(address).url == address
