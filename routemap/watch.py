@@ -47,7 +47,7 @@ class LiveMap:
 
 
 WORKERS = 16  # requests answered at once; the rest wait in the listen queue
-BACKLOG = 128  # connections the kernel holds while every worker is busy
+BACKLOG = 1024  # connections the kernel holds while every worker is busy (a flood of 2,000)
 IDLE_SECONDS = 5  # a connection that sends nothing for this long is closed
 REQUEST_SECONDS = 30  # and none is held longer than this, however slowly it trickles
 

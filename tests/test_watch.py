@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import http.client
 import queue
+import resource
 import socket
 import struct
 import threading
@@ -304,3 +306,33 @@ def test_the_terminal_says_there_is_no_map_yet_not_that_it_keeps_one(tmp_path, m
         "No map yet: fix the mistake and save; the page shows the map as soon as a save builds.\n"
     )
     assert captured.out.startswith("Serving the map at http://127.0.0.1:")
+
+
+def test_two_thousand_readers_at_once_are_all_answered(watching):
+    """A listen queue of 5 (http.server's) turned a third of these away; the backlog holds them
+    while the workers answer."""
+    _, _, next_event = watching
+    port = urllib.parse.urlsplit(served_url(next_event)).port
+    request = f"GET /__status HTTP/1.0\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+
+    async def one() -> bool:
+        try:
+            reader, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 20)
+            writer.write(request)
+            await writer.drain()
+            answer = await asyncio.wait_for(reader.read(), 20)
+            writer.close()
+            return answer.startswith(b"HTTP/1.0 200")
+        except (OSError, asyncio.TimeoutError):
+            return False
+
+    async def flood() -> list[bool]:
+        return await asyncio.gather(*(one() for _ in range(2000)))
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (min(max(soft, 8192), hard), hard))
+    try:
+        answered = asyncio.run(flood())
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert sum(answered) == 2000
