@@ -502,6 +502,14 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
 
 
+def _suggested_key(loc: tuple) -> str | None:
+    """The allowed key an unknown one is most likely a misspelling of, if any is close."""
+    if not isinstance(loc[-1], str):
+        return None
+    close = difflib.get_close_matches(loc[-1], _allowed_keys(loc), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def _explain(error: dict) -> tuple[str, str]:
     """Turn one pydantic error into (what is wrong, what to do) in an editor's words."""
     kind = error["type"]
@@ -512,10 +520,9 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "missing":
         return f"`{field}` is missing", f"add `{field}:` here"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(loc)
-        close = difflib.get_close_matches(field, allowed, n=1, cutoff=0.6)
-        hint = f"did you mean `{close[0]}`?" if close else "remove it"
-        return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed)}"
+        close = _suggested_key(loc)
+        hint = f"did you mean `{close}`?" if close else "remove it."
+        return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(_allowed_keys(loc))}"
     if kind == "literal_error":
         return (
             f"`{field}` is {_shown(value)}, which is not one of the choices",
@@ -609,8 +616,19 @@ def validate(document: Any, path: Path, positions: _Positions | None = None) -> 
     try:
         places = PlacesFile.model_validate(document)
     except ValidationError as error:
-        for item in error.errors():
+        items = error.errors()
+        # A key that must be there, misspelt (`placez:`), is one mistake: the unknown key says
+        # "did you mean `places`?", so "`places` is missing" would only repeat it.
+        misspelt = {
+            (*item["loc"][:-1], suggestion)
+            for item in items
+            if item["type"] == "extra_forbidden"
+            and (suggestion := _suggested_key(item["loc"])) is not None
+        }
+        for item in items:
             loc = item["loc"]
+            if item["type"] == "missing" and tuple(loc) in misspelt:
+                continue
             if item["type"] == "extra_forbidden":
                 line, column = where.key(loc)
             elif item["type"] == "invalid_key":

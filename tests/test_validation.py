@@ -230,6 +230,28 @@ CASES = [
         ],
     ),
     (
+        "a misspelt section that must be there, one line (not also “`places` is missing”)",
+        ("places:\n", "placez:\n"),
+        [
+            "F:12:1: unknown key `placez` — did you mean `places`? Allowed here: title, dated, "
+            "dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+        ],
+    ),
+    (
+        "a misspelt key a journey must have, one line",
+        ("    from: tbilisi\n", "    frm: tbilisi\n"),
+        [
+            "F:30:5: unknown key `frm` — did you mean `from`? Allowed here: id, name, sources, from, legs, person, status, group, summary, from_inferred, accounts"
+        ],
+    ),
+    (
+        "an unknown key like no allowed one",
+        ("    from: tbilisi\n", "    from: tbilisi\n    xyzzy: 1\n"),
+        [
+            "F:31:5: unknown key `xyzzy` — remove it. Allowed here: id, name, sources, from, legs, person, status, group, summary, from_inferred, accounts"
+        ],
+    ),
+    (
         "tab indentation",
         ("    name: Ana\n", "\tname: Ana\n"),
         ["F:9:1: YAML syntax: a tab in the indentation — indent with spaces, not tabs"],
