@@ -184,6 +184,13 @@ class NominatimGeocoder:
         status = getattr(error.__cause__, "status_code", None)
         asked = _times(attempt)
         at = f"Nominatim at {self.url}"
+        if isinstance(error, exc.GeocoderParseError):
+            # A 200 that is not JSON: a captive portal, a proxy's page, another service.
+            return GeocoderFault(
+                f"{at} answered “{query}” with a page that is not Nominatim's JSON (a login "
+                f"page, a proxy or another service at that address?; asked {asked})",
+                "failed",
+            )
         if status == 429 or isinstance(error, exc.GeocoderRateLimited):
             return GeocoderFault(
                 f"{at} refused “{query}” for its rate limit: too many requests "

@@ -97,6 +97,7 @@ class FakeNominatim:
         self.delay_for: dict[str, float] = {}
         # A broken server's "lat" and "lon" for a query, as they go into the JSON.
         self.coordinates_for: dict[str, tuple] = {}
+        self.page_for: dict[str, str] = {}  # a 200 answer that is an HTML page, not JSON
         httpserver.expect_request("/search").respond_with_handler(self.handle)
 
     @property
@@ -112,6 +113,8 @@ class FakeNominatim:
             time.sleep(self.delay_for[query])
         if query in self.status_for:
             return Response("busy", status=self.status_for[query])
+        if query in self.page_for:
+            return Response(self.page_for[query], content_type="text/html")
         codes = set(args.get("countrycodes", "").split(",")) - {""}
         found = [
             result(*entry, n)

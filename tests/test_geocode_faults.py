@@ -6,8 +6,11 @@ no network at all (a closed port). The whole output never holds a traceback or g
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -264,3 +267,30 @@ def test_a_nominatim_address_that_cannot_be_asked_is_one_line_before_any_request
 @pytest.mark.parametrize("address", ["localhost:8080", "http://127.0.0.1:8080/nominatim/"])
 def test_an_address_a_server_can_have_is_taken(address):
     assert NominatimGeocoder(address).url == address
+
+
+def test_a_page_that_is_not_nominatims_json_is_one_line_in_a_real_process(pending, fake):  # noqa: F811
+    """A captive portal answers 200 with its login page. Run as the user runs it (a process of
+    its own, so a logged warning or traceback would show too)."""
+    add_place(
+        pending, "  - id: portaltown\n    name: Portaltown\n    kind: city\n    country: RU\n"
+    )
+    fake.page_for["portaltown"] = "<html><body><h1>Log in to the hotel Wi-Fi</h1></body></html>"
+    routes_py = Path(__file__).parent.parent / "routes.py"
+    run = subprocess.run(
+        [sys.executable, str(routes_py), "geocode", "--places", str(pending)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "ROUTES_NOMINATIM_URL": fake.url},
+    )
+    assert run.returncode == 1
+    assert run.stderr.endswith(
+        f"Error: {pending}:{line_of(pending, 'portaltown')}:5: place “portaltown”: Nominatim at "
+        f"{fake.url} answered “Portaltown” with a page that is not Nominatim's JSON (a login "
+        "page, a proxy or another service at that address?; asked twice) — "
+        f"{ASK_AGAIN}\n"
+    )
+    assert "Wi-Fi" not in run.stderr + run.stdout
+    assert_no_geopy_words(run.stdout, run.stderr)
+    assert pending.read_text(encoding="utf-8").count("geocoder: nominatim") == 4  # others kept
