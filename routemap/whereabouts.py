@@ -3,13 +3,12 @@
 their ISO numeric ids to the two-letter codes places.yaml uses).
 
 A swapped latitude and longitude (Tallinn drawn in Oman) or a point far outside its country is a
-mistake the map would publish without a word. The check is whether the point lies within the
-bounding box of one of its country's parts, widened by MARGIN_KM (border crossings lie on the
-border, and the outlines are coarse): one comparison per part, so a 50,000-place file costs
-about a tenth of a second; the exact outline is measured only to say how far off a point is. It
-catches swaps and points in the wrong region, not a point a few hundred km off inside a vast
-country's box. A country too small for the 1:110m map (Andorra, Singapore) or a code without a
-shape is not checked.
+mistake the map would publish without a word. The check is whether the point lies within
+MARGIN_KM of its country's outline (border crossings lie on the border, and the outlines are
+coarse): a box test per part first, then the outline itself for the points a box lets through,
+all of one country's points at once, so a point far off inside a vast country's box (St
+Petersburg said to be in Norway) is caught too. A country too small for the 1:110m map (Andorra,
+Singapore) or a code without a shape is not checked.
 """
 
 from __future__ import annotations
@@ -109,23 +108,81 @@ def distance_km(code: str, lat: float, lon: float) -> float | None:
     return best
 
 
+@cache
+def _edges(code: str):
+    """The outline's edges as numpy arrays (x1, y1, x2, y2), for many points at once."""
+    import numpy as np
+
+    starts, ends = [], []
+    for ring in _outline(code):
+        starts.extend(ring)
+        ends.extend(ring[1:] + ring[:1])
+    start, end = np.array(starts, dtype=float), np.array(ends, dtype=float)
+    return start[:, 0], start[:, 1], end[:, 0], end[:, 1]
+
+
+def _inside_many(code: str, lats, lons):
+    """_inside for many points of one country at once (numpy, in slices of bounded memory)."""
+    import numpy as np
+
+    x1, y1, x2, y2 = _edges(code)
+    lats, lons = np.asarray(lats, dtype=float), np.asarray(lons, dtype=float)
+    inside = np.zeros(len(lats), dtype=bool)
+    step = max(1, 2_000_000 // max(1, len(x1)))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for first in range(0, len(lats), step):
+            lat = lats[first : first + step, None]
+            spans = (y1 > lat) != (y2 > lat)
+            at = x1 + (lat - y1) * (x2 - x1) / (y2 - y1)
+            for shift in (0, -360, 360):
+                x = lons[first : first + step, None] + shift
+                inside[first : first + step] |= (
+                    np.count_nonzero(spans & (x < at), axis=1) % 2
+                ) == 1
+    return inside
+
+
+def _far_outside(places: PlacesFile) -> list[int]:
+    """Indexes of the places that lie more than MARGIN_KM outside their country's outline.
+
+    A box test first (one comparison per part) clears most points of a small country and puts
+    the rest to the outline itself, all of one country's points at once; only a point outside
+    its outline (a coast or a border crossing, at 1:110m) is measured, to allow the margin."""
+    candidates: dict[str, list[int]] = {}
+    far = []
+    for index, place in enumerate(places.places):
+        if place.lat is None or place.lon is None:
+            continue
+        near = near_country(place.country, place.lat, place.lon)
+        if near is False:
+            far.append(index)
+        elif near:
+            candidates.setdefault(place.country, []).append(index)
+    for code, indexes in candidates.items():
+        lats = [places.places[i].lat for i in indexes]
+        lons = [places.places[i].lon for i in indexes]
+        for index, inside in zip(indexes, _inside_many(code, lats, lons), strict=True):
+            place = places.places[index]
+            if not inside and distance_km(code, place.lat, place.lon) > MARGIN_KM:
+                far.append(index)
+    return sorted(far)
+
+
 def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
     """(where in the file, what is wrong, what to do) for each place drawn outside its country."""
     from .language import country_names
 
     problems = []
-    for index, place in enumerate(places.places):
-        if place.lat is None or place.lon is None:
-            continue
-        if near_country(place.country, place.lat, place.lon) is not False:
-            continue
+    for index in _far_outside(places):
+        place = places.places[index]
         off = distance_km(place.country, place.lat, place.lon)
         name = country_names([place.country], "en")[place.country]
         what = (
             f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
             f"{name} ({place.country})"
         )
-        if abs(place.lon) <= 90 and near_country(place.country, place.lon, place.lat):
+        swapped = distance_km(place.country, place.lon, place.lat) if abs(place.lon) <= 90 else None
+        if swapped is not None and swapped <= MARGIN_KM:
             todo = f"did you swap lat and lon? lat: {place.lon}, lon: {place.lat} is in {name}"
         else:
             todo = (

@@ -16,13 +16,14 @@ COUNTRIES = ["RU", "KZ", "GE", "AM", "TR", "AZ", "UZ", "FI", "MN", "AE", "UA", "
 def _located(rng) -> tuple[str, float, float]:
     """A random point of the map's region and a country it may be in (routemap.whereabouts):
     a place's coordinates must agree with its `country:`."""
-    from routemap.whereabouts import near_country
+    from routemap.whereabouts import _inside_many, near_country
 
     while True:
         lat, lon = rng.uniform(20, 68), rng.uniform(-10, 140)
         first = rng.randrange(len(COUNTRIES))
         for country in COUNTRIES[first:] + COUNTRIES[:first]:
-            if near_country(country, round(lat, 5), round(lon, 5)):
+            point = round(lat, 5), round(lon, 5)
+            if near_country(country, *point) and _inside_many(country, [point[0]], [point[1]])[0]:
                 return country, lat, lon
 
 

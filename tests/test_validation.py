@@ -252,6 +252,27 @@ CASES = [
         ],
     ),
     (
+        "a point far off inside its country's bounding box (St Petersburg said to be in Norway)",
+        (
+            "    country: GE\n    lat: 41.69143\n    lon: 44.83412\n",
+            "    country: NO\n    lat: 59.9386\n    lon: 30.3141\n",
+        ),
+        [
+            "F:17:10: “tbilisi” at lat 59.9386, lon 30.3141 is 997 km outside Norway (NO) — "
+            "check the coordinates and `country:` (a point may lie up to 60 km outside its "
+            "country, for a border crossing)"
+        ],
+    ),
+    (
+        "a point inside its country's box but past the border crossing's margin",
+        ("    lat: 41.69143\n    lon: 44.83412\n", "    lat: 43.2\n    lon: 46.0\n"),
+        [
+            "F:17:10: “tbilisi” at lat 43.2, lon 46.0 is 88 km outside Georgia (GE) — "
+            "check the coordinates and `country:` (a point may lie up to 60 km outside its "
+            "country, for a border crossing)"
+        ],
+    ),
+    (
         "tab indentation",
         ("    name: Ana\n", "\tname: Ana\n"),
         ["F:9:1: YAML syntax: a tab in the indentation — indent with spaces, not tabs"],
@@ -430,4 +451,17 @@ def test_values_yaml_cannot_make_get_a_line_and_what_to_do(tmp_path, capsys, old
 def test_a_file_saved_with_two_byte_order_marks_reads_as_it_looks(tmp_path, capsys):
     places = tmp_path / "places.yaml"
     places.write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + MINIMAL.read_bytes())
+    assert main(["check", "--places", str(places)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon"), [(41.0, 44.7), (40.8, 44.6)], ids=["24 km outside", "44 km outside"]
+)
+def test_a_border_crossing_may_lie_within_the_margin_outside_its_country(tmp_path, lat, lon):
+    places = tmp_path / "places.yaml"
+    text = MINIMAL.read_text(encoding="utf-8")
+    places.write_text(
+        text.replace("    lat: 41.69143\n    lon: 44.83412\n", f"    lat: {lat}\n    lon: {lon}\n"),
+        encoding="utf-8",
+    )
     assert main(["check", "--places", str(places)]) == 0
