@@ -480,6 +480,48 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
             "the quote opened here is never closed",
             "end the text with the same quote mark",
         )
+    if "cannot start any token" in problem and "'" in problem:
+        char = problem.split("'")[1]
+        named = "a backtick" if char == "`" else f"`{char}`"
+        return (
+            *at,
+            f"a value cannot start with {named}",
+            'put the whole value in double quotes, like `role: "@teacher"`',
+        )
+    if problem.startswith("found undefined alias"):
+        name = problem.split("'")[1] if "'" in problem else ""
+        return (
+            *at,
+            f"`*{name}` names no anchor",
+            f"mark the value it stands for with `&{name}` above this line, or put the text in "
+            "double quotes if the `*` is meant as it is",
+        )
+    previous = lines[mark.line - 1] if 0 < mark.line <= len(lines) else ""
+    bare = previous.strip().removeprefix("- ").strip()
+    if (
+        problem.startswith("mapping values are not allowed")
+        and ": " not in row[: mark.column]
+        and bare
+        and ":" not in bare
+        and not bare.startswith(("#", '"', "'"))
+    ):
+        # `- id yerevan` above `name: Yerevan`: the parser read both as one text, then met the
+        # colon. The mistake is the line without one.
+        return (
+            mark.line,
+            len(previous) - len(previous.lstrip(" -")) + 1,
+            "this line has no colon after its key",
+            "write the key, a colon and a space, then the value, like `name: Oleg`",
+        )
+    if problem.startswith("expected <block end>") and ("']'" in problem or "'}'" in problem):
+        return (*at, "a closing bracket that closes nothing", "remove it")
+    before = row[: mark.column].rstrip()
+    if problem.startswith("expected <block end>") and before.endswith(('"', "'")):
+        return (
+            *at,
+            "more text after the closing quote",
+            'put the whole value inside the quotes, like `role: "a teacher"`',
+        )
     if problem.startswith("mapping values are not allowed"):
         if ": " in row[: mark.column]:
             return (

@@ -273,6 +273,52 @@ CASES = [
         ],
     ),
     (
+        "a value that starts with @",
+        ("role: teacher", "role: @teacher"),
+        [
+            "F:11:11: YAML syntax: a value cannot start with `@` — put the whole value in double "
+            'quotes, like `role: "@teacher"`'
+        ],
+    ),
+    (
+        "a value that starts with a backtick",
+        ("role: teacher", "role: `teacher`"),
+        [
+            "F:11:11: YAML syntax: a value cannot start with a backtick — put the whole value in "
+            'double quotes, like `role: "@teacher"`'
+        ],
+    ),
+    (
+        "an alias with no anchor",
+        ("sources: [paper]", "sources: *papers"),
+        [
+            "F:29:14: YAML syntax: `*papers` names no anchor — mark the value it stands for with "
+            "`&papers` above this line, or put the text in double quotes if the `*` is meant as "
+            "it is"
+        ],
+    ),
+    (
+        "a list entry's first key without its colon, on its own line (not the next one's)",
+        ("  - id: yerevan", "  - id yerevan"),
+        [
+            "F:19:5: YAML syntax: this line has no colon after its key — write the key, a colon "
+            "and a space, then the value, like `name: Oleg`"
+        ],
+    ),
+    (
+        "text after a closing quote",
+        ("role: teacher", 'role: "a" teacher'),
+        [
+            "F:11:15: YAML syntax: more text after the closing quote — put the whole value inside "
+            'the quotes, like `role: "a teacher"`'
+        ],
+    ),
+    (
+        "a bracket that closes nothing",
+        ("sources: [paper]", "sources: [paper]]"),
+        ["F:29:21: YAML syntax: a closing bracket that closes nothing — remove it"],
+    ),
+    (
         "tab indentation",
         ("    name: Ana\n", "\tname: Ana\n"),
         ["F:9:1: YAML syntax: a tab in the indentation — indent with spaces, not tabs"],
