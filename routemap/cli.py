@@ -181,14 +181,11 @@ class _Progress:
 def _geocoder_factory(args):
     """The geocoder, made only once a place needs one; a Nominatim address that cannot be asked
     is refused now, before any work, even when no place needs it."""
-    from .geocode import NOMINATIM_URL_VARIABLE, nominatim_address
+    from .geocode import configured_nominatim, nominatim_address
 
-    given = getattr(args, "nominatim_url", None)
-    if not getattr(args, "offline", False) and (given or os.environ.get(NOMINATIM_URL_VARIABLE)):
-        if given:
-            nominatim_address(given, "--nominatim-url")
-        else:
-            nominatim_address(os.environ[NOMINATIM_URL_VARIABLE], NOMINATIM_URL_VARIABLE)
+    configured = configured_nominatim(getattr(args, "nominatim_url", None))
+    if configured and not getattr(args, "offline", False):
+        nominatim_address(*configured)
 
     def make():
         from .geocode import default_geocoder

@@ -101,10 +101,10 @@ class NominatimGeocoder:
         from geopy.geocoders import Nominatim
 
         options = {}
-        given_as = "--nominatim-url" if url else NOMINATIM_URL_VARIABLE
-        url = url or os.environ.get(NOMINATIM_URL_VARIABLE)
-        if url:
-            options = nominatim_address(url, given_as)
+        configured = configured_nominatim(url)
+        if configured:
+            url = configured[0]
+            options = nominatim_address(*configured)
         self.url = url or "https://nominatim.openstreetmap.org"
         self.timeout = TIMEOUT_SECONDS if timeout is None else timeout
         self.min_delay = MIN_DELAY_SECONDS if min_delay_seconds is None else min_delay_seconds
@@ -312,6 +312,16 @@ class WithFallback:
                 self.switched = fault
         self.last_used = getattr(self._second, "name", "geocoder")
         return self._second(query, country, kind)
+
+
+def configured_nominatim(url: str | None) -> tuple[str, str] | None:
+    """The Nominatim address asked for and where it was given (the flag, else the variable), or
+    None for the public server."""
+    if url:
+        return url, "--nominatim-url"
+    if os.environ.get(NOMINATIM_URL_VARIABLE):
+        return os.environ[NOMINATIM_URL_VARIABLE], NOMINATIM_URL_VARIABLE
+    return None
 
 
 def nominatim_address(url: str, given_as: str = "--nominatim-url") -> dict[str, str]:

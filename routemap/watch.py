@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -119,8 +120,6 @@ class _LocalServer(ThreadingHTTPServer):
     def handle_error(self, request, client_address) -> None:
         """A reader that went away (a closed tab, a reset, a timeout) is nothing to report; any
         other fault is one line, never a traceback."""
-        import sys
-
         fault = sys.exc_info()[1]
         if not isinstance(fault, OSError):
             self.on_fault(f"the local server could not answer a request ({fault!r})")
@@ -142,15 +141,16 @@ def _server(
                 return
             path = self.path.split("?")[0]
             with live.lock:
-                if path == STATUS_PATH:
-                    status = {"version": live.version, "error": live.error}
-                    body, kind = json.dumps(status).encode(), "application/json"
-                elif path in ("/", "/index.html"):
-                    page = live.page or no_map_page(live.error, lang)
-                    body, kind = page, "text/html; charset=utf-8"
-                else:
-                    self.send_error(404)
-                    return
+                version, page, error = live.version, live.page, live.error
+            if path == STATUS_PATH:
+                body = json.dumps({"version": version, "error": error}).encode()
+                kind = "application/json"
+            elif path in ("/", "/index.html"):
+                # No save has built yet: the page that says why is made outside the lock.
+                body, kind = page or no_map_page(error, lang), "text/html; charset=utf-8"
+            else:
+                self.send_error(404)
+                return
             self.send_response(200)
             self.send_header("Content-Type", kind)
             self.send_header("Cache-Control", "no-store")

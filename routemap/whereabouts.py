@@ -41,20 +41,6 @@ def _outline(code: str) -> list[list[tuple[float, float]]] | None:
     return [_ring(arcs, ring) for polygon in shape["polygons"] for ring in polygon]
 
 
-def _inside(rings, lon: float, lat: float) -> bool:
-    """Even-odd rule over every ring (holes included), trying the longitude a world either side
-    for shapes drawn across the antimeridian."""
-    for x in (lon, lon - 360, lon + 360):
-        crossings = 0
-        for ring in rings:
-            for (x1, y1), (x2, y2) in zip(ring, ring[1:] + ring[:1], strict=True):
-                if (y1 > lat) != (y2 > lat) and x < x1 + (lat - y1) * (x2 - x1) / (y2 - y1):
-                    crossings += 1
-        if crossings % 2:
-            return True
-    return False
-
-
 @cache
 def _boxes(code: str) -> list[tuple[float, float, float, float]] | None:
     """(south, north, west, east) of each ring of the country's outline."""
@@ -87,7 +73,7 @@ def distance_km(code: str, lat: float, lon: float) -> float | None:
     rings = _outline(code)
     if rings is None:
         return None
-    if _inside(rings, lon, lat):
+    if _inside_many(code, [lat], [lon])[0]:
         return 0.0
     # Nearest edge, on a local flat projection around the point (good to a few per cent here).
     kx = 111.32 * math.cos(math.radians(lat))
@@ -122,7 +108,9 @@ def _edges(code: str):
 
 
 def _inside_many(code: str, lats, lons):
-    """_inside for many points of one country at once (numpy, in slices of bounded memory)."""
+    """Whether each point lies inside the country's outline: the even-odd rule over every ring
+    (holes included), trying the longitude a world either side for shapes drawn across the
+    antimeridian; all the points at once (numpy, in slices of bounded memory)."""
     import numpy as np
 
     x1, y1, x2, y2 = _edges(code)
@@ -142,8 +130,8 @@ def _inside_many(code: str, lats, lons):
     return inside
 
 
-def _far_outside(places: PlacesFile) -> list[int]:
-    """Indexes of the places that lie more than MARGIN_KM outside their country's outline.
+def _far_outside(places: PlacesFile) -> list[tuple[int, float]]:
+    """(index, km outside) of each place more than MARGIN_KM outside its country's outline.
 
     A box test first (one comparison per part) clears most points of a small country and puts
     the rest to the outline itself, all of one country's points at once; only a point outside
@@ -155,7 +143,7 @@ def _far_outside(places: PlacesFile) -> list[int]:
             continue
         near = near_country(place.country, place.lat, place.lon)
         if near is False:
-            far.append(index)
+            far.append((index, distance_km(place.country, place.lat, place.lon)))
         elif near:
             candidates.setdefault(place.country, []).append(index)
     for code, indexes in candidates.items():
@@ -163,8 +151,8 @@ def _far_outside(places: PlacesFile) -> list[int]:
         lons = [places.places[i].lon for i in indexes]
         for index, inside in zip(indexes, _inside_many(code, lats, lons), strict=True):
             place = places.places[index]
-            if not inside and distance_km(code, place.lat, place.lon) > MARGIN_KM:
-                far.append(index)
+            if not inside and (off := distance_km(code, place.lat, place.lon)) > MARGIN_KM:
+                far.append((index, off))
     return sorted(far)
 
 
@@ -173,9 +161,8 @@ def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
     from .language import country_names
 
     problems = []
-    for index in _far_outside(places):
+    for index, off in _far_outside(places):
         place = places.places[index]
-        off = distance_km(place.country, place.lat, place.lon)
         name = country_names([place.country], "en")[place.country]
         what = (
             f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
