@@ -453,26 +453,28 @@ def layout_labels(dots: list[Dot], frame, taken: list) -> tuple[list[Label], lis
 
 
 def _dash_turns(data: dict) -> dict[int, tuple[str, float]]:
-    """Routes of one origin drawn with the same dashes would hide one another: with n (up to 4)
-    of them, each dash is followed by a gap of n - 1 dashes and each next route's dashes start a
-    dash later (page/drawing.js drawRoutes). By id() of the leg: its dashes and offset."""
-    counts: dict[tuple, int] = {}
+    """Routes of one origin drawn with the same dashes would hide one another: with n colours
+    (up to 4) among them, each dash is followed by a gap of n - 1 dashes and each next colour's
+    dashes start a dash later; routes of one colour share a turn (page/drawing.js drawRoutes).
+    By id() of the leg: its dashes and offset."""
+    colours: dict[tuple, list[str]] = {}
     for journey in data["journeys"]:
         for leg in journey["legs"]:
-            dashes = leg_style(journey["status"], leg["mode"]).get("dashArray")
-            if dashes:
-                counts[(leg["from"], dashes)] = counts.get((leg["from"], dashes), 0) + 1
-    turns: dict[tuple, int] = {}
+            style = leg_style(journey["status"], leg["mode"])
+            if dashes := style.get("dashArray"):
+                seen = colours.setdefault((leg["from"], dashes), [])
+                if (colour := style.get("color", journey["colour"])) not in seen:
+                    seen.append(colour)
     out = {}
     for journey in data["journeys"]:
         for leg in journey["legs"]:
-            dashes = leg_style(journey["status"], leg["mode"]).get("dashArray")
-            key = (leg["from"], dashes)
-            sharing = counts.get(key, 0) if dashes else 0
-            if 1 < sharing <= 4:
-                turn = turns[key] = turns.get(key, -1) + 1
+            style = leg_style(journey["status"], leg["mode"])
+            dashes = style.get("dashArray")
+            sharing = colours.get((leg["from"], dashes), []) if dashes else []
+            if 1 < len(sharing) <= 4:
+                turn = sharing.index(style.get("color", journey["colour"]))
                 dash = float(re.split(r"[ ,]+", dashes)[0])
-                out[id(leg)] = (f"{dash:g} {dash * (sharing - 1):g}", turn * dash)
+                out[id(leg)] = (f"{dash:g} {dash * (len(sharing) - 1):g}", turn * dash)
     return out
 
 
@@ -591,7 +593,7 @@ def _line_attrs(style: dict, **more) -> str:
         stroke_width=_n(style["weight"]),
         stroke_opacity=style.get("opacity"),
         stroke_dasharray=style.get("dashArray"),
-        stroke_dashoffset=style.get("dashOffset") or None,
+        stroke_dashoffset=f"{offset:g}" if (offset := style.get("dashOffset")) else None,
         stroke_linejoin=LINE_STYLE["lineJoin"],
         stroke_linecap=LINE_STYLE["lineCap"],
         **more,

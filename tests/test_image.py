@@ -444,3 +444,21 @@ def test_an_svg_for_a_page_has_no_xml_declaration_and_no_ids(shipped_data):
     standalone, _ = image.svg_for_data(shipped_data, image.SIZES["social"])
     assert standalone.startswith('<?xml version="1.0" encoding="UTF-8"?>\n<svg ')
     assert ET.fromstring(svg.encode()).get("width") == "1200"
+
+
+def test_dashed_routes_of_one_origin_take_turns_as_on_the_page(shipped_data):
+    """The grey sold-out flights and the purple costly one leave Moscow together: each colour
+    has its own dashes' turn, so the Dubai flight does not hide the Baku one (page/drawing.js)."""
+    svg, _ = image.svg_for_data(shipped_data, image.SIZES["social"])
+    statuses = {STATUS_STYLES[status]["color"] for status in ("sold-out", "costly")}
+    turns: dict[str, set] = {}
+    for path in ET.fromstring(svg).iter(SVG + "path"):
+        # The routes, not the legend's one-stroke samples.
+        if path.get("stroke") in statuses and path.get("d").count("L") > 1:
+            turns.setdefault(path.get("stroke"), set()).add(
+                (path.get("stroke-dasharray"), path.get("stroke-dashoffset"))
+            )
+    assert turns == {
+        STATUS_STYLES["sold-out"]["color"]: {("6 6", None)},
+        STATUS_STYLES["costly"]["color"]: {("6 6", "6")},
+    }

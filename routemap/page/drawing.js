@@ -120,17 +120,21 @@ function drawRoutes(view, onLegClick) {
     for (const add of laterArrows.splice(0)) add();
   });
   // Routes of one origin drawn with the same dashes would hide one another where they run
-  // together: with n of them, each dash is followed by a gap of n - 1 dashes and each next
-  // route's dashes start a dash later, so every colour shows, turn about.
+  // together: with n colours among them, each dash is followed by a gap of n - 1 dashes and each
+  // next colour's dashes start a dash later, so every colour shows, turn about. (Routes of one
+  // colour look the same where they overlap, so they share a turn.)
   // A person's leg is styled by its mode; a route the articles discuss by its status.
   const kindStyle = (journey, leg) => (journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status]);
   const dashKey = (leg, style) => leg.from + " " + style.dashArray;
-  const dashCount = Object.create(null);
-  const dashTurns = Object.create(null);
+  const dashColours = new Map();
   for (const journey of data.journeys) {
     for (const leg of journey.legs) {
       const style = kindStyle(journey, leg);
-      if (style.dashArray) dashCount[dashKey(leg, style)] = (dashCount[dashKey(leg, style)] || 0) + 1;
+      if (!style.dashArray) continue;
+      const colours = dashColours.get(dashKey(leg, style)) || [];
+      const colour = style.color || journey.colour;
+      if (!colours.includes(colour)) colours.push(colour);
+      dashColours.set(dashKey(leg, style), colours);
     }
   }
   const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
@@ -140,10 +144,10 @@ function drawRoutes(view, onLegClick) {
     for (const leg of journey.legs) {
       const style = Object.assign({ color: journey.colour }, styles.line, kindStyle(journey, leg));
       delete style.label;
-      const sharing = style.dashArray ? dashCount[dashKey(leg, style)] : 0;
+      const colours = (style.dashArray && dashColours.get(dashKey(leg, style))) || [];
+      const sharing = colours.length;
       if (sharing > 1 && sharing <= 4) {
-        const key = dashKey(leg, style);
-        const turn = (dashTurns[key] = (dashTurns[key] || 0) + 1) - 1;
+        const turn = colours.indexOf(style.color);
         const dash = Number(style.dashArray.split(/[ ,]+/)[0]);
         style.dashArray = dash + " " + dash * (sharing - 1);
         style.dashOffset = String(turn * dash);
