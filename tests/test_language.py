@@ -96,6 +96,35 @@ def test_the_russian_page_says_everything_of_its_own_in_russian(russian_map, ope
     assert shown.page_errors == []
 
 
+LEAFLET_ENGLISH = ("Zoom in", "Zoom out", "Layers", "Close popup")  # Leaflet's own button names
+
+
+def test_the_russian_page_s_buttons_are_named_in_russian(russian_map, open_map):
+    page = open_map(russian_map, tiles=False).page
+    page.evaluate("window.routeMap.openPlace('upper-lars')")
+    page.locator(".leaflet-popup-content h2").wait_for()
+    russian = plain_entries("ru")
+    for selector, key in [
+        (".leaflet-control-zoom-in", "controls.zoomIn"),
+        (".leaflet-control-zoom-out", "controls.zoomOut"),
+        (".leaflet-control-layers-toggle", "controls.layers"),
+    ]:
+        button = page.locator(selector)
+        assert (button.get_attribute("title"), button.get_attribute("aria-label")) == (
+            russian[key],
+            russian[key],
+        ), selector
+    # What a screen reader or a mouse's hover says, anywhere but the articles' own words.
+    said = page.evaluate(
+        """() => [...document.querySelectorAll('[title], [aria-label], [placeholder], [alt]')]
+             .filter(e => !e.closest('[lang="en"]'))
+             .flatMap(e => ['title', 'aria-label', 'placeholder', 'alt'].map(a => e.getAttribute(a)))
+             .filter(Boolean)"""
+    )
+    english = set(plain_entries("en").values()) - set(russian.values())
+    assert [text for text in said if text in english or text in LEAFLET_ENGLISH] == []
+
+
 def test_the_articles_words_stay_english_and_say_so(russian_map, open_map):
     page = open_map(russian_map, tiles=False).page
     page.evaluate("window.routeMap.openPlace('upper-lars')")

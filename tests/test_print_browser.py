@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from routemap.load import read_places
 
 from .conftest import SHIPPED_PLACES
+from .test_layout_browser import LAYOUT
 
 
 def words(text: str) -> str:
@@ -67,3 +68,55 @@ def test_after_printing_the_page_is_as_the_reader_left_it(shipped_map, open_map)
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
     assert page.locator(".journey details[open]").count() == 0
     assert page.locator(".leaflet-popup").count() == 0
+
+
+def paper_layout(page) -> dict:
+    """Ctrl-P as a reader on a laptop presses it, zoomed in on Moscow: the printer lays the page
+    out at A4's width (96 dpi), beforeprint fires, the print styles apply."""
+    page.evaluate("() => { window.routeMap.map.setView([55.75, 37.6], 7, {animate: false}); }")
+    page.set_viewport_size({"width": 794, "height": 1123})
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print")
+    box = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+    return {
+        "map": page.locator(".folium-map").evaluate(box),
+        "legend": page.locator(".route-legend").evaluate(box),
+        "legend_text": page.locator(".route-legend").inner_text(),
+        **page.evaluate(LAYOUT),
+    }
+
+
+def test_the_printed_map_shows_every_place_and_its_name_with_the_legend_below(
+    shipped_map, open_map
+):
+    records = read_places(SHIPPED_PLACES)
+    paper = paper_layout(open_map(shipped_map, tiles=False).page)
+    left, top, right, bottom = paper["map"]
+    assert set(paper["dots"]) == {place.id for place in records.places}
+    for place, dot in paper["dots"].items():
+        assert left <= dot["x"] - dot["r"] and dot["x"] + dot["r"] <= right, place
+        assert top <= dot["y"] - dot["r"] and dot["y"] + dot["r"] <= bottom, place
+    # Paper has no hover: every name is printed, on the map.
+    assert set(paper["labels"]) == set(paper["dots"])
+    for place, label in paper["labels"].items():
+        assert left <= label["left"] and label["right"] <= right, place
+        assert top <= label["top"] and label["bottom"] <= bottom, place
+    # The legend stands below the map, open, covering none of it.
+    assert paper["legend"][1] >= bottom
+    assert "Border crossing" in paper["legend_text"]
+    assert "Flight route that cost about £5,000" in paper["legend_text"]
+
+
+def test_after_printing_the_legend_and_the_view_are_as_the_reader_left_them(shipped_map, open_map):
+    page = open_map(shipped_map, tiles=False).page
+    page.set_viewport_size({"width": 1280, "height": 800})
+    view = "() => { const m = window.routeMap.map, c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    page.evaluate("() => { window.routeMap.map.setView([55.75, 37.6], 7, {animate: false}); }")
+    page.locator(".route-legend summary").click()  # folded by the reader
+    was = page.evaluate(view), page.locator(".route-legend").evaluate("e => e.open")
+    paper_layout(page)
+    page.emulate_media(media="screen")
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+    assert (page.evaluate(view), page.locator(".route-legend").evaluate("e => e.open")) == was
+    assert page.locator(".folium-map .leaflet-control-container .route-legend").count() == 1

@@ -12,6 +12,21 @@ function addLayerControl(view, entries) {
   return L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(view.map);
 }
 
+/* Leaflet writes its own buttons' names in English: the zoom buttons and the layer control's
+ * toggle take the page's words (a screen reader reads the aria-label, a mouse shows the title). */
+function nameLeafletButtons(map, layersControl) {
+  const name = (button, key) => {
+    if (!button) return;
+    button.title = say(key);
+    button.setAttribute("aria-label", say(key));
+  };
+  if (map.zoomControl) {
+    name(map.zoomControl._zoomInButton, "controls.zoomIn");
+    name(map.zoomControl._zoomOutButton, "controls.zoomOut");
+  }
+  name(layersControl._layersLink, "controls.layers");
+}
+
 function addLegend(view) {
   const { data, styles } = view;
   const Legend = L.Control.extend({

@@ -120,6 +120,7 @@ async function drawRouteMap(map, data, basemap) {
   const labels = placeLabels(view);
   manageFocus(view);
   const layersControl = addLayerControl(view, entries);
+  nameLeafletButtons(map, layersControl);
   const legendControl = addLegend(view);
   watchTiles(view);
   await nextTask();
@@ -317,7 +318,7 @@ async function drawRouteMap(map, data, basemap) {
     views++; // a flight still under way opens nothing when it ends
     map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
   }
-  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel });
+  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel, allBounds: all });
 
   showAll();
   await nextTask();

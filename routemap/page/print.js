@@ -1,18 +1,30 @@
-/* Printing (Ctrl-P): the title, the map as the reader left it, then every journey and group
- * written out in full (map.css's print block lays the page out). Before the browser prints,
- * the map is drawn at its paper size and each panel entry is opened and filled in; afterwards
- * the page goes back to how it was. */
+/* Printing (Ctrl-P): the title, the whole map with its legend beneath it, then every journey
+ * and group written out in full (map.css's print block lays the page out). Before the browser
+ * prints, the map is drawn at its paper size and fitted to every place and route (a view left
+ * on one journey, or sized for a wide screen, would put places off the paper), the legend is
+ * moved out from over the map to below it, and each panel entry is opened and filled in;
+ * afterwards the page goes back to how the reader left it. */
 
 function preparePrinting(view, panel) {
   const { map } = view;
   let opened = [];
+  let before = null; // the reader's view and the legend's place, while printing
   // Leaflet draws its canvases on the next animation frame, which printing does not wait for.
   const redrawNow = () => {
-    map.invalidateSize({ pan: false });
     map.eachLayer((layer) => layer instanceof L.Canvas && layer._map && layer._redraw());
   };
   window.addEventListener("beforeprint", () => {
+    if (before) return; // (a second beforeprint without an afterprint)
+    const legend = map.getContainer().querySelector(".route-legend");
+    before = { center: map.getCenter(), zoom: map.getZoom(), legend, parent: legend && legend.parentNode, next: legend && legend.nextSibling, legendOpen: legend && legend.open };
     document.body.classList.add("printing");
+    if (legend) {
+      map.getContainer().after(legend);
+      legend.classList.add("printed-legend");
+      legend.open = true;
+    }
+    map.invalidateSize({ pan: false });
+    map.fitBounds(view.allBounds, { padding: [24, 24], animate: false });
     redrawNow();
     opened = [];
     for (const details of panel.root.querySelectorAll(".journey details:not([open])")) {
@@ -23,9 +35,19 @@ function preparePrinting(view, panel) {
     }
   });
   window.addEventListener("afterprint", () => {
+    if (!before) return;
     document.body.classList.remove("printing");
     for (const details of opened) details.open = false;
     opened = [];
+    const { center, zoom, legend, parent, next, legendOpen } = before;
+    before = null;
+    if (legend) {
+      legend.classList.remove("printed-legend");
+      legend.open = legendOpen;
+      parent.insertBefore(legend, next);
+    }
+    map.invalidateSize({ pan: false });
+    map.setView(center, zoom, { animate: false });
     redrawNow();
   });
 }
