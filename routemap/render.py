@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import html
 import importlib
 import itertools
 import re
@@ -431,10 +432,20 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     fmap.default_css = []
     # detect_retina: on a high-density screen (most phones) tiles one zoom deeper, drawn at half
     # size, so the map is as sharp as the lines over it.
-    folium.TileLayer("OpenStreetMap", detect_retina=True).add_to(fmap)
+    tiles = folium.TileLayer("OpenStreetMap", attr=tiles_credit(data["lang"]), detect_retina=True)
+    tiles.add_to(fmap)
     figure.add_child(fmap)
     fmap.add_child(RouteLayer(data))
     return figure.render()
+
+
+OSM_LINK = '<a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>'
+
+
+def tiles_credit(lang: str) -> str:
+    """The map tiles' credit in the page's language, with OpenStreetMap's link (the words table
+    is plain text: it is escaped, then the link stands where it says {osm})."""
+    return html.escape(say(lang, "credit.tiles")).replace("{osm}", OSM_LINK)
 
 
 def page_description(data: dict) -> str:

@@ -125,6 +125,20 @@ def test_the_russian_page_s_buttons_are_named_in_russian(russian_map, open_map):
     assert [text for text in said if text in english or text in LEAFLET_ENGLISH] == []
 
 
+def test_the_tiles_credit_speaks_the_page_s_language_and_links_openstreetmap(
+    russian_map, shipped_map, open_map
+):
+    for built, credit in [
+        (russian_map, "© участники OpenStreetMap"),
+        (shipped_map, "© OpenStreetMap contributors"),
+    ]:
+        page = open_map(built).page
+        attribution = page.locator(".leaflet-control-attribution")
+        assert credit in attribution.inner_text()
+        link = attribution.get_by_role("link", name="OpenStreetMap")
+        assert link.get_attribute("href") == "https://www.openstreetmap.org/copyright"
+
+
 def test_the_articles_words_stay_english_and_say_so(russian_map, open_map):
     page = open_map(russian_map, tiles=False).page
     page.evaluate("window.routeMap.openPlace('upper-lars')")

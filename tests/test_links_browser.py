@@ -103,9 +103,18 @@ def test_an_address_that_names_nothing_here_shows_the_whole_map(shipped_map, ope
     assert shown.page_errors == []
 
 
-def test_back_and_forward_move_between_views(shipped_map, open_map):
-    shown = open_map(shipped_map, tiles=False)
+def open_panel(page) -> None:
+    """On a phone the panel is folded away behind its button."""
+    toggle = page.locator(".panel-toggle")
+    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
+        toggle.click()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_back_and_forward_move_between_views(shipped_map, open_map, size):
+    shown = open_map(shipped_map, *SIZES[size], tiles=False)
     page = shown.page
+    open_panel(page)
     page.locator(".journey[data-journey=igor] summary").click()
     page.wait_for_function("location.hash === '#journey=igor'")
     page.locator(".leaflet-popup-content h2", has_text=NAMES["igor"]).wait_for()
@@ -134,38 +143,72 @@ def test_closing_the_popup_goes_back_to_the_whole_maps_address(shipped_map, open
     shown.page.locator(".leaflet-popup-content h2", has_text="Baku").wait_for()
 
 
-@pytest.mark.parametrize("where", ["popup", "panel"])
-def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, browser, where):
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
+QUOTE_AT_UPPER_LARS = quote_link(place="upper-lars")
+
+# Where a "Copy link" button is: how the reader gets to it, the button, the address it copies,
+# and what that address opens (a popup's heading; a quote is also marked in it).
+COPY_LINKS = {
+    "place popup": (
+        "window.routeMap.openPlace('vaalimaa')",
+        ".leaflet-popup-content h2 + .copy-box .copy-link",
+        "#place=vaalimaa",
+        "Vaalimaa–Torfyanovka checkpoint (Finland–Russia)",
+    ),
+    "journey popup": (
+        "window.routeMap.selectJourney('oleg')",
+        ".leaflet-popup-content h2 + .copy-box .copy-link",
+        "#journey=oleg",
+        NAMES["oleg"],
+    ),
+    "panel entry": (
+        None,
+        ".journey[data-journey=tatayana] .entry-actions .copy-link",
+        "#journey=tatayana",
+        NAMES["tatayana"],
+    ),
+    "quote": (
+        "window.routeMap.openPlace('upper-lars')",
+        f".quote-entry[data-quote='{QUOTE_AT_UPPER_LARS}'] .copy-link",
+        "#quote=" + QUOTE_AT_UPPER_LARS,
+        "Upper Lars checkpoint (Russia–Georgia)",
+    ),
+}
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("where", COPY_LINKS)
+def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, browser, where, size):
+    opening, selector, expected, heading = COPY_LINKS[where]
+    width, height = SIZES[size]
+    context = browser.new_context(viewport={"width": width, "height": height})
     context.grant_permissions(["clipboard-read", "clipboard-write"])
     context.route(f"**/{TILE_HOST}/**", lambda route: route.abort())
     page = context.new_page()
     page.goto(shipped_map.resolve().as_uri())
     page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
-    if where == "popup":
-        page.evaluate("window.routeMap.openPlace('vaalimaa')")
-        button = page.locator(".leaflet-popup-content h2 + .copy-box .copy-link")
+    if opening:
+        page.evaluate(opening)
+        page.locator(".leaflet-popup-content h2").wait_for()
     else:
+        open_panel(page)
         page.locator(".journey[data-journey=tatayana] summary").click()
-        button = page.locator(".journey[data-journey=tatayana] .entry-actions .copy-link")
+        open_panel(page)  # (a phone folds the panel to show the journey chosen)
+    button = page.locator(selector)
     assert button.get_attribute("aria-label").startswith("Copy a link to ")
     button.click()
-    status = page.locator(".copy-status", has_text="Link copied")
-    status.wait_for()
+    page.locator(".copy-status", has_text="Link copied").wait_for()
     address = page.evaluate("navigator.clipboard.readText()")
-    expected = "#place=vaalimaa" if where == "popup" else "#journey=tatayana"
     assert address == shipped_map.resolve().as_uri() + expected
 
     fresh = context.new_page()
     fresh.goto(address)
     fresh.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
-    heading = fresh.locator(".leaflet-popup-content h2")
-    heading.wait_for()
-    assert heading.inner_text() == (
-        "Vaalimaa–Torfyanovka checkpoint (Finland–Russia)"
-        if where == "popup"
-        else NAMES["tatayana"]
-    )
+    shown = fresh.locator(".leaflet-popup-content h2")
+    shown.wait_for()
+    assert shown.inner_text() == heading
+    if where == "quote":
+        marked = fresh.locator(".leaflet-popup-content .linked blockquote").first
+        assert marked.inner_text() == QUOTE_LINKS[QUOTE_AT_UPPER_LARS].text
     context.close()
 
 
