@@ -7,7 +7,6 @@ reported as ``places.yaml:LINE:COL: what is wrong — what to do``, all of them 
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 import reprlib
@@ -19,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .errors import PlacesFileError, Problem
-from .models import PlacesFile, reference_problems
+from .models import PlacesFile, allowed_keys, likely_misspelling, reference_problems
 from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
@@ -402,23 +401,6 @@ def _field_name(loc: tuple) -> str:
     return names[-1] if names else "this entry"
 
 
-def _allowed_keys(loc: tuple) -> list[str]:
-    """The keys the model at `loc` accepts, for 'did you mean' on an unknown key."""
-    model: Any = PlacesFile
-    for step in loc[:-1]:
-        if isinstance(step, int):
-            continue
-        field = model.model_fields.get(step)
-        if field is None:
-            return []
-        annotation = field.annotation
-        inner = getattr(annotation, "__args__", (annotation,))[0]
-        if not hasattr(inner, "model_fields"):
-            return []
-        model = inner
-    return [field.alias or name for name, field in model.model_fields.items()]
-
-
 def _opening_bracket(text: str, line: int, column: int) -> tuple[int, int, str] | None:
     """The `[` or `{` still open at (line, column), 0-based, as (line, column, bracket): the
     parser notices a missing `]` only where the next thing cannot belong in the brackets."""
@@ -548,8 +530,7 @@ def _suggested_key(loc: tuple) -> str | None:
     """The allowed key an unknown one is most likely a misspelling of, if any is close."""
     if not isinstance(loc[-1], str):
         return None
-    close = difflib.get_close_matches(loc[-1], _allowed_keys(loc), n=1, cutoff=0.6)
-    return close[0] if close else None
+    return likely_misspelling(loc[-1], allowed_keys(loc))
 
 
 def _explain(error: dict) -> tuple[str, str]:
@@ -564,7 +545,7 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "extra_forbidden":
         close = _suggested_key(loc)
         hint = f"did you mean `{close}`?" if close else "remove it."
-        return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(_allowed_keys(loc))}"
+        return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed_keys(loc))}"
     if kind == "literal_error":
         return (
             f"`{field}` is {_shown(value)}, which is not one of the choices",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -52,7 +52,9 @@ class Source(Record):
     author: Text | None = None
     """Who wrote it, where the article names them, e.g. `Chingkheinganbi Mayengbam`."""
     url: Text | None = None
-    """The article's address, if known; kept in this file, not shown on the page."""
+    """The article's address, if known; kept in this file, not shown on the page, e.g.
+    `https://example.org/article` (an address reserved for examples).
+    """
     file: Text | None = None
     """The article's text file in the folder given to `routes check --articles DIR`, e.g.
     `guardian.txt`: every quote is checked against it.
@@ -62,7 +64,9 @@ class Source(Record):
     text`.
     """
     note: Text | None = None
-    """What a reader should know about this text, e.g. that it names no date."""
+    """What a reader should know about this text, e.g. `The text names its author but not its
+    publisher or date.`
+    """
 
     @field_validator("url")
     @classmethod
@@ -88,7 +92,7 @@ class Account(Record):
     which day the arrests were): each is kept, with its source, and shown side by side."""
 
     source: Id
-    """The id of the source that says this."""
+    """The id of the source that says this, e.g. `mayengbam`."""
     says: Text
     """What that source says, in your words, e.g. `Flights to Dubai were sold out`."""
 
@@ -113,7 +117,9 @@ class Place(Record):
     name: Text
     """The place's name as the map shows it, e.g. `Upper Lars checkpoint (Russia–Georgia)`."""
     kind: PlaceKind
-    """What the place is: city, border-crossing, country, home or meeting-point."""
+    """What the place is: city, border-crossing, country, home or meeting-point, e.g.
+    `border-crossing`.
+    """
     country: CountryCode
     """The ISO 3166 two-letter code of its country, e.g. `RU`."""
     lat: Latitude | None = None
@@ -123,28 +129,36 @@ class Place(Record):
     lon: Longitude | None = None
     """Longitude in decimal degrees, with a dot, e.g. `44.66986`."""
     note: Text | None = None
-    """What the articles say about the place, shown in its popup."""
+    """What the articles say about the place, shown in its popup, e.g. `Igor plans to fly here
+    next week and drive to Georgia.`
+    """
     sources: list[Id] = []
     """Ids of the sources that name this place, e.g. `[guardian, mayengbam]`."""
     accounts: list[Account] = []
-    """Where the sources disagree about the place: each source's version (`source:`, `says:`)."""
+    """Where the sources disagree about the place: each source's version, e.g. `[{source:
+    guardian, says: Police came in on Wednesday}]`.
+    """
     inferred: Text | None = None
-    """Why the editor chose this point when the articles do not name it; the dot is drawn hollow."""
+    """Why the editor chose this point when the articles do not name it; the dot is drawn hollow,
+    e.g. `The Guardian names the Russian-Georgian border, not a checkpoint`.
+    """
     approximate: bool = False
-    """`true` when the point stands for an area, not an exact spot: a halo is drawn round it."""
+    """`true` when the point stands for an area, not an exact spot: a halo is drawn round it,
+    e.g. `true`.
+    """
     query: Text | None = None
     """What to look the place up by, when its name alone finds the wrong one, e.g. `Verkhny Lars,
     North Ossetia`.
     """
     geocoder: Text | None = None
-    """Which geocoder found the coordinates; written by `routes geocode`."""
+    """Which geocoder found the coordinates; written by `routes geocode`, e.g. `nominatim`."""
     precision: Precision = Field(
         default="exact",
         description="How precisely the map and the exports may show this place: exact (its "
         "own point), locality (snapped to a 0.1° grid, about 11 km), region (a 1° grid, about "
         "110 km) or country (the country's own point). Anything tied to a private person, such "
         "as a home or a meeting point, should be locality or coarser. The point in lat/lon stays "
-        "exact in this file; only what is published is coarsened.",
+        "exact in this file; only what is published is coarsened, e.g. `locality`.",
     )
 
     @property
@@ -163,18 +177,24 @@ class Group(Record):
     """The group's name as the map's layers and panel show it, e.g. `Sold-out and costly flights`.
     """
     sources: list[Id] = Field(min_length=1)
-    """Ids of the sources that discuss these routes."""
+    """Ids of the sources that discuss these routes, e.g. `[guardian, mayengbam]`."""
     note: Text | None = None
-    """What the articles say about the routes together."""
+    """What the articles say about the routes together, e.g. `The two articles name different
+    sold-out flights`.
+    """
     accounts: list[Account] = []
-    """Where the sources disagree about these routes: each source's version."""
+    """Where the sources disagree about these routes: each source's version, e.g. `[{source:
+    mayengbam, says: Flights to Dubai were sold out}]`.
+    """
 
 
 class Leg(Record):
     to: Id
     """The id of the place this leg ends at, e.g. `orenburg`."""
     mode: Mode
-    """How: flight, car, bus, train, foot or unspecified (when the articles do not say)."""
+    """How: flight, car, bus, train, foot or unspecified (when the articles do not say), e.g.
+    `car`.
+    """
     when: Text | None = None
     """When, in the articles' words, e.g. `tonight`."""
     note: Text | None = None
@@ -183,7 +203,7 @@ class Leg(Record):
     # direct, where it ends): a leg with a reason here is drawn and described as inferred.
     inferred: Text | None = None
     """Why the editor drew this leg when the articles do not state it (its mode, that it is direct,
-    where it ends); drawn hollow.
+    where it ends); drawn hollow, e.g. `Neither article says he flew`.
     """
 
 
@@ -195,39 +215,47 @@ class Journey(Record):
     Orenburg`.
     """
     sources: list[Id] = Field(min_length=1)
-    """Ids of the sources that tell this journey."""
+    """Ids of the sources that tell this journey, e.g. `[guardian, mayengbam]`."""
     start: Id = Field(alias="from")
     """The id of the place the journey starts from, e.g. `kazan`."""
     legs: list[Leg] = Field(min_length=1)
-    """The journey's legs in order, each with `to:` and `mode:`."""
+    """The journey's legs in order, each with `to:` and `mode:`, e.g. `[{to: vladikavkaz, mode:
+    flight, when: next week}, {to: upper-lars, mode: car}]`.
+    """
     person: Id | None = None
-    """The id of the person who travels, for a journey someone describes."""
+    """The id of the person who travels, for a journey someone describes, e.g. `igor`."""
     status: JourneyStatus = "trip"
     """trip (a journey a person describes), sold-out or costly (a flight route the articles
-    discuss).
+    discuss), e.g. `sold-out`.
     """
     group: Id | None = None
     """The id of the group this route belongs to, e.g. `sold-out-flights`."""
     summary: Text | None = None
-    """The journey in a sentence or two, from the articles."""
+    """The journey in a sentence or two, from the articles, e.g. `Igor plans to fly to
+    Vladikavkaz next week and drive to Georgia.`
+    """
     start_inferred: Text | None = Field(default=None, alias="from_inferred")
-    """Why the editor chose the starting place when the articles do not say it, e.g. that they say
-    only where the person is from.
+    """Why the editor chose the starting place when the articles do not say it, e.g. `The article
+    says Igor is from St. Petersburg, not where his flight leaves from.`
     """
     accounts: list[Account] = []
-    """Where the sources disagree about this journey: each source's version."""
+    """Where the sources disagree about this journey: each source's version, e.g. `[{source:
+    guardian, says: "The cheapest one-way flight cost about £5,000"}]`.
+    """
 
 
 class Wording(Record):
     """Another source's wording of the same utterance, with who relayed it."""
 
     text: Text
-    """The same words as this other source prints them, verbatim."""
+    """The same words as this other source prints them, verbatim, e.g. `My heart sank when I got
+    the call-up`.
+    """
     source: Id
-    """The id of the source that prints this wording."""
+    """The id of the source that prints this wording, e.g. `mayengbam`."""
     via: Id | None = None
     """For words this source relays from another's interview: the id of the source they were said
-    to.
+    to, e.g. `guardian`.
     """
 
 
@@ -237,34 +265,40 @@ class Quote(Record):
     A quote tied to no journey, place or group is listed in the panel only."""
 
     text: Text
-    """The words, verbatim from the source, quote marks and apostrophes as printed."""
+    """The words, verbatim from the source, quote marks and apostrophes as printed, e.g. `My
+    heart sank when I got the call-up`.
+    """
     speaker: Id
-    """The id of the person who said them."""
+    """The id of the person who said them, e.g. `oleg`."""
     source: Id
-    """The id of the source that prints them."""
+    """The id of the source that prints them, e.g. `mayengbam`."""
     via: Id | None = None
     """For relayed words: the id of the source they were said to (the source quotes that source's
-    interview).
+    interview), e.g. `guardian`.
     """
     also: list[Wording] = []
-    """The same words as other sources print them (`text:`, `source:`, `via:`)."""
+    """The same words as other sources print them, e.g. `[{text: My heart sank when I got the
+    call-up, source: mayengbam, via: guardian}]`.
+    """
     journey: Id | None = None
-    """The id of the journey the words are about; shown in its popup."""
+    """The id of the journey the words are about; shown in its popup, e.g. `igor`."""
     place: Id | None = None
-    """The id of the place the words are about; shown in its popup."""
+    """The id of the place the words are about; shown in its popup, e.g. `upper-lars`."""
     group: Id | None = None
-    """The id of the group of routes the words are about."""
+    """The id of the group of routes the words are about, e.g. `sold-out-flights`."""
 
 
 class Unmapped(Record):
     """A place the articles name that the map leaves out on purpose, and why."""
 
     name: Text
-    """A place the articles name that the map leaves out, e.g. `Georgia`."""
+    """A place the articles name that the map leaves out, e.g. `Mongolia`."""
     sources: list[Id] = Field(min_length=1)
-    """Ids of the sources that name it."""
+    """Ids of the sources that name it, e.g. `[guardian]`."""
     why: Text
-    """Why it is not on the map, shown in the panel."""
+    """Why it is not on the map, shown in the panel, e.g. `Shown by its Kyakhta–Altanbulag
+    checkpoint.`
+    """
 
 
 class PlacesFile(Record):
@@ -274,21 +308,32 @@ class PlacesFile(Record):
     dated: Text | None = None
     """When the story happened, e.g. `September 2022`."""
     dated_inferred: Text | None = None
-    """Why, where the articles give no date for it."""
+    """Why, where the articles give no date for it, e.g. `The articles give days but no date`."""
     sources: list[Source] = Field(min_length=1)
-    """The articles the map is made from."""
+    """The articles the map is made from, e.g. `[{id: guardian, publisher: The Guardian, title:
+    Russians flee}]`.
+    """
     people: list[Person] = []
-    """The people the articles quote or follow."""
+    """The people the articles quote or follow, e.g. `[{id: oleg, name: Oleg, age: 29}]`."""
     places: list[Place] = Field(min_length=1)
-    """Every place on the map."""
+    """Every place on the map, e.g. `[{id: tbilisi, name: Tbilisi, kind: city, country: GE}]`."""
     groups: list[Group] = []
-    """Routes the articles discuss together (drawn as one layer)."""
+    """Routes the articles discuss together (drawn as one layer), e.g. `[{id: sold-out-flights,
+    name: Sold-out and costly flights, sources: [guardian]}]`.
+    """
     journeys: list[Journey] = []
-    """The journeys, each from a place through legs to others."""
+    """The journeys, each from a place through legs to others, e.g. `[{id: igor, name: Igor's
+    journey to Georgia, sources: [guardian], from: st-petersburg, legs: [{to: vladikavkaz, mode:
+    flight}]}]`.
+    """
     quotes: list[Quote] = []
-    """Words people said, verbatim, each tied to who said it and where it is printed."""
+    """Words people said, verbatim, each tied to who said it and where it is printed, e.g.
+    `[{text: My heart sank when I got the call-up, speaker: oleg, source: mayengbam}]`.
+    """
     unmapped: list[Unmapped] = []
-    """Places the articles name that the map leaves out on purpose, and why."""
+    """Places the articles name that the map leaves out on purpose, and why, e.g. `[{name:
+    Mongolia, sources: [guardian], why: Shown by its Kyakhta–Altanbulag checkpoint.}]`.
+    """
 
 
 def place_roles(places: PlacesFile) -> dict[str, str]:
@@ -331,12 +376,67 @@ def quote_indexes(places: PlacesFile) -> dict[tuple[str, str], list[int]]:
 Reference = tuple[tuple, str, str]
 
 
+def _one_edit_apart(a: str, b: str) -> bool:
+    """One letter changed, added or dropped, or two neighbours swapped (`di` for `id`)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        differ = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(differ) == 1 or (
+            len(differ) == 2
+            and differ[1] == differ[0] + 1
+            and a[differ[0]] == b[differ[1]]
+            and a[differ[1]] == b[differ[0]]
+        )
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
+def likely_misspelling(word: str, known: list[str]) -> str | None:
+    """The known word `word` is most likely a misspelling of, if any is close: difflib's
+    nearest, or for short words (where difflib's ratio is low: `di`, `lta`) one edit away."""
+    close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
+    if close:
+        return close[0]
+    if len(word) >= 2:
+        return next((candidate for candidate in known if _one_edit_apart(word, candidate)), None)
+    return None
+
+
+def allowed_keys(loc: tuple) -> list[str]:
+    """The keys the model at `loc` (a path into the document, ending with a key) accepts."""
+    model: Any = PlacesFile
+    for step in loc[:-1]:
+        if isinstance(step, int):
+            continue
+        field = model.model_fields.get(step)
+        if field is None:
+            return []
+        annotation = field.annotation
+        inner = getattr(annotation, "__args__", (annotation,))[0]
+        if not hasattr(inner, "model_fields"):
+            return []
+        model = inner
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+def _intended_id(table: str, entry: dict):
+    """An entry's id written under a misspelt key (`di: yerevan`): reported once as an unknown
+    key, and still the id that the references to the entry mean."""
+    for key, value in entry.items():
+        if isinstance(key, str) and key != "id":
+            known = allowed_keys((table, 0, key))
+            if key not in known and likely_misspelling(key, known) == "id":
+                return value
+    return None
+
+
 def _what_to_do(name: str, known: list[str], table: str) -> str:
     """'did you mean …' when a defined id is close, else the ids there are; or how to add it."""
     known = list(dict.fromkeys(known))
-    close = difflib.get_close_matches(name, known, n=1, cutoff=0.6)
+    close = likely_misspelling(name, known)
     if close:
-        return f"did you mean “{close[0]}”? Or add “{name}” to {table}"
+        return f"did you mean “{close}”? Or add “{name}” to {table}"
     if not known:
         return f"add “{name}” to {table} first"
     if len(known) <= 12:
@@ -371,7 +471,11 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
         ids = tables[table] = {}
         for index, entry in enumerate(_entries(document, table)):
             id_ = entry.get("id") if isinstance(entry, dict) else None
-            if not is_id(id_):
+            if id_ is None and isinstance(entry, dict):
+                id_ = _intended_id(table, entry)
+                if not _is_id(id_):
+                    continue
+            elif not is_id(id_):
                 continue  # a malformed id is reported by the model
             if id_ in ids:
                 problems.append(
@@ -391,10 +495,7 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
         table
         for table in tables
         if table not in document
-        and any(
-            difflib.get_close_matches(key, [table], n=1, cutoff=0.6) and key != table
-            for key in keys
-        )
+        and any(likely_misspelling(key, [table]) and key != table for key in keys)
     }
 
     def check(path: tuple, table: str, id_, what: str) -> None:

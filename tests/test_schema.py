@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import jsonschema
+
 from routemap.schema import SCHEMA_PATH, places_schema
 
 from .conftest import REPO, SHIPPED_PLACES
@@ -31,7 +33,6 @@ def test_the_schema_rejects_unknown_keys_like_the_validator():
 
 
 def test_the_schema_offers_precision_with_its_meaning_and_rejects_other_values():
-    import jsonschema
     from ruamel.yaml import YAML
 
     schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
@@ -56,12 +57,21 @@ def _properties(schema: dict):
             yield name, key, prop
 
 
-def test_every_key_has_hover_help():
+def test_every_key_has_hover_help_with_an_example_the_schema_accepts():
     schema = json.loads(places_schema())
     undescribed = [
         (name, key) for name, key, prop in _properties(schema) if not prop.get("description")
     ]
     assert undescribed == []
+    unexampled = [
+        (name, key) for name, key, prop in _properties(schema) if not prop.get("examples")
+    ]
+    assert unexampled == []
+    # Each example is a value the key may hold (what an editor offers must not be underlined).
+    for name, key, prop in _properties(schema):
+        validator = jsonschema.Draft202012Validator({"$defs": schema["$defs"], **prop})
+        for example in prop["examples"]:
+            assert list(validator.iter_errors(example)) == [], (name, key, example)
 
 
 def _choices(schema: dict, model: str, key: str) -> list[str]:

@@ -245,6 +245,22 @@ CASES = [
         ],
     ),
     (
+        "a place's id under a misspelt key, one line (its references are not also refused)",
+        ("  - id: yerevan\n", "  - di: yerevan\n"),
+        [
+            "F:19:5: unknown key `di` — did you mean `id`? Allowed here: id, name, kind, country, "
+            "lat, lon, note, sources, accounts, inferred, approximate, query, geocoder, precision"
+        ],
+    ),
+    (
+        "a short key with two letters swapped",
+        ("    lat: 41.69143\n", "    lta: 41.69143\n"),
+        [
+            "F:17:5: unknown key `lta` — did you mean `lat`? Allowed here: id, name, kind, country, "
+            "lat, lon, note, sources, accounts, inferred, approximate, query, geocoder, precision"
+        ],
+    ),
+    (
         "an unknown key like no allowed one",
         ("    from: tbilisi\n", "    from: tbilisi\n    xyzzy: 1\n"),
         [
