@@ -205,6 +205,14 @@ class NominatimGeocoder:
         if status is not None:
             return GeocoderFault(f"{at} refused “{query}” (HTTP {status})", "refused")
         text = str(error)
+        if isinstance(error, exc.GeocoderUnavailable) and _connect_timed_out(error):
+            # No answer to connecting at all (packets dropped): every other place would wait as
+            # long, so this is the whole service's fault, like a refused connection.
+            return GeocoderFault(
+                f"{at} cannot be reached (no answer to connecting within {self.timeout:g} s: a "
+                "network that drops packets, or a firewall)",
+                "unreachable",
+            )
         if isinstance(error, exc.GeocoderTimedOut) or "timed out" in text.lower():
             return GeocoderFault(
                 f"{at} timed out on “{query}”: no answer within {self.timeout:g} s (asked {asked})",
@@ -215,6 +223,14 @@ class NominatimGeocoder:
                 f"{at} cannot be reached (no network, or no server there)", "unreachable"
             )
         return GeocoderFault(f"{at} failed on “{query}”: {text}", "failed")
+
+
+def _connect_timed_out(error: Exception) -> bool:
+    """geopy reports requests' ConnectTimeout (no answer to connecting) as unavailable, with the
+    requests error as its context; a read timeout is its own GeocoderTimedOut."""
+    import requests
+
+    return isinstance(error.__cause__ or error.__context__, requests.exceptions.ConnectTimeout)
 
 
 def _number(value) -> float | None:

@@ -61,6 +61,20 @@ def _flow_end(lines: list[str], line: int, column: int) -> tuple[int, int]:
     raise ValueError("no closing brace")
 
 
+def _last_written(lines: list[str], row: int, column: int) -> str:
+    """The last character written before (row, column), 0-based, past spaces, line ends and
+    comments: what the flow mapping closing there ends with."""
+    text = lines[row][:column]
+    while row >= 0:
+        if number_sign := text.find(" #") + 1:
+            text = text[:number_sign]
+        if stripped := text.strip():
+            return stripped[-1]
+        row -= 1
+        text = lines[row] if row >= 0 else ""
+    return ""
+
+
 def _opening_brace(lines: list[str], entry) -> int:
     """The column of the `{` that opens a flow-style entry (ruamel marks its first key)."""
     row = lines[entry.lc.line]
@@ -93,7 +107,10 @@ def insert_coordinates(
             if "geocoder" not in entry:
                 fields.append(f"geocoder: {geocoder}")
             row, brace = _flow_end(lines, entry.lc.line, _opening_brace(lines, entry))
-            flows.append((row, brace, ", " + ", ".join(fields)))
+            # After a trailing comma (`country: GE,}`) the keys need none of their own before.
+            joined = ", ".join(fields)
+            after_comma = _last_written(lines, row, brace) == ","
+            flows.append((row, brace, (" " + joined + ",") if after_comma else (", " + joined)))
             continue
         # The entry's own keys: those a merge key (`<<: *defaults`) brings in stand elsewhere.
         indent = " " * min([entry.lc.col, *(where[1] for where in entry.lc.data.values())])

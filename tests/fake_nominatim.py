@@ -7,6 +7,7 @@ different server might.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -132,3 +133,26 @@ def no_network_url() -> str:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+@contextlib.contextmanager
+def dropping_url():
+    """An address whose connections are never answered, as on a network that drops packets or
+    behind a firewall that drops rather than refuses: a socket that listens with a backlog of
+    none, filled at once, so the kernel drops every further SYN (the connect times out)."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen(0)
+        port = server.getsockname()[1]
+        fillers = []
+        try:
+            for _ in range(4):
+                filler = socket.socket()
+                filler.setblocking(False)
+                filler.connect_ex(("127.0.0.1", port))
+                fillers.append(filler)
+            time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            for filler in fillers:
+                filler.close()

@@ -299,23 +299,47 @@ def test_the_offline_geocoder_says_how_to_install_it(monkeypatch):
     )
 
 
-def test_a_place_written_on_one_line_gets_its_coordinates_inside_its_braces(pending, nominatim):
-    add_place(pending, "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE}  # the capital\n")
+FOUND = r"lat: [-\d.]+, lon: [-\d.]+, geocoder: \S+"
+
+# A place in flow style, as an editor may write it, and how its lines read once geocoded.
+FLOW_PLACES = {
+    "on one line": (
+        "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE}  # the capital\n",
+        [rf"  - \{{id: tbilisi, name: Tbilisi, kind: city, country: GE, {FOUND}\}}  # the capital"],
+    ),
+    "with a trailing comma": (
+        "  - {id: tbilisi, name: Tbilisi, kind: city, country: GE,}\n",
+        [rf"  - \{{id: tbilisi, name: Tbilisi, kind: city, country: GE, {FOUND},\}}"],
+    ),
+    "over lines, the brace on its own": (
+        "  - {id: tbilisi, name: Tbilisi,\n     kind: city, country: GE,  # a comment\n    }\n",
+        [
+            r"  - \{id: tbilisi, name: Tbilisi,",
+            r"     kind: city, country: GE,  # a comment",
+            rf"     {FOUND},\}}",
+        ],
+    ),
+}
+
+
+@pytest.mark.parametrize("form", FLOW_PLACES)
+def test_a_place_written_in_flow_style_gets_its_coordinates_inside_its_braces(
+    pending, nominatim, form
+):
+    written, expected = FLOW_PLACES[form]
+    add_place(pending, written)
     before = pending.read_text(encoding="utf-8")
     report = geocode_places(pending, nominatim)
     assert report.problems == []
-    after = pending.read_text(encoding="utf-8")
-    found = next(line for line in after.splitlines() if line.startswith("  - {id: tbilisi"))
-    assert re.fullmatch(
-        r"  - \{id: tbilisi, name: Tbilisi, kind: city, country: GE, lat: [-\d.]+, lon: [-\d.]+, "
-        r"geocoder: \S+\}  # the capital",
-        found,
-    ), found
+    after = pending.read_text(encoding="utf-8").splitlines()
+    start = next(n for n, line in enumerate(after) if line.startswith("  - {id: tbilisi"))
+    found = after[start : start + len(expected)]
+    assert all(re.fullmatch(p, line) for p, line in zip(expected, found, strict=True)), found
     # Every other line as it was; only the other pending places' coordinates are added lines.
-    kept = [found if line.startswith("  - {id: tbilisi") else line for line in before.splitlines()]
-    added = iter(after.splitlines())
-    assert all(line in added for line in kept)  # in order
-    assert len(after.splitlines()) - len(kept) == 3 * 4  # lat, lon, geocoder for the four others
+    others = before.replace(written, "").splitlines()
+    rest = iter(after[:start] + after[start + len(expected) :])
+    assert all(line in rest for line in others)  # in order
+    assert len(after) - len(others) - len(expected) == 3 * 4  # lat, lon, geocoder for 4 others
     place = next(p for p in read_places(pending).places if p.id == "tbilisi")
     assert place.lat is not None and place.lon is not None
 

