@@ -18,7 +18,6 @@ import functools
 import http.server
 import json
 import os
-import ssl
 import subprocess
 import sys
 import tempfile
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from routemap.build import build
 from tests.conftest import CHROMIUM_ARGS, SHIPPED_PLACES, blank_tile_png, chromium_path
+from tests.local_https import LocalHttps
 
 CATEGORIES = ("accessibility", "best-practices", "performance")
 
@@ -63,58 +63,11 @@ def serve(folder: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
     return server, server.server_address[1]
 
 
-def serve_tiles(folder: Path) -> tuple[http.server.ThreadingHTTPServer, int]:
-    """A local HTTPS server answering every request with a blank map tile."""
-    tile = blank_tile_png()
-
-    class Tiles(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(tile)))
-            self.send_header("Access-Control-Allow-Origin", "*")
-            self.end_headers()
-            self.wfile.write(tile)
-
-        def log_message(self, *args):
-            pass
-
-    key, cert = folder / "tile.key", folder / "tile.crt"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=tile.openstreetmap.org",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Tiles)
-    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    context.load_cert_chain(cert, key)
-    server.socket = context.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, server.server_address[1]
-
-
-def lighthouse(binary: Path, url: str, tile_port: int, mobile: bool, out: Path) -> dict:
-    flags = [
-        "--headless=new",
-        *CHROMIUM_ARGS,
-        "--ignore-certificate-errors",
-        f'--host-resolver-rules="MAP tile.openstreetmap.org 127.0.0.1:{tile_port}"',
-    ]
+def lighthouse(binary: Path, url: str, tiles: LocalHttps, mobile: bool, out: Path) -> dict:
+    # Lighthouse splits its Chromium flags at spaces: the resolver rule is quoted.
+    rules, trust = tiles.chromium_flags("tile.openstreetmap.org")
+    name, value = rules.split("=", 1)
+    flags = ["--headless=new", *CHROMIUM_ARGS, trust, f'{name}="{value}"']
     command = [
         str(binary),
         url,
@@ -130,7 +83,7 @@ def lighthouse(binary: Path, url: str, tile_port: int, mobile: bool, out: Path) 
     return json.loads(out.read_text())
 
 
-def rendered_dom(url: str, tile_port: int) -> str:
+def rendered_dom(url: str) -> str:
     """The page as the browser has built it, with a journey's popup open."""
     from playwright.sync_api import sync_playwright
 
@@ -158,10 +111,11 @@ def main() -> int:
         folder = Path(temporary)
         build(SHIPPED_PLACES, folder / "routes.html")
         server, port = serve(folder)
-        tiles, tile_port = serve_tiles(folder)
+        tile = blank_tile_png()
+        tiles = LocalHttps(folder, lambda host, path: (200, "image/png", tile))
         url = f"http://127.0.0.1:{port}/routes.html"
         for mobile in (False, True):
-            report = lighthouse(lighthouse_bin, url, tile_port, mobile, folder / "report.json")
+            report = lighthouse(lighthouse_bin, url, tiles, mobile, folder / "report.json")
             scores = {c: round(report["categories"][c]["score"] * 100) for c in CATEGORIES}
             blocking = report["audits"]["total-blocking-time"]["numericValue"]
             print(
@@ -184,7 +138,7 @@ def main() -> int:
                     )
             failures += scores["accessibility"] < 100 or scores["best-practices"] < 100
             failures += mobile and blocking >= 200
-        (folder / "rendered.html").write_text(rendered_dom(url, tile_port), encoding="utf-8")
+        (folder / "rendered.html").write_text(rendered_dom(url), encoding="utf-8")
         for name in ("routes.html", "rendered.html"):
             checked = subprocess.run(
                 ["java", "-jar", str(vnu), "--errors-only", str(folder / name)],
@@ -197,7 +151,7 @@ def main() -> int:
                 print("  " + line)
             failures += bool(errors)
         server.shutdown()
-        tiles.shutdown()
+        tiles.close()
     return 1 if failures else 0
 
 
