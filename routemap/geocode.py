@@ -13,6 +13,7 @@ the editor's comments, order, quoting and blank lines stay exactly as they were.
 from __future__ import annotations
 
 import os
+import re
 import time
 import warnings
 from collections.abc import Callable
@@ -24,8 +25,10 @@ from urllib.parse import urlsplit
 from geographiclib.geodesic import Geodesic
 
 from .errors import GeocodingError
+from .language import country_names
 from .load import locate, parse_document, read_text, validate
 from .models import Place
+from .whereabouts import MARGIN_KM, distance_km
 
 USER_AGENT = "routes-map/0.1 (interactive map of routes from news reporting; geopy)"
 NOMINATIM_URL_VARIABLE = "ROUTES_NOMINATIM_URL"
@@ -143,7 +146,7 @@ class NominatimGeocoder:
                 break
             except (ValueError, TypeError, OverflowError) as error:
                 # geopy turns the answer's "lat"/"lon" into floats: "55.7x" fails there.
-                detail = str(error).split(". ")[0].rstrip(".")
+                detail = _not_a_point(error)
                 raise GeocoderFault(
                     f"Nominatim at {self.url} answered “{query}” with a point that is not a "
                     f"latitude and longitude ({detail})",
@@ -223,6 +226,19 @@ class NominatimGeocoder:
                 f"{at} cannot be reached (no network, or no server there)", "unreachable"
             )
         return GeocoderFault(f"{at} failed on “{query}”: {text}", "failed")
+
+
+def _not_a_point(error: Exception) -> str:
+    """What was wrong with an answer's "lat" or "lon", in the tool's words (geopy's and
+    Python's are about floats and ranges)."""
+    text = str(error)
+    if found := re.search(r"could not convert string to float: (.*)", text):
+        return f"{found.group(1)} is not a number"
+    if "finite" in text:
+        return "it is not a finite number"
+    if "Latitude" in text:
+        return "its latitude is beyond 90°"
+    return "it is not a pair of numbers"
 
 
 def _connect_timed_out(error: Exception) -> bool:
@@ -405,7 +421,17 @@ def choose(place: Place, candidates: list[Candidate]) -> Candidate:
             f"several places called “{query}” in {place.country}, far apart: "
             f"{_listing([in_country[0], *far])} — {settle}"
         )
-    return in_country[0]
+    chosen = in_country[0]
+    # The service's own country code is not proof: its point must lie in the country's outline
+    # (within the margin a border crossing needs), as hand-typed coordinates must.
+    off = distance_km(place.country, chosen.lat, chosen.lon)
+    if off is not None and off > MARGIN_KM:
+        name = country_names([place.country], "en")[place.country]
+        raise GeocodingError(
+            f"the answer for “{query}” (lat {chosen.lat}, lon {chosen.lon}) lies {off:,.0f} km "
+            f"outside {name} ({place.country}) — {settle}"
+        )
+    return chosen
 
 
 ASK_AGAIN = "left without coordinates; `routes geocode` asks again next time"
@@ -461,10 +487,7 @@ def geocode_places(
         report.pending += 1
         line, column, _ = locate(document, ("places", index))
         where = f"{path}:{line}:{column}: place “{place.id}”"
-        if (place.lat is None) != (place.lon is None):
-            report.problems.append(f"{where} has only one of `lat:` and `lon:` — add the other")
-            continue
-        todo.append((place, line, where))
+        todo.append((place, line, where))  # (validate refuses a place with one of lat and lon)
     unreachable: GeocoderFault | None = None
     skipped: list[tuple[Place, int]] = []
     for done, (place, line, where) in enumerate(todo, start=1):

@@ -393,14 +393,15 @@ def _one_edit_apart(a: str, b: str) -> bool:
 
 
 def likely_misspelling(word: str, known: list[str]) -> str | None:
-    """The known word `word` is most likely a misspelling of, if any is close: difflib's
-    nearest, or for short words (where difflib's ratio is low: `di`, `lta`) one edit away."""
+    """The known word `word` is most likely a misspelling of, if any is close: one typing slip
+    away (a letter changed, added, dropped, or two swapped: `di`, `ot`, `lta`, `frm`), else
+    difflib's nearest (whose ratio alone would take `ot` for `note`, not `to`)."""
+    if len(word) >= 2 and (
+        slip := next((candidate for candidate in known if _one_edit_apart(word, candidate)), None)
+    ):
+        return slip
     close = difflib.get_close_matches(word, known, n=1, cutoff=0.6)
-    if close:
-        return close[0]
-    if len(word) >= 2:
-        return next((candidate for candidate in known if _one_edit_apart(word, candidate)), None)
-    return None
+    return close[0] if close else None
 
 
 def allowed_keys(loc: tuple) -> list[str]:

@@ -156,11 +156,44 @@ def _far_outside(places: PlacesFile) -> list[tuple[int, float]]:
     return sorted(far)
 
 
+# Two-letter codes CLDR names that are not countries a place can be in.
+NOT_COUNTRIES = {"ZZ", "EU", "EZ", "UN", "QO"}
+
+
+@cache
+def _country_codes() -> frozenset[str]:
+    """Every ISO 3166 country code CLDR (through Babel) knows, Kosovo's XK included."""
+    from babel import Locale
+
+    territories = Locale.parse("en").territories
+    codes = frozenset(code for code in territories if len(code) == 2 and code.isalpha())
+    return codes - NOT_COUNTRIES
+
+
 def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
-    """(where in the file, what is wrong, what to do) for each place drawn outside its country."""
+    """(where in the file, what is wrong, what to do) for each place whose country is no
+    country, whose coordinates are half there, or which is drawn outside its country."""
     from .language import country_names
 
     problems = []
+    for index, place in enumerate(places.places):
+        if place.country not in _country_codes():
+            problems.append(
+                (
+                    ("places", index, "country"),
+                    f"country “{place.country}” is not a country's ISO 3166 code",
+                    "use its country's two-letter code, like RU or GE",
+                )
+            )
+        if (place.lat is None) != (place.lon is None):
+            given, other = ("lat", "lon") if place.lon is None else ("lon", "lat")
+            problems.append(
+                (
+                    ("places", index, given),
+                    f"place “{place.id}” has only one of `lat:` and `lon:`",
+                    f"add `{other}:`, or remove `{given}:` too for `routes geocode` to look it up",
+                )
+            )
     for index, off in _far_outside(places):
         place = places.places[index]
         name = country_names([place.country], "en")[place.country]

@@ -61,24 +61,28 @@ def _flow_end(lines: list[str], line: int, column: int) -> tuple[int, int]:
     raise ValueError("no closing brace")
 
 
-def _last_written(lines: list[str], row: int, column: int) -> str:
-    """The last character written before (row, column), 0-based, past spaces, line ends and
-    comments: what the flow mapping closing there ends with."""
+def _after_last_written(lines: list[str], row: int, column: int) -> tuple[int, int, str]:
+    """Where the text written before (row, column), 0-based, ends, past spaces, line ends and
+    comments, and its last character: the end of a flow mapping's last value (or its comma)."""
     text = lines[row][:column]
     while row >= 0:
         if number_sign := text.find(" #") + 1:
-            text = text[:number_sign]
-        if stripped := text.strip():
-            return stripped[-1]
+            text = text[: number_sign - 1]
+        if stripped := text.rstrip():
+            return row, len(stripped), stripped[-1]
         row -= 1
-        text = lines[row] if row >= 0 else ""
-    return ""
+        text = lines[row].rstrip("\r\n") if row >= 0 else ""
+    raise ValueError("nothing written before the closing brace")
 
 
-def _opening_brace(lines: list[str], entry) -> int:
-    """The column of the `{` that opens a flow-style entry (ruamel marks its first key)."""
-    row = lines[entry.lc.line]
-    return row.rindex("{", 0, entry.lc.col + 1)
+def _opening_brace(lines: list[str], entry) -> tuple[int, int]:
+    """Where the `{` that opens a flow-style entry stands: the first after the entry's dash
+    (an anchor, `&a`, or a tag, `!!map`, may stand between them)."""
+    for row in range(entry.lc.line, len(lines)):
+        column = lines[row].find("{", entry.lc.col if row == entry.lc.line else 0)
+        if column >= 0:
+            return row, column
+    raise ValueError("no opening brace")
 
 
 def _rounded(value: float) -> float:
@@ -106,11 +110,19 @@ def insert_coordinates(
             fields = [f"lat: {_rounded(candidate.lat)!r}", f"lon: {_rounded(candidate.lon)!r}"]
             if "geocoder" not in entry:
                 fields.append(f"geocoder: {geocoder}")
-            row, brace = _flow_end(lines, entry.lc.line, _opening_brace(lines, entry))
-            # After a trailing comma (`country: GE,}`) the keys need none of their own before.
+            try:
+                row, brace = _flow_end(lines, *_opening_brace(lines, entry))
+                row, column, last = _after_last_written(lines, row, brace)
+            except ValueError:
+                line = entry.lc.line + 1
+                raise GeocodingError(
+                    f"{path}:{line}: cannot tell where place “{place.id}” ends, to add its "
+                    "coordinates; nothing was written — add `lat:` and `lon:` to it by hand"
+                ) from None
+            # Right after its last value, so the line's comment and the closing brace's own
+            # line stay as they are; after a trailing comma (`GE,}`) the keys end with one too.
             joined = ", ".join(fields)
-            after_comma = _last_written(lines, row, brace) == ","
-            flows.append((row, brace, (" " + joined + ",") if after_comma else (", " + joined)))
+            flows.append((row, column, (" " + joined + ",") if last == "," else (", " + joined)))
             continue
         # The entry's own keys: those a merge key (`<<: *defaults`) brings in stand elsewhere.
         indent = " " * min([entry.lc.col, *(where[1] for where in entry.lc.data.values())])

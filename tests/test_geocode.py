@@ -20,7 +20,7 @@ from routemap.geocode import (
 )
 from routemap.load import read_places
 
-from .conftest import SHIPPED_PLACES
+from .conftest import REPO, SHIPPED_PLACES
 from .fake_nominatim import FakeNominatim, no_network_url
 
 
@@ -315,9 +315,25 @@ FLOW_PLACES = {
         "  - {id: tbilisi, name: Tbilisi,\n     kind: city, country: GE,  # a comment\n    }\n",
         [
             r"  - \{id: tbilisi, name: Tbilisi,",
-            r"     kind: city, country: GE,  # a comment",
-            rf"     {FOUND},\}}",
+            rf"     kind: city, country: GE, {FOUND},  # a comment",
+            r"    \}",
         ],
+    ),
+    "over lines, no trailing comma": (
+        "  - {id: tbilisi, name: Tbilisi,\n     kind: city, country: GE\n    }\n",
+        [
+            r"  - \{id: tbilisi, name: Tbilisi,",
+            rf"     kind: city, country: GE, {FOUND}",
+            r"    \}",
+        ],
+    ),
+    "with an anchor": (
+        "  - &georgian {id: tbilisi, name: Tbilisi, kind: city, country: GE}\n",
+        [rf"  - &georgian \{{id: tbilisi, name: Tbilisi, kind: city, country: GE, {FOUND}\}}"],
+    ),
+    "with a tag": (
+        "  - !!map {id: tbilisi, name: Tbilisi, kind: city, country: GE}\n",
+        [rf"  - !!map \{{id: tbilisi, name: Tbilisi, kind: city, country: GE, {FOUND}\}}"],
     ),
 }
 
@@ -332,7 +348,7 @@ def test_a_place_written_in_flow_style_gets_its_coordinates_inside_its_braces(
     report = geocode_places(pending, nominatim)
     assert report.problems == []
     after = pending.read_text(encoding="utf-8").splitlines()
-    start = next(n for n, line in enumerate(after) if line.startswith("  - {id: tbilisi"))
+    start = next(n for n, line in enumerate(after) if "{id: tbilisi" in line)
     found = after[start : start + len(expected)]
     assert all(re.fullmatch(p, line) for p, line in zip(expected, found, strict=True)), found
     # Every other line as it was; only the other pending places' coordinates are added lines.
@@ -340,6 +356,17 @@ def test_a_place_written_in_flow_style_gets_its_coordinates_inside_its_braces(
     rest = iter(after[:start] + after[start + len(expected) :])
     assert all(line in rest for line in others)  # in order
     assert len(after) - len(others) - len(expected) == 3 * 4  # lat, lon, geocoder for 4 others
+    # The repo's yamllint rules find nothing in the written lines they did not find before.
+    assert lint_problems("\n".join(found) + "\n") <= lint_problems(written)
+
+
+def lint_problems(lines: str) -> set[str]:
+    """What the repo's .yamllint says of a place's lines, by rule (in a places list)."""
+    from yamllint import linter
+    from yamllint.config import YamlLintConfig
+
+    config = YamlLintConfig(file=str(REPO / ".yamllint"))
+    return {problem.rule for problem in linter.run("places:\n" + lines, config)}
     place = next(p for p in read_places(pending).places if p.id == "tbilisi")
     assert place.lat is not None and place.lon is not None
 

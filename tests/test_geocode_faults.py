@@ -206,10 +206,10 @@ def test_a_place_that_does_not_answer_takes_seconds_by_default():
     ("lat", "lon", "says"),
     [
         (None, None, "(lat None, lon None)"),
-        ("nan", "49.1", "(Point coordinates must be finite)"),
-        ("1e400", "49.1", "(Point coordinates must be finite)"),
-        (95, 49.1, "(Latitude must be in the [-90; 90] range)"),
-        ("55.7x", "49.1", "(could not convert string to float: '55.7x')"),
+        ("nan", "49.1", "(it is not a finite number)"),
+        ("1e400", "49.1", "(it is not a finite number)"),
+        (95, 49.1, "(its latitude is beyond 90°)"),
+        ("55.7x", "49.1", "('55.7x' is not a number)"),
     ],
 )
 def test_an_answer_that_is_no_point_is_refused_for_that_place_and_the_rest_kept(
@@ -231,6 +231,25 @@ def test_an_answer_that_is_no_point_is_refused_for_that_place_and_the_rest_kept(
         f"{ASK_AGAIN}"
     )
     assert "Traceback" not in problem
+    written = {p.id: p for p in read_places(pending).places}
+    assert written["kazan"].lat is None
+    assert all(written[id_].lat is not None for id_ in ("moscow", "irkutsk", "bucha"))
+
+
+def test_an_answer_outside_the_place_s_country_is_refused_with_its_distance(
+    pending,  # noqa: F811 (the fixture)
+    fake,
+):
+    # The server says Russia (country code ru) but gives a point in Cape Town.
+    fake.coordinates_for["kazan"] = ("-33.9249", "18.4241")
+    report = geocode_places(
+        pending, NominatimGeocoder(fake.url, min_delay_seconds=0, max_retries=0)
+    )
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: the answer for “Kazan” "
+        "(lat -33.9249, lon 18.4241) lies 8,728 km outside Russia (RU) — add a `query:` that "
+        "names it more exactly, or write `lat:` and `lon:` by hand"
+    ]
     written = {p.id: p for p in read_places(pending).places}
     assert written["kazan"].lat is None
     assert all(written[id_].lat is not None for id_ in ("moscow", "irkutsk", "bucha"))

@@ -253,11 +253,35 @@ CASES = [
         ],
     ),
     (
+        "a leg's `to` with its letters swapped, one line (not `note`, not also “`to` is missing”)",
+        ("{to: yerevan, mode: car", "{ot: yerevan, mode: car"),
+        [
+            "F:32:10: unknown key `ot` — did you mean `to`? Allowed here: to, mode, when, note, "
+            "inferred"
+        ],
+    ),
+    (
         "a short key with two letters swapped",
         ("    lat: 41.69143\n", "    lta: 41.69143\n"),
         [
             "F:17:5: unknown key `lta` — did you mean `lat`? Allowed here: id, name, kind, country, "
             "lat, lon, note, sources, accounts, inferred, approximate, query, geocoder, precision"
+        ],
+    ),
+    (
+        "a place with a latitude and no longitude (refused by check, not only by the build)",
+        ("    lon: 44.83412\n", ""),
+        [
+            "F:17:10: place “tbilisi” has only one of `lat:` and `lon:` — add `lon:`, or remove "
+            "`lat:` too for `routes geocode` to look it up"
+        ],
+    ),
+    (
+        "a country code of no country",
+        ("    country: GE\n", "    country: XX\n"),
+        [
+            "F:16:14: country “XX” is not a country's ISO 3166 code — use its country's "
+            "two-letter code, like RU or GE"
         ],
     ),
     (
