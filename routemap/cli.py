@@ -305,7 +305,7 @@ def _main(argv: list[str] | None) -> int:
 
         _say(f"Its social card, for link previews: {card_path(result.out)}")
     if getattr(args, "open", False):
-        _open_in_browser(result.out.resolve().as_uri(), result.out)
+        _open_in_browser(result.out.resolve().as_uri(), result.out.resolve())
     return 0
 
 

@@ -69,6 +69,8 @@ RETRIES = 1
 """How many times a request that timed out, was refused or failed is sent again."""
 RETRY_WAIT_SECONDS = 2.0
 """The pause before sending a failed request again."""
+TIMEOUTS_IN_A_ROW = 2
+"""Places in a row whose requests all time out before the service is taken as unreachable."""
 MIN_DELAY_SECONDS = 1.0
 """The least time between two requests (the public server's policy: one a second)."""
 
@@ -120,6 +122,7 @@ class NominatimGeocoder:
             **options,
         )
         self._last_request = None
+        self._timed_out = 0  # places in a row whose every request timed out
 
     def _wait(self, seconds: float) -> None:
         if self._last_request is not None:
@@ -157,7 +160,18 @@ class NominatimGeocoder:
                 if fault is None:
                     raise
                 if fault.unreachable or attempt > self.retries:
+                    self._timed_out = self._timed_out + 1 if fault.kind == "timeout" else 0
+                    if self._timed_out >= TIMEOUTS_IN_A_ROW:
+                        # A service that answers no place in time is as good as unreachable:
+                        # the rest are not asked (or the offline data takes over).
+                        raise GeocoderFault(
+                            f"Nominatim at {self.url} timed out on “{query}” and on the place "
+                            f"before it (no answer within {self.timeout:g} s, asked "
+                            f"{_times(attempt)}): taken as unreachable",
+                            "unreachable",
+                        ) from None
                     raise fault from None
+        self._timed_out = 0
         found = [
             Candidate(
                 name=result.raw.get("display_name", query),

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .errors import PlacesFileError, Problem
-from .models import PlacesFile, allowed_keys, likely_misspelling, reference_problems
+from .models import PlacesFile, allowed_keys, likely_misspelling, meant_table, reference_problems
 from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
@@ -526,14 +526,21 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
 
 
-def _suggested_key(loc: tuple) -> str | None:
-    """The allowed key an unknown one is most likely a misspelling of, if any is close."""
+def _suggested_key(loc: tuple, document=None) -> str | None:
+    """The allowed key an unknown one is most likely a misspelling of, if any is close; at the
+    top, also the missing table it holds the entries of (`locations:` for `places:`)."""
     if not isinstance(loc[-1], str):
         return None
+    if len(loc) == 1 and isinstance(document, dict):
+        if table := meant_table(document, loc[0]):
+            return table
+        # Not a key the file has already (`routes:` is not `quotes:` when quotes are there).
+        known = [key for key in allowed_keys(loc) if key not in document]
+        return likely_misspelling(loc[0], known)
     return likely_misspelling(loc[-1], allowed_keys(loc))
 
 
-def _explain(error: dict) -> tuple[str, str]:
+def _explain(error: dict, document=None) -> tuple[str, str]:
     """Turn one pydantic error into (what is wrong, what to do) in an editor's words."""
     kind = error["type"]
     loc = error["loc"]
@@ -543,7 +550,7 @@ def _explain(error: dict) -> tuple[str, str]:
     if kind == "missing":
         return f"`{field}` is missing", f"add `{field}:` here"
     if kind == "extra_forbidden":
-        close = _suggested_key(loc)
+        close = _suggested_key(loc, document)
         hint = f"did you mean `{close}`?" if close else "remove it."
         return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed_keys(loc))}"
     if kind == "literal_error":
@@ -592,6 +599,12 @@ def _explain(error: dict) -> tuple[str, str]:
         return f"`{field}` is empty", "write something here or remove the key"
     if kind == "too_short":
         return f"`{field}` is empty", "list at least one entry"
+    if kind == "string_type" and value is None:
+        return (
+            f"`{field}` has no value",
+            f"write it after `{field}: ` (a `#` there starts a comment: quote text that begins "
+            "with #)",
+        )
     if kind == "string_type":
         return f"`{field}` must be text, not {_shown(value)}", "put the value in quotes"
     if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
@@ -646,7 +659,7 @@ def validate(document: Any, path: Path, positions: _Positions | None = None) -> 
             (*item["loc"][:-1], suggestion)
             for item in items
             if item["type"] == "extra_forbidden"
-            and (suggestion := _suggested_key(item["loc"])) is not None
+            and (suggestion := _suggested_key(item["loc"], document)) is not None
         }
         for item in items:
             loc = item["loc"]
@@ -656,9 +669,11 @@ def validate(document: Any, path: Path, positions: _Positions | None = None) -> 
                 line, column = where.key(loc)
             elif item["type"] == "invalid_key":
                 line, column = _odd_key_position(where, loc)
+            elif item.get("input", "") is None:
+                line, column = where.key(loc)  # an empty value has no place of its own
             else:
                 line, column = where.value(loc)
-            problems.append(Problem(name, line, column, *_explain(item)))
+            problems.append(Problem(name, line, column, *_explain(item, document)))
     found = reference_problems(document) + (coordinate_problems(places) if places else [])
     for loc, what, todo in found:
         problems.append(Problem(name, *where.value(loc), what, todo))

@@ -421,6 +421,24 @@ def allowed_keys(loc: tuple) -> list[str]:
     return [field.alias or name for name, field in model.model_fields.items()]
 
 
+TABLES = ("sources", "people", "places", "groups", "journeys", "quotes", "unmapped")
+
+
+def meant_table(document, key: str) -> str | None:
+    """The table an unknown top-level key stands for: the one table missing from the file
+    whose entries' keys are all those it holds (`locations:` holding places, `routes:` holding
+    journeys), else one it is a slip or a near spelling of (`placez:`). None when neither."""
+    if not isinstance(document, dict):
+        return None
+    missing = [table for table in TABLES if table not in document]
+    entries = [entry for entry in _as_list(document.get(key))[:5] if isinstance(entry, dict)]
+    keys = {name for entry in entries for name in entry if isinstance(name, str)}
+    holding = [table for table in missing if keys <= set(allowed_keys((table, 0, "")))]
+    if entries and len(holding) == 1:
+        return holding[0]
+    return likely_misspelling(key, missing)
+
+
 def _intended_id(table: str, entry: dict):
     """An entry's id written under a misspelt key (`di: yerevan`): reported once as an unknown
     key, and still the id that the references to the entry mean."""
@@ -488,16 +506,11 @@ def reference_problems(document: dict, ids_checked: bool = False) -> list[Refere
                 )
             ids[id_] = None
 
-    # A table whose key is misspelt (`journeyz:`) is reported once, as an unknown key; the
-    # references to its entries would each repeat that one mistake.
+    # A table whose key is misspelt (`journeyz:`) or renamed (`locations:`) is reported once, as
+    # an unknown key; the references to its entries would each repeat that one mistake.
     keys = [key for key in document if isinstance(key, str)] if isinstance(document, dict) else []
     keys = [key for key in keys if key not in PlacesFile.model_fields]  # only the unknown ones
-    misspelt = {
-        table
-        for table in tables
-        if table not in document
-        and any(likely_misspelling(key, [table]) and key != table for key in keys)
-    }
+    misspelt = {meant_table(document, key) for key in keys} & set(tables)
 
     def check(path: tuple, table: str, id_, what: str) -> None:
         if table in misspelt:

@@ -88,6 +88,31 @@ def test_each_fault_is_one_line_saying_what_happened(failing, fake):
     }
 
 
+def test_a_server_that_answers_no_place_in_time_is_not_asked_for_the_rest(
+    pending,  # noqa: F811 (the fixture)
+    fake,
+):
+    for name in ("kazan", "moscow", "irkutsk", "bucha"):
+        fake.delay_for[name] = 0.65
+    geocoder = NominatimGeocoder(fake.url, timeout=0.5, min_delay_seconds=0, max_retries=0)
+    report = geocode_places(pending, geocoder)
+    assert [q["q"] for q in fake.queries] == ["Kazan", "Moscow"]
+    at = f"Nominatim at {fake.url}"
+    why = (
+        f"{at} timed out on “Moscow” and on the place before it (no answer within 0.5 s, "
+        "asked once): taken as unreachable"
+    )
+    assert report.problems == [
+        f"{pending}:{line_of(pending, 'kazan')}:5: place “kazan”: {at} timed out on “Kazan”: "
+        f"no answer within 0.5 s (asked once) — {ASK_AGAIN}",
+        f"{pending}:{line_of(pending, 'moscow')}:5: place “moscow”: {why} — {ASK_AGAIN} "
+        "(or use --offline)",
+        f"{pending}: 2 more places not asked, as {why}: “irkutsk” (line "
+        f"{line_of(pending, 'irkutsk')}), “bucha” (line {line_of(pending, 'bucha')}) — "
+        f"{ASK_AGAIN}",
+    ]
+
+
 def test_routes_geocode_prints_one_line_per_failing_place_and_no_traceback(
     failing, fake, quick, capsys
 ):

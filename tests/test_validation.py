@@ -213,6 +213,38 @@ CASES = [
         ],
     ),
     (
+        "a section renamed to a word like no section, known by what it holds, once",
+        ("places:\n", "locations:\n"),
+        [
+            "F:12:1: unknown key `locations` — did you mean `places`? Allowed here: title, "
+            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+        ],
+    ),
+    (
+        "a section renamed to a word near one the file has: not that one",
+        ("journeys:\n", "routes:\n"),
+        [
+            "F:25:1: unknown key `routes` — did you mean `journeys`? Allowed here: title, "
+            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+        ],
+    ),
+    (
+        "a key with no value, said at its own line (not the next)",
+        ("    name: Yerevan\n", "    name:\n"),
+        [
+            "F:20:5: `name` has no value — write it after `name: ` (a `#` there starts a "
+            "comment: quote text that begins with #)"
+        ],
+    ),
+    (
+        "a value that starts with #, which makes it a comment",
+        ("    name: Yerevan\n", "    name: #Yerevan\n"),
+        [
+            "F:20:5: `name` has no value — write it after `name: ` (a `#` there starts a "
+            "comment: quote text that begins with #)"
+        ],
+    ),
+    (
         "swapped latitude and longitude",
         ("    lat: 41.69143\n    lon: 44.83412\n", "    lat: 44.83412\n    lon: 41.69143\n"),
         [

@@ -127,9 +127,11 @@ def test_open_where_no_browser_can_be_opened_says_so_and_where_the_map_is(
         return False
 
     monkeypatch.setattr(webbrowser, "open", no_browser)
-    out = tmp_path / "map.html"
-    assert main(["--open", "--places", str(MINIMAL), "--out", str(out)]) == 0
+    monkeypatch.chdir(tmp_path)
+    assert main(["--open", "--places", str(MINIMAL), "--out", "map.html"]) == 0
     captured = capsys.readouterr()
+    # The whole path, to paste into a browser from anywhere (not `map.html`).
+    out = tmp_path.resolve() / "map.html"
     assert captured.err == f"No browser could be opened here; open {out} yourself.\n"
     assert out.exists()
 
