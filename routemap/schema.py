@@ -49,6 +49,8 @@ def places_schema() -> str:
         for prop in model.get("properties", {}).values():
             if (example := _example(prop)) is not None:
                 prop["examples"] = [example]
+            if "description" in prop:  # a docstring's line breaks are no breaks in a hover
+                prop["description"] = " ".join(prop["description"].split())
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 

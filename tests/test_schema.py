@@ -63,6 +63,8 @@ def test_every_key_has_hover_help_with_an_example_the_schema_accepts():
         (name, key) for name, key, prop in _properties(schema) if not prop.get("description")
     ]
     assert undescribed == []
+    # One paragraph each: a docstring's line breaks would break a hover's sentence.
+    assert [key for _, key, prop in _properties(schema) if "\n" in prop["description"]] == []
     unexampled = [
         (name, key) for name, key, prop in _properties(schema) if not prop.get("examples")
     ]
