@@ -423,6 +423,49 @@ def _opening_bracket(text: str, line: int, column: int) -> tuple[int, int, str] 
     return open_[-1] if open_ else None
 
 
+DASH_GLUED = re.compile(r"\s*-[A-Za-z_]")  # `-id: yerevan`, a dash with no space after it
+
+
+def _closed_on_its_line(row: str, column: int) -> bool:
+    """Whether the brackets open at `column` of `row` are all closed later on the line."""
+    depth = sum(row[:column].count(c) for c in "{[") - sum(row[:column].count(c) for c in "}]")
+    rest = row[column:]
+    return (
+        depth > 0 and sum(rest.count(c) for c in "}]") - sum(rest.count(c) for c in "{[") >= depth
+    )
+
+
+def _runaway_quote(text: str, line: int, column: int) -> tuple[int, int, str] | None:
+    """A quote opened on a line above `line` (0-based) and still open at (line, column), or
+    closed on `line` itself, as (line, column, mark) where it was opened. A quoted value may
+    run over lines, so a quote left unclosed takes in the lines below until the next quote
+    mark, and the parser complains only there."""
+    quote = None
+    closed_here = None
+    for number, row in enumerate(text.splitlines()[: line + 1]):
+        end = column if number == line else len(row)
+        position = 0
+        while position < end:
+            char = row[position]
+            if quote:
+                if quote[2] == '"' and char == "\\":
+                    position += 1
+                elif char == quote[2] == "'" and row[position + 1 : position + 2] == "'":
+                    position += 1
+                elif char == quote[2]:
+                    if number == line and quote[0] < line:
+                        closed_here = quote
+                    quote = None
+            elif char == "#" and (position == 0 or row[position - 1] in " \t"):
+                break
+            elif char in "\"'" and row[:position].rstrip()[-1:] in ("", ":", "-", "[", "{", ","):
+                quote = (number, position, char)
+            position += 1
+    if quote and quote[0] < line:
+        return quote
+    return closed_here
+
+
 def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     """A YAML parser's complaint as (line, column, what is wrong, what to do) in an editor's
     words, at the place the mistake is: an unclosed bracket or quote where it was opened, a
@@ -435,8 +478,35 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     row = lines[mark.line] if mark.line < len(lines) else ""
     if "'\\t'" in problem:
         return (*at, "a tab in the indentation", "indent with spaces, not tabs")
+    runaway = _runaway_quote(text, mark.line, mark.column)
+    if runaway and "quoted scalar" not in context:
+        line, column, quote = runaway
+        return (
+            line + 1,
+            column + 1,
+            "the quote opened here is not closed on its line",
+            f"end the text with {quote} on this line (the lines below were read as part of it)",
+        )
     if "flow" in context or problem.startswith("expected ',' or"):
         opened = _opening_bracket(text, mark.line, mark.column)
+        if opened and _closed_on_its_line(row, mark.column) and "':'" in problem:
+            # `{to: yerevan mode: car}` or `{when: to: morrow}`: the brace is closed; the
+            # parser met a second colon in one entry.
+            entry = re.split(r"[{,\[]", row[: mark.column])[-1]
+            value = entry.split(":", 1)[1].strip() if ":" in entry else ""
+            if " " in value:
+                key = value.rsplit(" ", 1)[1]
+                return (
+                    mark.line + 1,
+                    mark.column - len(key) + 1,
+                    f"a comma is missing before `{key}`",
+                    "separate the entries in braces with commas, like `{to: yerevan, mode: car}`",
+                )
+            return (
+                *at,
+                "a second colon in a value inside braces",
+                'put the value in double quotes, like `{when: "to: morrow"}`',
+            )
         if opened:
             line, column, bracket = opened
             closing = "]" if bracket == "[" else "}"
@@ -448,11 +518,35 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
             )
     if "simple key" in context and error.context_mark is not None:
         key = error.context_mark
+        written = lines[key.line] if key.line < len(lines) else ""
+        if glued := re.match(r"\s*(?:- )?([\w-]+):(\S)", written):
+            return (
+                key.line + 1,
+                key.column + 1,
+                "a colon needs a space after it",
+                f"write `{glued.group(1)}: ` and then the value",
+            )
         return (
             key.line + 1,
             key.column + 1,
             "this line has no colon after its key",
             "write the key, a colon and a space, then the value, like `name: Oleg`",
+        )
+    if "unknown escape character" in problem:
+        char = problem.split("'")[1] if "'" in problem else ""
+        return (
+            mark.line + 1,
+            mark.column,  # the backslash, just before where the parser stopped
+            f"`\\{char}` is no escape in double quotes",
+            "write `\\\\` for a backslash, or put the value in single quotes",
+        )
+    if "chomping or indentation indicators" in problem:
+        return (
+            mark.line + 1,
+            mark.column,  # the `|` or `>`, just before where the parser stopped
+            f"`{row[mark.column - 1 : mark.column]}` at the start of a value begins a block of "
+            "text on the lines below",
+            'put the value in double quotes, like `role: "|teacher"`',
         )
     if "quoted scalar" in context and error.context_mark is not None:
         quote = error.context_mark
@@ -495,6 +589,22 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
             "this line has no colon after its key",
             "write the key, a colon and a space, then the value, like `name: Oleg`",
         )
+    dashed = next(
+        (
+            n
+            for n in (mark.line, mark.line - 1)
+            if 0 <= n < len(lines) and DASH_GLUED.match(lines[n])
+        ),
+        None,
+    )
+    if dashed is not None and problem.startswith(("expected <block end>", "mapping values")):
+        column = lines[dashed].index("-")
+        return (
+            dashed + 1,
+            column + 1,
+            "a `-` needs a space after it to start an entry",
+            f"write `- {lines[dashed][column + 1 :].strip()}`",
+        )
     if problem.startswith("expected <block end>") and ("']'" in problem or "'}'" in problem):
         return (*at, "a closing bracket that closes nothing", "remove it")
     before = row[: mark.column].rstrip()
@@ -531,6 +641,8 @@ def _suggested_key(loc: tuple, document=None) -> str | None:
     top, also the missing table it holds the entries of (`locations:` for `places:`)."""
     if not isinstance(loc[-1], str):
         return None
+    if (glued := loc[-1].split(":", 1)[0]) != loc[-1] and glued in allowed_keys(loc):
+        return glued  # `when:tomorrow`: a key and its value with no space between
     if len(loc) == 1 and isinstance(document, dict):
         if table := meant_table(document, loc[0]):
             return table
@@ -551,6 +663,12 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
         return f"`{field}` is missing", f"add `{field}:` here"
     if kind == "extra_forbidden":
         close = _suggested_key(loc, document)
+        if close and isinstance(field, str) and field.startswith(close + ":"):
+            # `{mode:car}`: with no space after its colon, the key and value are one word.
+            return (
+                f"`{field}` has no space after its colon",
+                f"write `{close}: {field[len(close) + 1 :]}`",
+            )
         hint = f"did you mean `{close}`?" if close else "remove it."
         return f"unknown key `{field}`", f"{hint} Allowed here: {', '.join(allowed_keys(loc))}"
     if kind == "literal_error":

@@ -361,6 +361,64 @@ CASES = [
         ],
     ),
     (
+        "a quote left open, closed by the next line's quote: said where it was opened",
+        ("    role: teacher\n", '    role: "teacher\n    name: "Ana"\n'),
+        [
+            "F:11:11: YAML syntax: the quote opened here is not closed on its line — end the "
+            'text with " on this line (the lines below were read as part of it)'
+        ],
+    ),
+    (
+        "a value that starts with |, which begins a block of text",
+        ("role: teacher", "role: |teacher"),
+        [
+            "F:11:11: YAML syntax: `|` at the start of a value begins a block of text on the "
+            'lines below — put the value in double quotes, like `role: "|teacher"`'
+        ],
+    ),
+    (
+        "a backslash in double quotes that is no escape",
+        ("role: teacher", 'role: "a \\pteacher"'),
+        [
+            "F:11:14: YAML syntax: `\\p` is no escape in double quotes — write `\\\\` for a "
+            "backslash, or put the value in single quotes"
+        ],
+    ),
+    (
+        "a dash with no space after it",
+        ("  - id: yerevan", "  -id: yerevan"),
+        [
+            "F:19:3: YAML syntax: a `-` needs a space after it to start an entry — write "
+            "`- id: yerevan`"
+        ],
+    ),
+    (
+        "a colon with no space after it",
+        ("    name: Yerevan", "    name:Yerevan"),
+        ["F:20:5: YAML syntax: a colon needs a space after it — write `name: ` and then the value"],
+    ),
+    (
+        "a missing comma between two entries in braces",
+        ("{to: yerevan, mode: car", "{to: yerevan mode: car"),
+        [
+            "F:32:22: YAML syntax: a comma is missing before `mode` — separate the entries in "
+            "braces with commas, like `{to: yerevan, mode: car}`"
+        ],
+    ),
+    (
+        "a second colon in a value in braces",
+        ("when: tomorrow}", "when: to: morrow}"),
+        [
+            "F:32:42: YAML syntax: a second colon in a value inside braces — put the value in "
+            'double quotes, like `{when: "to: morrow"}`'
+        ],
+    ),
+    (
+        "a colon with no space after it, in braces: one line (not also “`mode` is missing”)",
+        ("when: tomorrow", "when:tomorrow"),
+        ["F:32:34: `when:tomorrow` has no space after its colon — write `when: tomorrow`"],
+    ),
+    (
         "an alias with no anchor",
         ("sources: [paper]", "sources: *papers"),
         [
