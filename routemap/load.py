@@ -275,6 +275,29 @@ def _careful_yaml():
     return yaml
 
 
+def _duplicate_key(error, text: str) -> tuple[str, str]:
+    """(what, what to do) for a key written twice in one mapping, with the line of the first:
+    often a new entry whose `- ` was left out, so its keys join the entry above."""
+    found = re.search(r'duplicate key "(.*?)" with value', error.problem or "")
+    key = found.group(1) if found else "a key"
+    mark, start = error.problem_mark, error.context_mark
+    lines = text.splitlines()
+    pattern = re.compile(rf"{re.escape(key)}\s*:")  # at the column of the second one
+    first = next(
+        (
+            number + 1
+            for number in range(start.line if start else 0, mark.line)
+            if pattern.match(lines[number], mark.column)
+        ),
+        None,
+    )
+    where = f" (first on line {first})" if first else ""
+    return (
+        f"`{key}` appears twice in one entry{where}",
+        "keep one; if a new entry starts here, begin it with `- `",
+    )
+
+
 def parse_document(text: str, path: Path) -> CommentedMap:
     """Parse YAML text into ruamel's commented mapping, or raise a PlacesFileError saying where."""
     from ruamel.yaml.comments import CommentedMap
@@ -292,15 +315,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
     except DuplicateKeyError as error:
         mark = error.problem_mark
         raise PlacesFileError(
-            [
-                Problem(
-                    name,
-                    mark.line + 1,
-                    mark.column + 1,
-                    f"{error.problem}",
-                    "each key may appear once in a mapping: remove or rename one",
-                )
-            ]
+            [Problem(name, mark.line + 1, mark.column + 1, *_duplicate_key(error, text))]
         ) from None
     except ReaderError as error:
         line, column = _line_column(text, error.position)
@@ -707,6 +722,12 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
         return (
             f"`{field}` {_shown(value)} is not a valid id",
             "use lowercase letters, digits and single dashes, like st-petersburg",
+        )
+    if kind == "invalid_key" and isinstance(value, int | float) and not isinstance(value, bool):
+        # `{lat: 40,78}`: in braces the comma ends the value, and 78 starts the next entry.
+        return (
+            f"a number, {_shown(value)}, stands where a key should",
+            "in braces a comma ends a value: use a dot as the decimal separator, like 40.78",
         )
     if kind == "invalid_key":
         return (

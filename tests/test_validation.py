@@ -48,8 +48,16 @@ CASES = [
         "a duplicate key",
         ("    name: Tbilisi\n", "    name: Tbilisi\n    name: Again\n"),
         [
-            'F:15:5: found duplicate key "name" with value "Again" (original value: "Tbilisi") '
-            "— each key may appear once in a mapping: remove or rename one"
+            "F:15:5: `name` appears twice in one entry (first on line 14) — keep one; if a new "
+            "entry starts here, begin it with `- `"
+        ],
+    ),
+    (
+        "a new entry without its dash: its keys join the entry above",
+        ("  - id: yerevan\n", "    id: yerevan\n"),
+        [
+            "F:19:5: `id` appears twice in one entry (first on line 13) — keep one; if a new "
+            "entry starts here, begin it with `- `"
         ],
     ),
     (
@@ -417,6 +425,18 @@ CASES = [
         "a colon with no space after it, in braces: one line (not also “`mode` is missing”)",
         ("when: tomorrow", "when:tomorrow"),
         ["F:32:34: `when:tomorrow` has no space after its colon — write `when: tomorrow`"],
+    ),
+    (
+        "a decimal comma in braces, where the comma ends the value",
+        (
+            "  - id: yerevan\n    name: Yerevan\n    kind: city\n    country: AM\n"
+            "    lat: 40.17765\n    lon: 44.5126\n",
+            "  - {id: yerevan, name: Yerevan, kind: city, country: AM, lat: 40,17765, lon: 44.5}\n",
+        ),
+        [
+            "F:19:67: a number, 17765, stands where a key should — in braces a comma ends a "
+            "value: use a dot as the decimal separator, like 40.78"
+        ],
     ),
     (
         "an alias with no anchor",
