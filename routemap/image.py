@@ -34,6 +34,7 @@ from .styles import (
     LINE_STYLE,
     STILL_STYLE,
     leg_style,
+    ring_colour,
 )
 
 
@@ -297,8 +298,9 @@ def place_dots(data: dict, frame: Frame, styles: dict) -> list[Dot]:
         style = {**role_style, **(styles["inferred"] if p.get("inferred") else {})}
         if dense:
             style |= {"radius": max(3, style["radius"] / 2), "weight": 1}
+        style.pop("ringColor", None)
         if p.get("inferred"):
-            style["color"] = role_style["fillColor"]
+            style["color"] = ring_colour(role_style)
         lon, lat = feature["geometry"]["coordinates"]
         at = frame.point(lat, lon)
         dots.append(
@@ -671,9 +673,10 @@ def _places(dots: list[Dot], styles: dict) -> list[str]:
     out = ["<g>"]
     leader = styles["leader"]
     for dot in dots:
-        fill = styles["markers"][dot.role]["fillColor"]
+        marker = styles["markers"][dot.role]
         if dot.area:
-            out.append(_circle(dot.at, {**styles["area"], "color": fill, "fillColor": fill}))
+            halo = {"color": ring_colour(marker), "fillColor": marker["fillColor"]}
+            out.append(_circle(dot.at, styles["area"] | halo))
         if dot.moved:
             line = [dot.at, dot.drawn]
             out.append(
@@ -781,11 +784,11 @@ def _legend(rows, texts, box, styles: dict) -> list[str]:
         if kind == "dot":
             out.append(_circle((cx, cy), style | {"radius": 6}))
         elif kind == "inferred":
-            inferred = style | styles["inferred"] | {"radius": 6, "color": style["fillColor"]}
+            inferred = style | styles["inferred"] | {"radius": 6, "color": ring_colour(style)}
             out.append(_circle((cx, cy), inferred))
         elif kind == "area":
-            colour = style["fillColor"]
-            area = styles["area"] | {"radius": 8, "color": colour, "fillColor": colour}
+            area = styles["area"] | {"radius": 8, "color": ring_colour(style)}
+            area["fillColor"] = style["fillColor"]
             out.append(_circle((cx, cy), area))
         elif kind in ("stroke", "hollow"):
             line = {"color": style.get("color", ink), "weight": min(max(style["weight"], 2), 5)}

@@ -23,6 +23,7 @@ MARKER_STYLES: dict[str, dict] = {
         "weight": 2,
         "fillColor": "#ffffff",
         "fillOpacity": 1,
+        "ringColor": "#1d3557",  # hollow, its white fill would not show: its ring's colour
     },
     "border-crossing": {
         "radius": 7,
@@ -178,7 +179,23 @@ DARK_STYLES: dict = {
     },
     "colours": DARK_COLOURS,
     "focus": "#8cc4ff",
+    # A hollow (inferred) dot has no white ring: its dashed edge, and an area's halo, are drawn
+    # in its role's colour, too dark on the night ground; these keep 3:1 on it.
+    "markers": {
+        "origin": {"ringColor": "#7fa3dc"},
+        "stop": {"ringColor": "#ffffff"},
+        "border-crossing": {"ringColor": "#ff6b6b"},
+        "destination": {"ringColor": "#3cbfae"},
+        "context": {"ringColor": "#9aa5b1"},
+    },
 }
+
+
+def ring_colour(marker: dict) -> str:
+    """The colour of a hollow dot's dashed edge and of an area's halo for a role's marker
+    style: its ringColor at night, else its fill (page/drawing.js ringColour)."""
+    return marker.get("ringColor", marker["fillColor"])
+
 
 # The still image's paper (routemap/image.py): its ground under the title, legend and source
 # line, its text, and the pale box behind each place name, as map.css draws the page's own

@@ -85,8 +85,10 @@ def test_focus_shows_on_the_panel_journeys(shipped_map, open_map):
     assert style == [True, "solid", "3px", "visible"]
 
 
-def test_a_popup_opened_from_the_panel_takes_focus_and_gives_it_back(shipped_map, open_map):
-    page = open_map(shipped_map).page
+@pytest.mark.parametrize("size", SIZES)
+def test_a_popup_opened_from_the_panel_takes_focus_and_gives_it_back(shipped_map, open_map, size):
+    page = open_map(shipped_map, *SIZES[size]).page
+    open_panel(page)
     summary = page.locator(".journey summary", has_text="Igor")
     summary.focus()
     page.keyboard.press("Enter")
@@ -95,7 +97,25 @@ def test_a_popup_opened_from_the_panel_takes_focus_and_gives_it_back(shipped_map
     assert page.evaluate("document.activeElement.getAttribute('role')") == "region"
     page.keyboard.press("Escape")
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 0")
-    assert summary.evaluate("s => s === document.activeElement")
+    if size == "desktop":
+        assert summary.evaluate("s => s === document.activeElement")
+    else:
+        # The panel folded away to show the journey: focus goes to the button that opens it
+        # again, not to the page's start.
+        assert page.locator(".panel-toggle").evaluate("t => t === document.activeElement")
+
+
+def test_the_map_itself_shows_its_focus_ring_on_top_of_what_it_draws(shipped_map, open_map):
+    page = open_map(shipped_map, tiles=False).page
+    page.locator(".folium-map").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")  # by keyboard, so :focus-visible applies
+    ring = page.locator(".folium-map").evaluate(
+        """m => { const r = getComputedStyle(m, '::after');
+                  return [m === document.activeElement, r.borderTopStyle, r.borderTopWidth,
+                          r.position, Number(r.zIndex) > 800]; }"""
+    )
+    assert ring == [True, "solid", "3px", "absolute", True]
 
 
 def test_escape_closes_a_popup_from_anywhere_on_the_page(shipped_map, open_map):

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 
 from routemap.load import read_places
+from routemap.models import place_roles
 from routemap.render import map_data
-from routemap.styles import DARK_COLOURS, DARK_STYLES, NIGHT_GROUND
+from routemap.styles import DARK_COLOURS, DARK_STYLES, MARKER_STYLES, NIGHT_GROUND, ring_colour
 
 from .conftest import RECORD_STROKES, SHIPPED_PLACES, uncased_strokes
 
@@ -88,3 +89,35 @@ def test_a_switch_to_dark_redraws_the_page_where_the_reader_was(shipped_map, ope
         "getComputedStyle(document.querySelector('.route-panel')).backgroundColor"
     )
     assert panel == rgb(NIGHT_GROUND)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_hollow_dots_and_halos_are_edged_in_their_ring_colour(shipped_map, open_map, scheme):
+    """The inferred places (hollow, dashed dots) and the areas' halos keep 3:1 on the night
+    ground in their role's night ringColor (tests/test_styles.py measures the table)."""
+    records = read_places(SHIPPED_PLACES)
+    roles = place_roles(records)
+    shown = open_map(shipped_map, scheme=scheme)
+    drawn = shown.page.evaluate(
+        """() => Object.fromEntries(Object.entries(window.routeMap.markers).map(([id, m]) =>
+                 [id, m.options.color]))"""
+    )
+    markers = (
+        MARKER_STYLES
+        if scheme == "light"
+        else {
+            role: style | DARK_STYLES["markers"].get(role, {})
+            for role, style in MARKER_STYLES.items()
+        }
+    )
+    inferred = [place for place in records.places if place.inferred]
+    assert inferred  # the shipped map has hollow dots
+    for place in inferred:
+        assert drawn[place.id] == ring_colour(markers[roles[place.id]]), place.id
+    halos = shown.page.evaluate(
+        """() => { const out = []; window.routeMap.map.eachLayer(l => {
+             if (l instanceof L.CircleMarker && !l.routePlace && l.options.dashArray) out.push(l.options.color); });
+             return out; }"""
+    )
+    areas = [place for place in records.places if place.is_area]
+    assert sorted(halos) == sorted(ring_colour(markers[roles[p.id]]) for p in areas)

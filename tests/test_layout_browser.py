@@ -11,6 +11,7 @@ import pytest
 
 from routemap.build import build
 from tests.conftest import SHIPPED_PLACES
+from tests.test_accessibility_browser import open_panel
 
 DATA = Path(__file__).parent / "data"
 MAPS = {"shipped": SHIPPED_PLACES, "crowded": DATA / "crowded.yaml"}
@@ -182,9 +183,7 @@ def test_every_route_opens_with_a_click_on_its_line(built, open_map, which, size
     for name in sorted(unclickable):
         # The reader finds the journey in the panel's search, and its popup opens on the map (on
         # a phone the panel opens over the map, and closes to show what was found).
-        toggle = page.locator(".panel-toggle")
-        if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
-            toggle.click()
+        open_panel(page)
         page.get_by_label("Find a journey, person, place or quote").fill(name)
         page.locator(".search-results .result").filter(
             has=page.locator(".result-name", has_text=name)

@@ -15,6 +15,7 @@ from routemap.render import quote_link_names
 from routemap.watch import watch
 
 from .conftest import SHIPPED_PLACES, TILE_HOST
+from .test_accessibility_browser import open_panel
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 PLACES = read_places(SHIPPED_PLACES)
@@ -101,13 +102,6 @@ def test_an_address_that_names_nothing_here_shows_the_whole_map(shipped_map, ope
     else:
         assert popups.count() == 0
     assert shown.page_errors == []
-
-
-def open_panel(page) -> None:
-    """On a phone the panel is folded away behind its button."""
-    toggle = page.locator(".panel-toggle")
-    if toggle.is_visible() and toggle.get_attribute("aria-expanded") == "false":
-        toggle.click()
 
 
 @pytest.mark.parametrize("size", SIZES)

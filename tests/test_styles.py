@@ -23,6 +23,7 @@ from routemap.styles import (
     MARKER_STYLES,
     NIGHT_GROUND,
     STATUS_STYLES,
+    ring_colour,
 )
 
 # What lines and dots lie on: their casing (white), the offline base map's land and sea.
@@ -185,3 +186,20 @@ def test_night_names_leaders_and_focus_can_be_seen():
     for leader in DARK_STYLES["leader"]["color"], DARK_STYLES["leader"]["nameColor"]:
         assert min(contrast(leader, ground) for ground in NIGHT_GROUNDS.values()) >= 3
     assert contrast(NIGHT["border"], NIGHT["land"]) < 3  # outlines stay quiet
+
+
+@pytest.mark.parametrize("role", sorted(MARKER_STYLES))
+def test_a_hollow_dot_s_edge_and_an_area_s_halo_keep_3_to_1_by_day_and_at_night(role):
+    """An inferred place's dot is hollow, with no white ring: its dashed edge lies on the map
+    itself, as an area's halo does (ring_colour: its role's colour, or its night ringColor)."""
+    day = ring_colour(MARKER_STYLES[role])
+    night = ring_colour(MARKER_STYLES[role] | DARK_STYLES["markers"].get(role, {}))
+    low = {
+        f"day {ground}": round(contrast(day, BASEMAP_STYLE[ground]), 2)
+        for ground in ("land", "sea")
+    }
+    low |= {
+        f"night {ground}": round(contrast(night, colour), 2)
+        for ground, colour in NIGHT_GROUNDS.items()
+    }
+    assert min(low.values()) >= 3, low

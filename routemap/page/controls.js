@@ -43,7 +43,7 @@ function addLegend(view) {
       const dot = (style, inferred) => {
         const s = el("span", null, "dot" + (inferred ? " inferred" : ""));
         s.style.background = style.fillColor;
-        s.style.borderColor = inferred ? style.fillColor : style.color;
+        s.style.borderColor = inferred ? ringColour(style) : style.color;
         return s;
       };
       const stroke = (style, colour) => {
@@ -59,7 +59,7 @@ function addLegend(view) {
       if (data.places.features.some((f) => f.properties.inferred)) row(dot(styles.markers["border-crossing"], true), styles.inferred.label);
       if (data.places.features.some((f) => f.properties.area)) {
         const halo = el("span", null, "dot area");
-        halo.style.borderColor = styles.markers.destination.fillColor;
+        halo.style.borderColor = ringColour(styles.markers.destination);
         row(halo, styles.area.label);
       }
       const usedModes = new Set(data.journeys.filter((j) => j.status === "trip").flatMap((j) => j.legs.map((l) => l.mode)));

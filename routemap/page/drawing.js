@@ -245,6 +245,12 @@ function near(bounds, point, margin) {
   return point.x >= bounds.min.x - margin && point.x <= bounds.max.x + margin && point.y >= bounds.min.y - margin && point.y <= bounds.max.y + margin;
 }
 
+/* The colour of a hollow dot's dashed edge and of an area's halo: a role's ringColor at night
+ * (styles.py DARK_STYLES), else its fill. */
+function ringColour(marker) {
+  return marker.ringColor || marker.fillColor;
+}
+
 /* Places, drawn above the lines: a dot per place (hollow and dashed if inferred), a halo under
  * an area. A small map names each outright (labels.js); a big one names them on hover, with
  * smaller dots. */
@@ -257,10 +263,11 @@ function drawPlaces(view, onPlaceClick) {
     const style = Object.assign({}, styles.markers[p.role], p.inferred ? styles.inferred : {});
     delete style.label;
     if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
-    if (p.inferred) style.color = styles.markers[p.role].fillColor;
+    delete style.ringColor;
+    if (p.inferred) style.color = ringColour(styles.markers[p.role]);
     if (p.area) {
       // An area, not a pin: a wide translucent halo under the dot.
-      const halo = Object.assign({}, styles.area, { color: styles.markers[p.role].fillColor, fillColor: styles.markers[p.role].fillColor, interactive: false, renderer });
+      const halo = Object.assign({}, styles.area, { color: ringColour(styles.markers[p.role]), fillColor: styles.markers[p.role].fillColor, interactive: false, renderer });
       delete halo.label;
       placeLayer.addLayer(L.circleMarker(latLng(feature.geometry.coordinates), halo));
     }

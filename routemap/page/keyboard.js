@@ -30,7 +30,13 @@ function manageFocus(view) {
   map.on("popupclose", () => {
     const back = opener;
     opener = null;
-    if (back && document.body.contains(back) && back.offsetParent !== null) back.focus({ preventScroll: true });
+    if (!back) return;
+    const shown = (element) => element && document.body.contains(element) && element.offsetParent !== null;
+    // On a phone the panel folds away to show what was chosen: focus goes to the button that
+    // opens it again, not to the page's start.
+    const toggle = document.querySelector(".panel-toggle");
+    const target = shown(back) ? back : shown(toggle) ? toggle : map.getContainer();
+    target.focus({ preventScroll: true });
   });
 
   // Focus on a control of a popup that reaches past the map's edge makes the browser scroll the
