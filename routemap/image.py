@@ -313,7 +313,8 @@ def place_dots(data: dict, frame: Frame, styles: dict) -> list[Dot]:
 
 def spread(dots: list[Dot]) -> None:
     """Dots whose discs come within DOT_GAP of each other go round a circle about their middle,
-    each keeping its bearing from it (page/labels.js: spread)."""
+    each keeping its bearing from it; a cluster so spread that comes near another dot joins it
+    and they are spread again (page/labels.js: spread)."""
     parent = list(range(len(dots)))
 
     def root(i: int) -> int:
@@ -322,16 +323,33 @@ def spread(dots: list[Dot]) -> None:
             i = parent[i]
         return i
 
-    for i, a in enumerate(dots):
-        for j in range(i):
-            b = dots[j]
-            if math.dist(a.at, b.at) < a.reach + b.reach + DOT_GAP:
+    def crowding(points: list[tuple[float, float]]):
+        for i, a in enumerate(points):
+            for j in range(i):
+                if math.dist(a, points[j]) < dots[i].reach + dots[j].reach + DOT_GAP:
+                    yield i, j
+
+    for i, j in crowding([d.at for d in dots]):
+        parent[root(i)] = root(j)
+    for _ in range(5):
+        _spread_clusters(dots, root)
+        joined = False
+        for i, j in crowding([d.drawn for d in dots]):
+            if root(i) != root(j):
                 parent[root(i)] = root(j)
+                joined = True
+        if not joined:
+            break
+
+
+def _spread_clusters(dots: list[Dot], root) -> None:
+    """Each cluster's members round a circle about their middle; a lone dot where it is."""
     clusters: dict[int, list[Dot]] = {}
     for i, dot in enumerate(dots):
         clusters.setdefault(root(i), []).append(dot)
     for members in clusters.values():
         if len(members) == 1:
+            members[0].drawn = members[0].at
             continue
         mx = sum(d.at[0] for d in members) / len(members)
         my = sum(d.at[1] for d in members) / len(members)

@@ -309,10 +309,13 @@ def test_crowding_dots_are_moved_apart_with_a_leader(shipped_data):
     _, layout = image.svg_for_data(shipped_data, image.SIZES["social"])
     moved = {dot.id for dot in layout.dots if dot.moved}
     assert {"bucha", "irpin"} <= moved
-    drawn = [dot for dot in layout.dots if dot.id in moved]
-    for i, a in enumerate(drawn):
-        for b in drawn[:i]:
-            assert math.dist(a.drawn, b.drawn) >= a.reach + b.reach
+    # No two dots overlap where they are drawn, moved or not (a spread pair may not land on a
+    # third dot).
+    for size in image.SIZES.values():
+        _, layout = image.svg_for_data(shipped_data, size)
+        for i, a in enumerate(layout.dots):
+            for b in layout.dots[:i]:
+                assert math.dist(a.drawn, b.drawn) >= a.reach + b.reach, (a.id, b.id, size)
 
 
 def test_the_map_s_bounds_fill_the_frame_beside_the_legend(shipped_data):

@@ -128,6 +128,18 @@ def test_a_click_on_each_dot_opens_that_place(built, open_map, which, size):
 
 
 # For each leg, a point on its line (in page pixels) away from every dot and control.
+@pytest.mark.parametrize(("which", "size"), CASES, ids=[f"{m}-{s}" for m, s in CASES])
+def test_no_two_dots_overlap_where_they_are_drawn(built, open_map, which, size):
+    """Dots that crowd are moved apart; a pair so moved must not land on a third dot (Upper
+    Lars, moved from Vladikavkaz, touched Yerevan's dot on a laptop and Baku's on a phone)."""
+    dots = open_map(built[which], *SIZES[size]).page.evaluate(LAYOUT)["dots"]
+    placed = list(dots.items())
+    for i, (a, one) in enumerate(placed):
+        for b, other in placed[:i]:
+            apart = ((one["x"] - other["x"]) ** 2 + (one["y"] - other["y"]) ** 2) ** 0.5
+            assert apart >= one["r"] + other["r"], (a, b, round(apart, 1))
+
+
 LEG_POINTS = """() => {
   const rm = window.routeMap, map = rm.map;
   const frame = map.getContainer().getBoundingClientRect();

@@ -53,7 +53,8 @@ function placeLabels(view) {
   }
 
   // Move crowding dots apart: clusters of dots whose discs come within DOT_GAP of each other go
-  // round a circle about their middle, each keeping its bearing from the middle.
+  // round a circle about their middle, each keeping its bearing from the middle. A cluster so
+  // spread may come near another dot: the two then join and are spread again, till none crowd.
   function spread() {
     const dots = features.map((f) => {
       const marker = markers[f.properties.id];
@@ -61,46 +62,65 @@ function placeLabels(view) {
     });
     const parent = dots.map((_, i) => i);
     const root = (i) => (parent[i] === i ? i : (parent[i] = root(parent[i])));
-    // Neighbours through a grid of cells as wide as the largest reach: no all-pairs loop.
     const reach = 2 * Math.max(...dots.map((d) => d.r)) + DOT_GAP;
-    const cells = new Map();
-    dots.forEach((d, i) => {
-      const cx = Math.floor(d.at.x / reach);
-      const cy = Math.floor(d.at.y / reach);
-      for (let dx = -1; dx <= 1; dx++) {
-        for (let dy = -1; dy <= 1; dy++) {
-          for (const j of cells.get(cx + dx + "," + (cy + dy)) || []) {
-            if (d.at.distanceTo(dots[j].at) < d.r + dots[j].r + DOT_GAP) parent[root(i)] = root(j);
+    // Each pair of dots whose discs at `points` come within DOT_GAP, through a grid of cells as
+    // wide as the largest reach: no all-pairs loop.
+    const crowding = (points, visit) => {
+      const cells = new Map();
+      points.forEach((at, i) => {
+        const cx = Math.floor(at.x / reach);
+        const cy = Math.floor(at.y / reach);
+        for (let dx = -1; dx <= 1; dx++) {
+          for (let dy = -1; dy <= 1; dy++) {
+            for (const j of cells.get(cx + dx + "," + (cy + dy)) || []) {
+              if (at.distanceTo(points[j]) < dots[i].r + dots[j].r + DOT_GAP) visit(i, j);
+            }
           }
         }
-      }
-      const key = cx + "," + cy;
-      if (!cells.has(key)) cells.set(key, []);
-      cells.get(key).push(i);
-    });
+        const key = cx + "," + cy;
+        if (!cells.has(key)) cells.set(key, []);
+        cells.get(key).push(i);
+      });
+    };
+    crowding(dots.map((d) => d.at), (i, j) => (parent[root(i)] = root(j)));
+    let placed = dots.map((d) => d.at);
+    for (let pass = 0; pass < 5; pass++) {
+      placed = spreadClusters(dots, root);
+      let joined = false;
+      crowding(placed, (i, j) => {
+        if (root(i) === root(j)) return;
+        parent[root(i)] = root(j);
+        joined = true;
+      });
+      if (!joined) break;
+    }
+    dots.forEach((d, i) => setShift(d.marker, placed[i] === d.at ? null : placed[i].subtract(d.at)));
+  }
+
+  // Where each dot goes: a cluster's members round a circle about their middle (by index).
+  function spreadClusters(dots, root) {
     const clusters = new Map();
     dots.forEach((d, i) => {
       const r = root(i);
       if (!clusters.has(r)) clusters.set(r, []);
-      clusters.get(r).push(d);
+      clusters.get(r).push(i);
     });
-    for (const members of clusters.values()) {
-      if (members.length === 1) {
-        setShift(members[0].marker, null);
-        continue;
-      }
+    const placed = dots.map((d) => d.at);
+    for (const indexes of clusters.values()) {
+      if (indexes.length === 1) continue;
+      const members = indexes.map((i) => dots[i]);
       const middle = members.reduce((sum, d) => sum.add(d.at), L.point(0, 0)).divideBy(members.length);
       const widest = Math.max(...members.map((d) => d.r));
       const radius = members.length === 2 ? widest + DOT_GAP / 2 + 1 : (widest + DOT_GAP / 2 + 1) / Math.sin(Math.PI / members.length);
       const bearing = (d) => (d.at.distanceTo(middle) < 0.5 ? 0 : Math.atan2(d.at.y - middle.y, d.at.x - middle.x));
-      members.sort((a, b) => bearing(a) - bearing(b));
-      const start = bearing(members[0]);
-      members.forEach((d, n) => {
-        const angle = start + (2 * Math.PI * n) / members.length;
-        const to = middle.add(L.point(Math.cos(angle) * radius, Math.sin(angle) * radius));
-        setShift(d.marker, to.subtract(d.at));
+      indexes.sort((a, b) => bearing(dots[a]) - bearing(dots[b]));
+      const start = bearing(dots[indexes[0]]);
+      indexes.forEach((i, n) => {
+        const angle = start + (2 * Math.PI * n) / indexes.length;
+        placed[i] = middle.add(L.point(Math.cos(angle) * radius, Math.sin(angle) * radius));
       });
     }
+    return placed;
   }
 
   function setShift(marker, shift) {
