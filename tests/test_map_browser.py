@@ -271,3 +271,43 @@ def test_the_open_layer_control_keeps_to_a_corner_and_scrolls(
     last.scroll_into_view_if_needed()
     last.locator("input").uncheck()  # the last journey is reached by scrolling, and switches
     assert not page.evaluate("window.routeMap.map.hasLayer(window.routeMap.journeyLayers.j29)")
+
+
+BOX = "e => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"
+
+
+def overlaps(a, b) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+@pytest.mark.parametrize("size", [(320, 568), (390, 844)])
+def test_on_a_small_screen_offline_the_notice_covers_no_name_and_can_be_hidden(
+    shipped_map, open_map, size
+):
+    page = open_map(shipped_map, *size, tiles=False).page
+    notice = page.locator(".tile-notice")
+    notice.wait_for()
+    page.wait_for_timeout(100)
+    box = notice.evaluate(BOX)
+    names = page.locator(".place-label:not([hidden])")
+    assert names.count() > 10
+    assert [n for n in names.evaluate_all(f"all => all.map({BOX})") if overlaps(n, box)] == []
+    hide = notice.get_by_role("button", name="Hide this notice")
+    hide.click()
+    assert page.locator(".tile-notice").count() == 0
+
+
+@pytest.mark.parametrize("size", [(320, 500), (320, 568), (390, 844)])
+def test_the_open_legend_stays_inside_the_map_clear_of_the_other_controls(
+    shipped_map, open_map, size
+):
+    page = open_map(shipped_map, *size, tiles=False).page
+    page.locator(".tile-notice").wait_for()
+    page.locator(".route-legend summary").click()
+    legend = page.locator(".route-legend").evaluate(BOX)
+    frame = page.locator(".folium-map").evaluate(BOX)
+    assert frame[1] <= legend[1] and legend[3] <= frame[3]  # its heading (the fold button) shows
+    for other in (".leaflet-control-layers", ".leaflet-control-zoom"):
+        assert not overlaps(legend, page.locator(other).evaluate(BOX)), other
+    if page.locator(".tile-notice").is_visible():
+        assert not overlaps(legend, page.locator(".tile-notice").evaluate(BOX))

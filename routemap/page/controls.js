@@ -27,6 +27,8 @@ function nameLeafletButtons(map, layersControl) {
   name(layersControl._layersLink, "controls.layers");
 }
 
+const LEGEND_CLEARANCE = 150; // px of the map's height left above and below the open legend
+
 function addLegend(view) {
   const { data, styles } = view;
   const Legend = L.Control.extend({
@@ -75,6 +77,17 @@ function addLegend(view) {
       if (view.spreads) row(el("span", null, "spread-key"), styles.leader.label);
       if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), say("legend.zoom"));
       box.append(list);
+      // Never taller than the map leaves it, below the layer control (map.css).
+      const fit = () => {
+        // (the box's own height: asking Leaflet for its size would settle it mid-print)
+        list.style.maxHeight = Math.max(60, view.map.getContainer().clientHeight - LEGEND_CLEARANCE) + "px";
+      };
+      view.map.on("resize", fit);
+      box.addEventListener("toggle", () => {
+        fit();
+        // While it is open on a narrow map, the tiles notice beside it steps aside (map.css).
+        view.map.getContainer().classList.toggle("legend-open", box.open);
+      });
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
       return box;
@@ -86,10 +99,22 @@ function addLegend(view) {
 /* When tiles cannot load (offline, blocked), say so; the offline base map shows instead. */
 function watchTiles(view) {
   const { map } = view;
+  // Names are laid out clear of the controls: again when the notice comes or goes.
+  const relayout = () => view.layoutLabels && view.layoutLabels();
   const Notice = L.Control.extend({
     onAdd() {
-      const box = el("div", say("tiles.notice"), "tile-notice");
+      const box = el("div", null, "tile-notice");
       box.setAttribute("role", "status");
+      const hide = el("button", "×", "tile-notice-hide");
+      hide.type = "button";
+      hide.title = say("tiles.hide");
+      hide.setAttribute("aria-label", say("tiles.hide"));
+      hide.addEventListener("click", () => {
+        this.remove();
+        relayout();
+      });
+      box.append(el("span", say("tiles.notice")), hide);
+      L.DomEvent.disableClickPropagation(box);
       return box;
     },
   });
@@ -100,6 +125,7 @@ function watchTiles(view) {
         if (notice) return;
         map.getContainer().classList.add("no-tiles");
         notice = new Notice({ position: "bottomleft" }).addTo(map);
+        relayout();
       });
     }
   });

@@ -118,6 +118,7 @@ async function drawRouteMap(map, data, basemap) {
   const entries = drawRoutes(view, onLegClick);
   view.placeLayer = drawPlaces(view, onPlaceClick);
   const labels = placeLabels(view);
+  view.layoutLabels = () => labels.layout();
   manageFocus(view);
   const layersControl = addLayerControl(view, entries);
   nameLeafletButtons(map, layersControl);
