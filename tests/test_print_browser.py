@@ -7,6 +7,7 @@ import io
 import re
 import unicodedata
 
+import pytest
 from pypdf import PdfReader
 
 from routemap.load import read_places
@@ -118,5 +119,26 @@ def test_after_printing_the_legend_and_the_view_are_as_the_reader_left_them(ship
     page.emulate_media(media="screen")
     page.set_viewport_size({"width": 1280, "height": 800})
     page.evaluate("window.dispatchEvent(new Event('afterprint'))")
-    assert (page.evaluate(view), page.locator(".route-legend").evaluate("e => e.open")) == was
+    # The same view, to a pixel (about 0.011° at zoom 7: Leaflet's own resize handling, when
+    # the window goes back to its size, may round the centre by a fraction of one).
+    (lat, lon, zoom), legend_open = (
+        page.evaluate(view),
+        page.locator(".route-legend").evaluate("e => e.open"),
+    )
+    assert (lat, lon, zoom) == pytest.approx(was[0], abs=0.011) and legend_open == was[1]
     assert page.locator(".folium-map .leaflet-control-container .route-legend").count() == 1
+
+
+def test_printing_from_a_dark_page_prints_dark_ink_on_white(shipped_map, open_map):
+    """Paper is white whatever the screen's scheme: the text takes the light page's colours
+    (a dark page's pale text printed at about 3:1 on white)."""
+    page = open_map(shipped_map, tiles=False, scheme="dark").page
+    text = "document.querySelector('.journey summary h3')"
+    assert page.evaluate(f"getComputedStyle({text}).color") == "rgb(232, 230, 227)"  # on screen
+    page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+    page.emulate_media(media="print", color_scheme="dark")
+    assert page.evaluate(f"getComputedStyle({text}).color") == "rgb(27, 27, 27)"
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") in (
+        "rgba(0, 0, 0, 0)",
+        "rgb(255, 255, 255)",
+    )
