@@ -139,6 +139,35 @@ def test_the_tiles_credit_speaks_the_page_s_language_and_links_openstreetmap(
         assert link.get_attribute("href") == "https://www.openstreetmap.org/copyright"
 
 
+def test_on_the_russian_page_the_articles_words_are_marked_english_and_no_russian_word_is(
+    russian_map, open_map
+):
+    page = open_map(russian_map, tiles=False).page
+    page.evaluate("window.routeMap.openLeg('oleg', 1)")
+    leg = page.locator(".leaflet-popup-content .leg")
+    assert leg.locator('[lang="en"]', has_text="Kazan → Orenburg").count() == 1
+    assert "Участок 1 из 2" in leg.inner_text()
+    page.locator(".journey summary").first.click()
+    page.locator(".leaflet-control-layers").hover()
+    marked = page.evaluate(
+        """() => [...document.querySelectorAll('[lang="en"]')].map(e => e.textContent)"""
+    )
+    # Nothing in the page's own Russian words is marked English.
+    assert [text for text in marked if re.search("[А-Яа-яЁё]", text)] == []
+    english = " ".join(marked)
+    records = read_places(SHIPPED_PLACES)
+    # The layer control's names: each journey of no group, and each group.
+    for name in [j.name for j in records.journeys if not j.group] + [
+        g.name for g in records.groups
+    ]:
+        assert name in english, name
+    for source in records.sources:  # the sources' names where they are cited
+        assert source.name in english, source.name
+    assert "next week" in english  # a leg's `when:`, in the panel's leg list
+    credit = page.locator('.leaflet-control-attribution a[href="https://leafletjs.com"]')
+    assert credit.get_attribute("title") == plain_entries("ru")["credit.leaflet"]
+
+
 def test_the_articles_words_stay_english_and_say_so(russian_map, open_map):
     page = open_map(russian_map, tiles=False).page
     page.evaluate("window.routeMap.openPlace('upper-lars')")
@@ -189,6 +218,13 @@ def test_a_right_to_left_page_holds_its_layout(tmp_path, open_map):
                        return [getComputedStyle(q).borderRightStyle, getComputedStyle(q).borderLeftStyle]; }"""
         )
         assert quote_rule == ["dashed", "none"]  # the rule on the side the lines start
+        # English from places.yaml keeps its own order on the right-to-left page (its full
+        # stop at its end), the Hebrew title its own.
+        directions = page.evaluate(
+            """() => ['.source-note', '.panel-head h1'].map(s =>
+                 getComputedStyle(document.querySelector(s)).direction)"""
+        )
+        assert directions == ["ltr", "rtl"]
         assert shown.page_errors == []
 
 

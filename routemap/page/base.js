@@ -55,9 +55,31 @@ function say(key, fill) {
 function told(tag, text, className) {
   const node = el(tag, text, className);
   if (CONTENT_LANG && CONTENT_LANG !== document.documentElement.lang) node.lang = CONTENT_LANG;
+  // On a right-to-left page, text written left to right keeps its own order (its full stop
+  // at its end, its brackets round the right words).
+  if (document.documentElement.dir === "rtl") node.dir = "auto";
   return node;
 }
 let CONTENT_LANG = null;
+
+/* The page's words for `key` with their {names} filled in, into `parent`: a value that is a
+ * Node (text from places.yaml, marked by told) goes in as it is, the rest as text. */
+function sayInto(parent, key, fill) {
+  const template = say(key, Object.fromEntries(Object.entries(fill).filter(([, v]) => !(v instanceof Node))));
+  for (const part of template.split(/(\{\w+\})/)) {
+    const name = part.startsWith("{") ? part.slice(1, -1) : null;
+    const value = name !== null && Object.prototype.hasOwnProperty.call(fill, name) ? fill[name] : null;
+    parent.append(value instanceof Node ? value : part);
+  }
+  return parent;
+}
+
+/* HTML for text from places.yaml inside an HTML string (Leaflet's layer control takes HTML):
+ * escaped, and marked with its language as told() marks an element. */
+function toldHtml(text) {
+  const lang = CONTENT_LANG && CONTENT_LANG !== document.documentElement.lang ? ' lang="' + escapeHtml(CONTENT_LANG) + '"' : "";
+  return "<span" + lang + ">" + escapeHtml(text) + "</span>";
+}
 
 function el(tag, text, className) {
   const node = document.createElement(tag);

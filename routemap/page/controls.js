@@ -5,15 +5,16 @@
 function addLayerControl(view, entries) {
   const control = {};
   for (const entry of entries) {
-    const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + escapeHtml(entry.name);
+    const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + (entry.told ? toldHtml(entry.name) : escapeHtml(entry.name));
     control[label] = entry.layer;
   }
   control[escapeHtml(say("layers.places"))] = view.placeLayer;
   return L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(view.map);
 }
 
-/* Leaflet writes its own buttons' names in English: the zoom buttons and the layer control's
- * toggle take the page's words (a screen reader reads the aria-label, a mouse shows the title). */
+/* Leaflet writes its own buttons' names in English: the zoom buttons, the layer control's
+ * toggle and its credit link take the page's words (a screen reader reads the aria-label, a
+ * mouse shows the title). */
 function nameLeafletButtons(map, layersControl) {
   const name = (button, key) => {
     if (!button) return;
@@ -25,6 +26,11 @@ function nameLeafletButtons(map, layersControl) {
     name(map.zoomControl._zoomOutButton, "controls.zoomOut");
   }
   name(layersControl._layersLink, "controls.layers");
+  // The credits' link to Leaflet: its title in the page's words (the flag and name kept).
+  const credits = map.attributionControl;
+  if (credits && typeof credits.options.prefix === "string") {
+    credits.setPrefix(credits.options.prefix.replace(/title="[^"]*"/, 'title="' + escapeHtml(say("credit.leaflet")) + '"'));
+  }
 }
 
 const LEGEND_CLEARANCE = 150; // px of the map's height left above and below the open legend

@@ -194,11 +194,11 @@ function drawRoutes(view, onLegClick) {
     if (journey.group) {
       if (!view.groupLayers[journey.group]) {
         view.groupLayers[journey.group] = L.featureGroup();
-        overlays.push({ id: journey.group, name: groups[journey.group].name, colour: styles.statuses["sold-out"].color, layer: view.groupLayers[journey.group] });
+        overlays.push({ id: journey.group, name: groups[journey.group].name, told: true, colour: styles.statuses["sold-out"].color, layer: view.groupLayers[journey.group] });
       }
       view.groupLayers[journey.group].addLayer(layer);
     } else {
-      overlays.push({ id: journey.id, name: journey.name, colour: journey.colour, layer });
+      overlays.push({ id: journey.id, name: journey.name, told: true, colour: journey.colour, layer });
     }
   }
   // The layer control lists each journey and group; on a big map (where a list of thousands

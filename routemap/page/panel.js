@@ -36,7 +36,7 @@ function buildPanel(view, words) {
   if (names.length <= 4) {
     const list = el("ul", null, "panel-sources");
     data.sources.forEach((source, n) => {
-      const item = told("li", say("panel.source", { source: names[n] }));
+      const item = sayInto(el("li"), "panel.source", { source: told("span", names[n]) });
       if (source.note) item.append(told("p", source.note, "source-note"));
       list.append(item);
     });

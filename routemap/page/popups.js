@@ -20,9 +20,13 @@ function popupContent(view) {
   // Who said it to whom: "Oleg, 29, … · The Guardian", or for words a source relays from
   // another's interview, "Oleg, 29, … to The Guardian, as quoted by Chingkheinganbi Mayengbam".
   function attribution(speaker, source, via) {
-    const who = personLabel(speaker);
-    if (!via) return who + " · " + sourceLabel(source);
-    return say("popup.relayed", { speaker: who, to: sources[via] ? sources[via].name : via, source: sourceLabel(source) });
+    const caption = el("figcaption");
+    const who = told("span", personLabel(speaker));
+    if (!via) {
+      caption.append(who, " · ", told("span", sourceLabel(source)));
+      return caption;
+    }
+    return sayInto(caption, "popup.relayed", { speaker: who, to: told("span", sources[via] ? sources[via].name : via), source: told("span", sourceLabel(source)) });
   }
 
   // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
@@ -33,12 +37,12 @@ function popupContent(view) {
     const entry = el("div", null, "quote-entry");
     entry.dataset.quote = quote.link;
     const figure = el("figure", null, "quote");
-    figure.append(told("blockquote", quote.text), told("figcaption", attribution(quote.speaker, quote.source, quote.via)));
+    figure.append(told("blockquote", quote.text), attribution(quote.speaker, quote.source, quote.via));
     entry.append(figure);
     for (const wording of quote.also || []) {
       const other = el("figure", null, "quote wording");
-      other.append(el("p", say("popup.sameWords", { source: sourceLabel(wording.source) }), "wording-kicker"));
-      other.append(told("blockquote", wording.text), told("figcaption", attribution(quote.speaker, wording.source, wording.via)));
+      other.append(sayInto(el("p", null, "wording-kicker"), "popup.sameWords", { source: told("span", sourceLabel(wording.source)) }));
+      other.append(told("blockquote", wording.text), attribution(quote.speaker, wording.source, wording.via));
       entry.append(other);
     }
     if (quote.also) entry.classList.add("quote-wordings");
@@ -51,7 +55,7 @@ function popupContent(view) {
   }
 
   function sourcesLine(ids) {
-    return told("p", say("popup.sources", { sources: ids.map(sourceLabel).join("; ") }), "sources");
+    return sayInto(el("p", null, "sources"), "popup.sources", { sources: told("span", ids.map(sourceLabel).join("; ")) });
   }
 
   // "Inferred: why", in words, wherever the style shows an inference.
@@ -68,7 +72,9 @@ function popupContent(view) {
     const list = el("ul");
     for (const account of accounts) {
       const item = el("li");
-      item.append(el("strong", sourceLabel(account.source) + ": "), told("span", account.says));
+      const source = el("strong");
+      source.append(told("span", sourceLabel(account.source)), ": ");
+      item.append(source, told("span", account.says));
       list.append(item);
     }
     box.append(list);
@@ -85,18 +91,19 @@ function popupContent(view) {
     return lines;
   }
 
-  // "Moscow → Orenburg · by plane · that night" for a leg.
-  function legWords(leg) {
-    const words = [places[leg.from].properties.name + " → " + places[leg.to].properties.name, say("mode." + leg.mode)];
-    if (leg.when) words.push(leg.when);
-    return words.join(" · ");
+  // "Moscow → Orenburg · by plane · that night" for a leg: the places' names and its `when:`
+  // from places.yaml, the mode in the page's words.
+  function legWords(leg, item) {
+    item.append(told("span", places[leg.from].properties.name + " → " + places[leg.to].properties.name), " · " + say("mode." + leg.mode));
+    if (leg.when) item.append(" · ", told("span", leg.when));
+    return item;
   }
 
   // A journey's legs in order, each with what was inferred about it.
   function legList(journey) {
     const list = el("ol", null, "legs");
     for (const leg of journey.legs) {
-      const item = told("li", legWords(leg));
+      const item = legWords(leg, el("li"));
       item.append(...legInferences(journey, leg));
       list.append(item);
     }
@@ -123,7 +130,7 @@ function popupContent(view) {
     const link = leg ? { journey: journey.id, leg: leg.number } : { journey: journey.id };
     const box = popupBox(journey.name, journeyKicker(journey), link);
     if (leg) {
-      box.append(el("p", say("popup.leg", { number: leg.number, count: journey.legs.length, leg: legWords(leg) }), "leg"));
+      box.append(sayInto(el("p", null, "leg"), "popup.leg", { number: leg.number, count: journey.legs.length, leg: legWords(leg, el("span")) }));
       if (leg.note) box.append(told("p", leg.note, "note"));
       box.append(...legInferences(journey, leg));
     } else {
