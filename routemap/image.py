@@ -907,6 +907,13 @@ def svg_for_data(
         rows = legend_rows(data, dots, styles)
         legend_w, legend_h, texts = _legend_size(rows)
         legend = (box[2] - 10 - legend_w, box[3] - 10 - legend_h, box[2] - 10, box[3] - 10)
+    if legend[1] < box[1] + 10:
+        # The legend would reach over the title: no size the user asked for may hide a word.
+        needed = math.ceil((header + footer + legend_h + 20) * size.scale)
+        raise ImageError(
+            f"{size.width}×{size.height} is too low for the legend, which needs an image "
+            f"{needed} pixels high — give a taller size, like {size.width}x{needed}"
+        )
     frame_box = (frame.left, frame.top, frame.right, frame.bottom)
     if len(dots) <= LABEL_UP_TO:
         labels, left_out = layout_labels(dots, frame_box, [legend])

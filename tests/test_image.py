@@ -357,7 +357,7 @@ def test_a_place_is_drawn_at_its_shown_point_never_its_exact_one(tmp_path, preci
     [
         ("map.png", [], "PNG", (1200, 630)),
         ("map.svg", ["--size", "a4-landscape"], "SVG", (3508, 2480)),
-        ("MAP.PNG", ["--size", "640x400"], "PNG", (640, 400)),
+        ("MAP.PNG", ["--size", "640x480"], "PNG", (640, 480)),
     ],
 )
 def test_routes_image_writes_the_image_its_extension_names(
@@ -388,6 +388,11 @@ def test_routes_image_writes_the_image_its_extension_names(
             "have — give a smaller size",
         ),
         (["--size", "a4", "--dpi", "5"], "--dpi 5: give a dpi from 24 to 1200"),
+        (
+            ["--size", "600x300"],
+            "600×300 is too low for the legend, which needs an image 480 pixels high — give a "
+            "taller size, like 600x480",
+        ),
         (["--out", "map.jpg"], "--out map.jpg: the image's format comes from its extension"),
     ],
 )
