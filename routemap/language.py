@@ -16,7 +16,14 @@ from importlib import resources
 
 from .errors import RoutesError
 
-LANGUAGES = ("en", "ru")
+# Every table in routemap/words: a new language is a new table (with the same entries).
+LANGUAGES = tuple(
+    sorted(
+        entry.name.removesuffix(".json")
+        for entry in resources.files("routemap").joinpath("words").iterdir()
+        if entry.name.endswith(".json")
+    )
+)
 DEFAULT_LANGUAGE = "en"
 CONTENT_LANGUAGE = "en"  # the language places.yaml and its sources are written in
 
