@@ -25,7 +25,6 @@ LANGUAGES = tuple(
     )
 )
 DEFAULT_LANGUAGE = "en"
-CONTENT_LANGUAGE = "en"  # the language places.yaml and its sources are written in
 
 
 class LanguageError(RoutesError):

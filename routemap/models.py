@@ -304,6 +304,10 @@ class Unmapped(Record):
 class PlacesFile(Record):
     title: Text
     """The map's title, e.g. `Routes out of Russia after the “partial mobilisation”`."""
+    lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"
+    """The language this file's text (names, notes, quotes) is written in, as a BCP 47 tag,
+    e.g. `en`: the page marks that text with it, so it reads in its own direction.
+    """
     # When the story happened, where the articles give no date: `dated_inferred` says why.
     dated: Text | None = None
     """When the story happened, e.g. `September 2022`."""

@@ -31,7 +31,6 @@ from .geometry import (
     shown_point,
 )
 from .language import (
-    CONTENT_LANGUAGE,
     DEFAULT_LANGUAGE,
     basemap_names,
     country_names,
@@ -194,7 +193,7 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         # The page's own words in `lang`, its places' country names in it, and the language
         # places.yaml's texts are written in (language.py).
         "lang": lang,
-        "contentLang": CONTENT_LANGUAGE,
+        "contentLang": places.lang,
         "words": words(lang),
         "countries": country_names(sorted({place.country for place in places.places}), lang),
         "basemapNames": basemap_names(lang),

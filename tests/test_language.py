@@ -228,6 +228,26 @@ def test_a_right_to_left_page_holds_its_layout(tmp_path, open_map):
         assert shown.page_errors == []
 
 
+def test_a_places_file_written_in_hebrew_is_marked_so_and_reads_right_to_left(tmp_path, open_map):
+    """`lang:` names the language places.yaml is written in: the page (in its own words'
+    language) marks that text with it, and it takes its own direction."""
+    text = SHIPPED_PLACES.read_text(encoding="utf-8")
+    title = next(line for line in text.splitlines() if line.startswith("title:"))
+    places = tmp_path / "places.yaml"
+    places.write_text(text.replace(title, "title: מסלולים מרוסיה\nlang: he", 1), encoding="utf-8")
+    out = tmp_path / "he.html"
+    assert main(["--places", str(places), "--out", str(out)]) == 0
+    page = open_map(out, tiles=False).page
+    assert page.evaluate("[document.documentElement.lang, document.documentElement.dir]") == [
+        "en",
+        "ltr",
+    ]
+    heading = page.locator(".panel-head h1")
+    assert heading.get_attribute("lang") == "he"
+    assert heading.evaluate("h => getComputedStyle(h).direction") == "rtl"
+    assert heading.inner_text() == "מסלולים מרוסיה"
+
+
 def test_the_still_image_speaks_the_pages_language(tmp_path):
     out = tmp_path / "map.svg"
     assert main(["image", "--places", str(SHIPPED_PLACES), "--out", str(out), "--lang", "ru"]) == 0

@@ -217,7 +217,7 @@ CASES = [
         ("journeys:\n", "journeyz:\n"),
         [
             "F:25:1: unknown key `journeyz` — did you mean `journeys`? Allowed here: title, "
-            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+            "lang, dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
         ],
     ),
     (
@@ -225,7 +225,7 @@ CASES = [
         ("places:\n", "locations:\n"),
         [
             "F:12:1: unknown key `locations` — did you mean `places`? Allowed here: title, "
-            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+            "lang, dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
         ],
     ),
     (
@@ -233,7 +233,7 @@ CASES = [
         ("journeys:\n", "routes:\n"),
         [
             "F:25:1: unknown key `routes` — did you mean `journeys`? Allowed here: title, "
-            "dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
+            "lang, dated, dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
         ],
     ),
     (
@@ -273,7 +273,7 @@ CASES = [
         "a misspelt section that must be there, one line (not also “`places` is missing”)",
         ("places:\n", "placez:\n"),
         [
-            "F:12:1: unknown key `placez` — did you mean `places`? Allowed here: title, dated, "
+            "F:12:1: unknown key `placez` — did you mean `places`? Allowed here: title, lang, dated, "
             "dated_inferred, sources, people, places, groups, journeys, quotes, unmapped"
         ],
     ),

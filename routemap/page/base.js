@@ -55,9 +55,10 @@ function say(key, fill) {
 function told(tag, text, className) {
   const node = el(tag, text, className);
   if (CONTENT_LANG && CONTENT_LANG !== document.documentElement.lang) node.lang = CONTENT_LANG;
-  // On a right-to-left page, text written left to right keeps its own order (its full stop
-  // at its end, its brackets round the right words).
-  if (document.documentElement.dir === "rtl") node.dir = "auto";
+  // Text in another language, or on a right-to-left page, takes its own direction from its
+  // letters: English on a Hebrew page keeps its full stop at its end, Hebrew on an English
+  // page reads right to left.
+  if (node.lang || document.documentElement.dir === "rtl") node.dir = "auto";
   return node;
 }
 let CONTENT_LANG = null;
