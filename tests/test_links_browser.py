@@ -186,7 +186,12 @@ def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, brows
     else:
         open_panel(page)
         page.locator(".journey[data-journey=tatayana] summary").click()
-        open_panel(page)  # (a phone folds the panel to show the journey chosen)
+        # A phone folds the panel to show the journey chosen: once it is shown, unfold it.
+        page.locator(".leaflet-popup-content h2").wait_for()
+        page.wait_for_function(
+            "window.routeMap.map._popup && !window.routeMap.map._panAnim?._inProgress"
+        )
+        open_panel(page)
     button = page.locator(selector)
     assert button.get_attribute("aria-label").startswith("Copy a link to ")
     button.click()
