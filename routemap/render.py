@@ -364,9 +364,10 @@ def _page_classes():
 
         _template = Template(page_asset("route_layer.html"))
 
-        def __init__(self, data: dict):
+        def __init__(self, data: dict, tiles):
             super().__init__()
             self._name = "RouteLayer"
+            self.tiles = tiles
             self.leaflet_js, self.leaflet_css = leaflet_assets()
             self.page_js = page_script()
             self.page_css = page_asset("map.css")
@@ -431,10 +432,14 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     fmap.default_css = []
     # detect_retina: on a high-density screen (most phones) tiles one zoom deeper, drawn at half
     # size, so the map is as sharp as the lines over it.
-    tiles = folium.TileLayer("OpenStreetMap", attr=tiles_credit(data["lang"]), detect_retina=True)
+    # show=False: made, not yet added; the page adds it once the map has its first view, so
+    # no tiles are fetched for folium's starting view only to be dropped (page/map.js).
+    tiles = folium.TileLayer(
+        "OpenStreetMap", attr=tiles_credit(data["lang"]), detect_retina=True, show=False
+    )
     tiles.add_to(fmap)
     figure.add_child(fmap)
-    fmap.add_child(RouteLayer(data))
+    fmap.add_child(RouteLayer(data, tiles))
     return figure.render()
 
 

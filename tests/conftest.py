@@ -109,7 +109,7 @@ class MapPage:
 
     def open(self, html: Path) -> MapPage:
         self.page.goto(html.resolve().as_uri())
-        self.page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+        self.page.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
         self.page.wait_for_timeout(300)
         return self
 

@@ -13,6 +13,7 @@ import pytest
 
 from routemap.basemap import DATA_FILE, basemap_script, label_point, make
 from routemap.styles import BASEMAP_STYLE
+from tests.conftest import TILE_HOST
 
 
 def shipped() -> dict:
@@ -112,3 +113,51 @@ def test_with_tiles_blocked_axe_core_finds_no_violation(shipped_map, open_map):
         page = open_map(shipped_map, *size, tiles=False).page
         results = Axe().run(page)
         assert results.violations_count == 0, results.generate_report()
+
+
+TILES_IN_VIEW = """() => {
+  const map = window.routeMap.map;
+  let layer = null;
+  map.eachLayer((l) => { if (l instanceof L.TileLayer) layer = l; });
+  const z = layer._tileZoom, n = 2 ** z, bounds = map.getBounds();
+  const a = map.project(bounds.getNorthWest(), z).divideBy(256).floor();
+  const b = map.project(bounds.getSouthEast(), z).divideBy(256).floor();
+  const tiles = [];
+  for (let x = a.x; x <= b.x; x++) for (let y = Math.max(a.y, 0); y <= Math.min(b.y, n - 1); y++) tiles.push(`${z}/${((x % n) + n) % n}/${y}`);
+  return tiles;
+}"""
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (390, 844)])
+def test_online_no_outlines_are_made_and_only_the_first_views_tiles_are_fetched(
+    shipped_map, open_map, size
+):
+    """Online the tiles cover the offline outlines: the page neither reads nor draws them, and
+    it fetches the tiles of the view the reader first sees, none for a view passed on the way."""
+    shown = open_map(shipped_map, *size)
+    page = shown.page
+    assert page.evaluate("window.routeMap.basemapReady") is False
+    assert page.locator(".leaflet-basemap-pane canvas").count() == 0
+    assert page.locator(".tile-notice").count() == 0
+    fetched = {
+        url.split(TILE_HOST + "/")[1].rsplit(".", 1)[0]
+        for url in shown.requests
+        if TILE_HOST in url
+    }
+    assert fetched and fetched <= set(page.evaluate(TILES_IN_VIEW))
+
+
+def test_tiles_that_fail_after_the_first_view_bring_the_outlines(shipped_map, open_map):
+    """A reader who loses the network while reading: the tiles of a new view fail, and the
+    offline outlines are drawn under the routes with the notice."""
+    shown = open_map(shipped_map)
+    page = shown.page
+    assert page.evaluate("window.routeMap.basemapReady") is False
+    page.unroute("**/*")
+    page.route(
+        "**/*", lambda route: route.abort() if TILE_HOST in route.request.url else route.continue_()
+    )
+    page.evaluate("() => { window.routeMap.map.setView([41.7, 44.8], 8, {animate: false}); }")
+    page.wait_for_function("window.routeMap.basemapReady")
+    assert page.locator(".leaflet-basemap-pane canvas").count() == 1
+    assert page.locator(".tile-notice").inner_text().startswith("Map tiles could not load")

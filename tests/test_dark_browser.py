@@ -76,7 +76,7 @@ def test_a_switch_to_dark_redraws_the_page_where_the_reader_was(shipped_map, ope
     page.evaluate("window.reloaded = false")
     page.emulate_media(color_scheme="dark")
     page.wait_for_function(
-        "window.reloaded === undefined && window.routeMap && window.routeMap.basemapReady"
+        "window.reloaded === undefined && window.routeMap && window.routeMap.ready"
     )
     page.locator(".leaflet-popup-content h2", has_text="Yerevan").wait_for()
     centre, zoom = page.evaluate("[window.routeMap.map.getCenter(), window.routeMap.map.getZoom()]")

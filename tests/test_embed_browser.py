@@ -51,7 +51,7 @@ def test_the_frame_takes_the_height_the_map_asks_for(tmp_path, shipped_map, brow
     page.wait_for_function("window.heightsAsked.length > 0")
     frame = page.frame_locator("iframe")
     inner = next(f for f in page.frames if f.url.endswith("routes.html"))
-    inner.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+    inner.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     asked = page.evaluate("window.heightsAsked.at(-1)")
     (height,) = asked.values()
     assert 480 <= height <= 860

@@ -27,7 +27,7 @@ def open_at(open_map, shipped_map: Path, hash_: str, size: str = "desktop"):
     width, height = SIZES[size]
     shown = open_map(shipped_map, width=width, height=height, tiles=False)
     shown.page.goto(shipped_map.resolve().as_uri() + hash_)
-    shown.page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+    shown.page.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     shown.page.locator(".leaflet-popup-content h2").wait_for()
     return shown
 
@@ -95,7 +95,7 @@ def test_an_address_of_a_quote_of_no_place_shows_it_in_the_panel(shipped_map, op
 def test_an_address_that_names_nothing_here_shows_the_whole_map(shipped_map, open_map, hash_):
     shown = open_map(shipped_map, tiles=False)
     shown.page.goto(shipped_map.resolve().as_uri() + hash_)
-    shown.page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+    shown.page.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     popups = shown.page.locator(".leaflet-popup")
     if hash_.endswith("leg=9"):  # the journey is there; the leg is not: the journey's view
         assert popup_heading(shown.page) == NAMES["oleg"]
@@ -179,7 +179,7 @@ def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, brows
     context.route(f"**/{TILE_HOST}/**", lambda route: route.abort())
     page = context.new_page()
     page.goto(shipped_map.resolve().as_uri())
-    page.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+    page.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     if opening:
         page.evaluate(opening)
         page.locator(".leaflet-popup-content h2").wait_for()
@@ -201,7 +201,7 @@ def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, brows
 
     fresh = context.new_page()
     fresh.goto(address)
-    fresh.wait_for_function("window.routeMap !== undefined && window.routeMap.basemapReady")
+    fresh.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     shown = fresh.locator(".leaflet-popup-content h2")
     shown.wait_for()
     assert shown.inner_text() == heading

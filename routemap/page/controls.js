@@ -102,8 +102,11 @@ function addLegend(view) {
   return new Legend({ position: "bottomright" }).addTo(view.map);
 }
 
-/* When tiles cannot load (offline, blocked), say so; the offline base map shows instead. */
-function watchTiles(view) {
+/* When the `tiles` layer cannot load (offline, blocked), say so and call `failed` (once): the
+ * offline base map is drawn then, and only then, for online the tiles cover it. A map without
+ * tiles calls it at once. Called before the layer is added to the map; `view.tilesLoaded` says
+ * when the tiles in view have come. */
+function watchTiles(view, tiles, failed) {
   const { map } = view;
   // Names are laid out clear of the controls: again when the notice comes or goes.
   const relayout = () => view.layoutLabels && view.layoutLabels();
@@ -125,14 +128,15 @@ function watchTiles(view) {
     },
   });
   let notice = null;
-  map.eachLayer((layer) => {
-    if (layer instanceof L.TileLayer) {
-      layer.on("tileerror", () => {
-        if (notice) return;
-        map.getContainer().classList.add("no-tiles");
-        notice = new Notice({ position: "bottomleft" }).addTo(map);
-        relayout();
-      });
-    }
-  });
+  const fail = () => {
+    if (notice) return;
+    map.getContainer().classList.add("no-tiles");
+    notice = new Notice({ position: "bottomleft" }).addTo(map);
+    relayout();
+    failed();
+  };
+  if (tiles) {
+    tiles.on("tileerror", fail);
+    tiles.on("load", () => (view.tilesLoaded = true));
+  } else failed();
 }

@@ -1,8 +1,13 @@
 /* Puts the page together: reads the data block's lookups into one `view` that every part
- * shares, draws the base map, routes and places, adds the controls and the panel, and owns what
- * choosing something does: flying to a journey, place or quote and opening its popup. */
+ * shares, draws the routes and places (and the offline base map where the tiles fail), adds
+ * the controls and the panel, and owns what choosing something does: flying to a journey,
+ * place or quote and opening its popup. */
 
-async function drawRouteMap(map, data, basemap) {
+async function drawRouteMap(map, data, readBasemap, tiles) {
+  // Setting up the page is a run of steps with pauses between: none of it a long task (the
+  // first apart from Leaflet's making of the map).
+  await nextTask();
+  const pause = pacer();
   useWords(data.words, data.lang);
   CONTENT_LANG = data.contentLang;
   const styles = data.styles;
@@ -11,7 +16,7 @@ async function drawRouteMap(map, data, basemap) {
   const view = {
     map,
     data,
-    basemap,
+    basemap: null, // read when it is drawn
     styles,
     small,
     detailFromZoom,
@@ -116,25 +121,47 @@ async function drawRouteMap(map, data, basemap) {
   }
 
   const entries = drawRoutes(view, onLegClick);
+  await pause();
   view.placeLayer = drawPlaces(view, onPlaceClick);
+  await pause();
   const labels = placeLabels(view);
   view.layoutLabels = () => labels.layout();
   manageFocus(view);
+  await pause();
   const layersControl = addLayerControl(view, entries);
   nameLeafletButtons(map, layersControl);
+  await pause();
   const legendControl = addLegend(view);
-  watchTiles(view);
-  await nextTask();
+  // The offline base map once the routes are on screen and only if the tiles fail.
+  let routesShown = false;
+  let tilesFailed = false;
+  const basemapIfNeeded = () => {
+    if (!routesShown || !tilesFailed || view.basemapStarted) return;
+    view.basemapStarted = true;
+    later(() =>
+      readBasemap().then((basemap) => {
+        view.basemap = basemap;
+        drawBasemap(view);
+      })
+    );
+  };
+  watchTiles(view, tiles, () => {
+    tilesFailed = true;
+    basemapIfNeeded();
+  });
+  await pause();
 
   // The panel: the map's text alternative, with the search box. On a phone it folds away.
   const panel = buildPanel(view, words);
   preparePrinting(view, panel);
+  await pause();
   document.body.classList.add("route-page");
   const main = map.getContainer().closest("main") || map.getContainer();
   document.body.insertBefore(panel.root, main);
   map.getContainer().setAttribute("role", "region");
   map.getContainer().setAttribute("aria-label", say("map.label"));
   map.invalidateSize();
+  await pause();
   // The legend open where the map has room for it beside the routes; folded on a phone or in a
   // short embed (the reader unfolds it).
   legendControl.getContainer().open = !small() && map.getSize().y >= 600;
@@ -322,17 +349,26 @@ async function drawRouteMap(map, data, basemap) {
   Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel, allBounds: all });
 
   showAll();
-  await nextTask();
+  await pause();
+  // The tiles for this first view (none were fetched for folium's starting view).
+  if (tiles) tiles.addTo(map);
+  await pause();
   // Only now, at the view they are seen at, are the lines and places drawn: once.
-  for (const entry of entries) entry.layer.addTo(map);
-  await nextTask();
+  for (const entry of entries) {
+    entry.layer.addTo(map);
+    await pause();
+  }
+  await pause();
   view.placeLayer.addTo(map);
+  await pause();
   labels.layout();
   view.links.start();
   tellHostHeight();
-  // The base map after the routes are on screen (online the tiles cover it anyway): its
-  // outlines are made and drawn in steps that each leave the page free to answer the reader.
-  later(() => drawBasemap(view));
+  // The base map after the routes are on screen, if the tiles have failed (online they cover
+  // it): its outlines are made and drawn in steps that each leave the page free to answer.
+  routesShown = true;
+  basemapIfNeeded();
+  view.setUp = true;
 
   // Served by `routes watch`: reload when a newer map has been built; while the last save
   // cannot be built, say why over the last good map.
@@ -366,6 +402,10 @@ async function drawRouteMap(map, data, basemap) {
   window.routeMap = {
     get basemapReady() {
       return Boolean(view.basemapReady);
+    },
+    // Set up, with the ground under the routes drawn: the tiles in view, or the offline outlines.
+    get ready() {
+      return Boolean(view.setUp && (view.tilesLoaded || view.basemapReady));
     },
     map,
     markers: view.markers,
