@@ -325,6 +325,7 @@ def place_feature(place: Place, role: str, quotes: list, **more) -> dict:
             "role": role,
             "country": place.country,
             "note": place.note,
+            "also_called": place.also_called or None,
             "sources": place.sources or None,
             "accounts": [account.model_dump() for account in place.accounts] or None,
             "inferred": place.inferred,

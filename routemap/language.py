@@ -106,3 +106,30 @@ def basemap_names(lang: str) -> dict[str, str] | None:
             codes[country["id"]] = found.alpha_2
     names = country_names(sorted(set(codes.values())), lang)
     return {number: names[code] for number, code in codes.items()}
+
+
+# The blocks whose letters the search spells in Latin: Greek, Cyrillic and its supplement.
+SPELLED_BLOCKS = (range(0x0370, 0x0400), range(0x0400, 0x0530))
+
+
+@cache
+def search_letters() -> dict[str, str]:
+    """Each Greek and Cyrillic letter (lower case, without accents, as the page's search folds
+    text) spelled in Latin by anyascii, so a reader of the Russian page who types "Олег" finds
+    Oleg, and "Bakú" or "Баку" finds Baku: the search folds what is typed and what it searches
+    alike. A soft or hard sign is spelled as nothing ("Игорь" is "igor")."""
+    import unicodedata
+
+    from anyascii import anyascii
+
+    letters = {}
+    for block in SPELLED_BLOCKS:
+        for code in block:
+            decomposed = unicodedata.normalize("NFD", chr(code).lower())
+            letter = "".join(c for c in decomposed if not unicodedata.category(c).startswith("M"))
+            if len(letter) != 1 or not letter.isalpha() or letter in letters:
+                continue
+            latin = anyascii(letter).lower().replace("'", "")
+            if latin.isascii() and (latin.isalpha() or not latin):
+                letters[letter] = latin
+    return letters

@@ -132,6 +132,10 @@ class Place(Record):
     """What the articles say about the place, shown in its popup, e.g. `Igor plans to fly here
     next week and drive to Georgia.`
     """
+    also_called: list[Text] = []
+    """Other names readers may look the place up by (an older name, another language's or
+    script's), which the search finds it by and its popup lists, e.g. `[Tiflis, Тбилиси]`.
+    """
     sources: list[Id] = []
     """Ids of the sources that name this place, e.g. `[guardian, mayengbam]`."""
     accounts: list[Account] = []

@@ -36,6 +36,7 @@ from .language import (
     country_names,
     legend_labels,
     say,
+    search_letters,
     words,
 )
 from .models import PlacesFile, place_roles, quote_indexes
@@ -197,6 +198,7 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         "words": words(lang),
         "countries": country_names(sorted({place.country for place in places.places}), lang),
         "basemapNames": basemap_names(lang),
+        "searchLetters": search_letters(),
         "styles": legend_labels(STYLE_TABLE, lang)
         | {"detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0},
     }

@@ -1,9 +1,13 @@
 """The search box as a reader uses it: journeys, people, places, groups and quotes, found by
-any of their words, forgiving small misspellings and the usual other spellings."""
+any of their words or a place's other names, forgiving small misspellings and the usual other
+spellings, Cyrillic for Latin among them."""
 
 from __future__ import annotations
 
 import pytest
+
+from routemap.build import build
+from tests.conftest import SHIPPED_PLACES
 
 LABEL = "Find a journey, person, place or quote"
 IRA = (
@@ -37,6 +41,10 @@ SEARCHES = [
             ("Upper Lars checkpoint (Russia–Georgia)", "Border crossing · Russia"),
         ],
     ),
+    # Typed in Cyrillic (a reader of the Russian page): spelled in Latin as anyascii does.
+    ("Олег", [("Oleg, from Kazan across the border near Orenburg", "Journey")]),
+    ("Баку", [("Baku", "Destination · Azerbaijan")]),
+    ("Лобановская", [IRA]),
     # A group of routes, by a word of its name.
     ("sold", [("Sold-out and costly flights", "Routes the articles discuss")]),
 ]
@@ -109,3 +117,41 @@ def test_words_that_are_names_of_javascript_properties_find_nothing(shipped_map,
         page.get_by_label(LABEL).fill(word)
         assert results(page) == []
         assert page.locator(".search-status").inner_text() == "0 results"
+
+
+@pytest.fixture(scope="module")
+def also_called_map(tmp_path_factory):
+    """The shipped map with other names for Upper Lars, as an editor would add them."""
+    folder = tmp_path_factory.mktemp("also")
+    text = SHIPPED_PLACES.read_text(encoding="utf-8")
+    named = "    name: Upper Lars checkpoint (Russia–Georgia)\n"
+    assert named in text
+    text = text.replace(named, named + "    also_called: [Verkhny Lars, Верхний Ларс]\n")
+    (folder / "places.yaml").write_text(text, encoding="utf-8")
+    build(folder / "places.yaml", folder / "routes.html")
+    return folder / "routes.html"
+
+
+UPPER_LARS = ("Upper Lars checkpoint (Russia–Georgia)", "Border crossing · Russia")
+
+
+@pytest.mark.parametrize("query", ["Verkhny Lars", "verkhniy", "Верхний Ларс"])
+def test_a_place_is_found_by_its_other_names_and_its_popup_lists_them(
+    also_called_map, open_map, query
+):
+    page = open_map(also_called_map).page
+    page.get_by_label(LABEL).fill(query)
+    assert results(page)[0] == UPPER_LARS
+    page.get_by_label(LABEL).press("Enter")
+    line = page.locator(".leaflet-popup-content .also-called")
+    line.wait_for()
+    assert line.inner_text() == "Also called: Verkhny Lars, Верхний Ларс"
+
+
+def test_the_russian_page_finds_latin_names_typed_in_cyrillic(tmp_path, open_map):
+    build(SHIPPED_PLACES, tmp_path / "ru.html", lang="ru")
+    page = open_map(tmp_path / "ru.html").page
+    page.locator("#route-search").fill("Олег")
+    assert page.locator(".search-results .result-name").first.inner_text() == (
+        "Oleg, from Kazan across the border near Orenburg"
+    )

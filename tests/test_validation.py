@@ -289,7 +289,7 @@ CASES = [
         ("  - id: yerevan\n", "  - di: yerevan\n"),
         [
             "F:19:5: unknown key `di` — did you mean `id`? Allowed here: id, name, kind, country, "
-            "lat, lon, note, sources, accounts, inferred, approximate, query, geocoder, precision"
+            "lat, lon, note, also_called, sources, accounts, inferred, approximate, query, geocoder, precision"
         ],
     ),
     (
@@ -305,7 +305,7 @@ CASES = [
         ("    lat: 41.69143\n", "    lta: 41.69143\n"),
         [
             "F:17:5: unknown key `lta` — did you mean `lat`? Allowed here: id, name, kind, country, "
-            "lat, lon, note, sources, accounts, inferred, approximate, query, geocoder, precision"
+            "lat, lon, note, also_called, sources, accounts, inferred, approximate, query, geocoder, precision"
         ],
     ),
     (

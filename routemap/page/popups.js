@@ -187,6 +187,11 @@ function popupContent(view) {
     const p = feature.properties;
     const parts = [];
     if (p.note) parts.push(told("p", p.note));
+    if (p.also_called) {
+      const line = el("p", null, "also-called");
+      line.append(el("strong", say("popup.alsoCalled") + ": "), told("span", p.also_called.join(", ")));
+      parts.push(line);
+    }
     if (p.accounts) parts.push(accountsBlock(p.accounts));
     if (p.sources) parts.push(sourcesLine(p.sources));
     if (p.inferred) parts.push(inferredLine(say("popup.inferred"), p.inferred));

@@ -1,16 +1,22 @@
 /* The search box's index and ranking: journeys, people, places, groups of routes and quotes,
- * found by any of their words, forgiving a letter or two wrong ("Bakku") and the usual other
- * spellings (Saint/St./St, accents, ё). What choosing a result does is map.js's. */
+ * found by any of their words or a place's other names (`also_called`), forgiving a letter or
+ * two wrong ("Bakku") and the usual other spellings (Saint/St./St, accents, ё, Cyrillic or
+ * Greek for Latin: "Олег" finds Oleg). What choosing a result does is map.js's. */
 
 const SEARCH_KIND_ORDER = ["journey", "person", "place", "group", "quote"];
 
-/* Text as the search compares it: no accents, lower case, punctuation as spaces, and
- * "Saint", "Sankt" and "St." all as "st". */
+/* Greek and Cyrillic letters spelled in Latin (language.search_letters, in the data block):
+ * a Map, so no letter is looked up through an object's prototype. */
+let SEARCH_LETTERS = new Map();
+
+/* Text as the search compares it: no accents, lower case, Greek and Cyrillic in Latin letters,
+ * punctuation as spaces, and "Saint", "Sankt" and "St." all as "st". */
 function foldText(text) {
   return String(text || "")
     .normalize("NFD")
     .replace(/\p{M}/gu, "")
     .toLowerCase()
+    .replace(/[\u0370-\u052f]/g, (letter) => (SEARCH_LETTERS.has(letter) ? SEARCH_LETTERS.get(letter) : letter))
     .replace(/[^\p{L}\p{N}]+/gu, " ")
     .replace(/\b(saint|sankt|st)\b/g, "st")
     .trim();
@@ -53,6 +59,7 @@ function wordMatch(term, word) {
 
 function searchIndex(view, words) {
   const { data, people, places, groups } = view;
+  SEARCH_LETTERS = new Map(Object.entries(data.searchLetters || {}));
   const entries = [];
   const add = (kind, id, title, detail, name, more) => {
     const nameWords = foldText(name).split(" ").filter(Boolean);
@@ -75,7 +82,7 @@ function searchIndex(view, words) {
   for (const feature of data.places.features) {
     const p = feature.properties;
     const through = (view.placeJourneys[p.id] || []).flatMap((j) => [j.name, words.personLabel(j.person)]);
-    add("place", p.id, p.name, words.placeKind(p), p.name, [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteWords(p.quotes)]);
+    add("place", p.id, p.name, words.placeKind(p), [p.name, ...(p.also_called || [])].join(" "), [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteWords(p.quotes)]);
   }
   for (const group of data.groups) {
     const routes = data.journeys.filter((j) => j.group === group.id).map((j) => j.name);
