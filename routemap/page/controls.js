@@ -137,6 +137,7 @@ function watchTiles(view, tiles, failed) {
   };
   if (tiles) {
     tiles.on("tileerror", fail);
-    tiles.on("load", () => (view.tilesLoaded = true));
+    // Leaflet says "load" when every tile has answered, failed ones too.
+    tiles.on("load", () => (view.tilesLoaded = !notice));
   } else failed();
 }
