@@ -183,6 +183,13 @@ def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, brows
     if opening:
         page.evaluate(opening)
         page.locator(".leaflet-popup-content h2").wait_for()
+        # The popup pans itself into view (on a phone, far): the button is pressed once it is still.
+        page.wait_for_function(
+            "window.routeMap.map._popup && !window.routeMap.map._panAnim?._inProgress"
+        )
+        page.evaluate(
+            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
+        )
     else:
         open_panel(page)
         page.locator(".journey[data-journey=tatayana] summary").click()
