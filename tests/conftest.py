@@ -81,6 +81,23 @@ def browser():
         chromium.close()
 
 
+def redrawn(page) -> None:
+    """Wait until the canvas has drawn the map's present view: Leaflet redraws on the
+    animation frames after a move, which a loaded machine may put off for long."""
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
+    )
+
+
+def settle(page) -> None:
+    """Wait until the map has stopped moving (a popup that opens pans the map into view for
+    a quarter of a second) and has drawn where it stopped, so a click lands where it aims."""
+    page.wait_for_function(
+        "() => { const map = window.routeMap.map; return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom; }"
+    )
+    redrawn(page)
+
+
 class MapPage:
     """One opened map: the Playwright page plus what it asked the network for and logged."""
 
@@ -114,19 +131,10 @@ class MapPage:
         return self
 
     def redrawn(self) -> None:
-        """Wait until the canvas has drawn the map's present view: Leaflet redraws on the
-        animation frames after a move, which a loaded machine may put off for long."""
-        self.page.evaluate(
-            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
-        )
+        redrawn(self.page)
 
     def settled(self) -> None:
-        """Wait until the map has stopped moving (a popup that opens pans the map into view for
-        a quarter of a second) and has drawn where it stopped, so a click lands where it aims."""
-        self.page.wait_for_function(
-            "() => { const map = window.routeMap.map; return !(map._panAnim && map._panAnim._inProgress) && !map._animatingZoom; }"
-        )
-        self.redrawn()
+        settle(self.page)
 
     def marker_point(self, place_id: str) -> tuple[float, float]:
         """Where a place's marker is drawn on screen (moved aside where dots crowd), in page

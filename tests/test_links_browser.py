@@ -14,7 +14,7 @@ from routemap.load import read_places
 from routemap.render import quote_link_names
 from routemap.watch import watch
 
-from .conftest import SHIPPED_PLACES, TILE_HOST
+from .conftest import SHIPPED_PLACES, TILE_HOST, settle
 from .test_accessibility_browser import open_panel
 
 SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
@@ -182,23 +182,14 @@ def test_copy_link_copies_an_address_that_opens_the_same_view(shipped_map, brows
     page.wait_for_function("window.routeMap !== undefined && window.routeMap.ready")
     if opening:
         page.evaluate(opening)
-        page.locator(".leaflet-popup-content h2").wait_for()
-        # The popup pans itself into view (on a phone, far): the button is pressed once it is still.
-        page.wait_for_function(
-            "window.routeMap.map._popup && !window.routeMap.map._panAnim?._inProgress"
-        )
-        page.evaluate(
-            "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
-        )
     else:
         open_panel(page)
         page.locator(".journey[data-journey=tatayana] summary").click()
-        # A phone folds the panel to show the journey chosen: once it is shown, unfold it.
-        page.locator(".leaflet-popup-content h2").wait_for()
-        page.wait_for_function(
-            "window.routeMap.map._popup && !window.routeMap.map._panAnim?._inProgress"
-        )
-        open_panel(page)
+    # The popup pans itself into view (on a phone, far): the button is pressed once it is still.
+    page.locator(".leaflet-popup-content h2").wait_for()
+    settle(page)
+    if not opening:
+        open_panel(page)  # a phone folds the panel to show the journey chosen: unfold it
     button = page.locator(selector)
     assert button.get_attribute("aria-label").startswith("Copy a link to ")
     button.click()

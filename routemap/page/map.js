@@ -135,9 +135,10 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // The offline base map once the routes are on screen and only if the tiles fail.
   let routesShown = false;
   let tilesFailed = false;
+  let basemapStarted = false;
   const basemapIfNeeded = () => {
-    if (!routesShown || !tilesFailed || view.basemapStarted) return;
-    view.basemapStarted = true;
+    if (!routesShown || !tilesFailed || basemapStarted) return;
+    basemapStarted = true;
     later(() =>
       readBasemap().then((basemap) => {
         view.basemap = basemap;
@@ -358,7 +359,6 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     entry.layer.addTo(map);
     await pause();
   }
-  await pause();
   view.placeLayer.addTo(map);
   await pause();
   labels.layout();
