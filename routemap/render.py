@@ -277,7 +277,9 @@ def leaflet_assets() -> tuple[str, str]:
 
 PAGE_SCRIPTS = (
     "base.js",
+    "boxes.js",
     "drawing.js",
+    "bulk.js",
     "labels.js",
     "popups.js",
     "search.js",

@@ -83,10 +83,12 @@ def browser():
 
 def redrawn(page) -> None:
     """Wait until the canvas has drawn the map's present view: Leaflet redraws on the
-    animation frames after a move, which a loaded machine may put off for long."""
+    animation frames after a move, which a loaded machine may put off for long; a big map's
+    tiles are painted a few at a time after it (routeMap.painted)."""
     page.evaluate(
         "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done))))"
     )
+    page.wait_for_function("window.routeMap.painted")
 
 
 def settle(page) -> None:
@@ -145,7 +147,7 @@ class MapPage:
 
     def click_marker(self, place_id: str) -> None:
         self.page.evaluate(
-            "id => { window.routeMap.map.panTo(window.routeMap.markers[id].getLatLng(), {animate: false}); }",
+            "id => { window.routeMap.map.panTo(window.routeMap.placeLatLng(id), {animate: false}); }",
             place_id,
         )
         self.redrawn()

@@ -7,20 +7,25 @@ import pytest
 from routemap.build import build
 from routemap.load import read_places
 from routemap.render import map_data
-from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, STATUS_STYLES
+from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, uncased_strokes
 from .synthetic import synthetic_places
 
 
-@pytest.fixture(scope="module")
-def big(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("big")
+def synthetic_map(tmp_path_factory, n: int, seed: int):
+    """A synthetic map of n places and n journeys (2n quotes), built: (its records, the page)."""
+    folder = tmp_path_factory.mktemp(f"map{n}")
     places = folder / "places.yaml"
-    places.write_text(synthetic_places(1000, 1000, 2000, seed=7), encoding="utf-8")
+    places.write_text(synthetic_places(n, n, 2 * n, seed=seed), encoding="utf-8")
     out = folder / "routes.html"
     build(places, out)
     return read_places(places), out
+
+
+@pytest.fixture(scope="module")
+def big(tmp_path_factory):
+    return synthetic_map(tmp_path_factory, 1000, seed=7)
 
 
 def test_the_big_map_is_compact(big):
@@ -30,14 +35,64 @@ def test_the_big_map_is_compact(big):
     assert len(records.places) == 1000 and len(records.quotes) == 2000
 
 
-def test_every_place_and_journey_is_drawn(big, open_map):
-    records, out = big
+# For points of the map's container, the most opaque pixel within a pixel of each on the canvas
+# tiles of a pane (bulk.js paints a big map's routes and dots on tiles): 0 where nothing is
+# painted there.
+INK_AT = """([pane, points]) => {
+  const tiles = Array.from(document.querySelectorAll(".leaflet-" + pane + "-pane canvas"));
+  const frame = window.routeMap.map.getContainer().getBoundingClientRect();
+  return points.map(([x, y]) => {
+    let most = 0;
+    const px = frame.left + x, py = frame.top + y;
+    for (const tile of tiles) {
+      const r = tile.getBoundingClientRect();
+      if (px < r.left || px >= r.right || py < r.top || py >= r.bottom) continue;
+      const scale = tile.width / r.width;
+      const pixels = tile.getContext("2d").getImageData(Math.floor((px - r.left) * scale) - 1, Math.floor((py - r.top) * scale) - 1, 3, 3).data;
+      for (let i = 3; i < pixels.length; i += 4) most = Math.max(most, pixels[i]);
+    }
+    return most;
+  });
+}"""
+
+
+def in_view(page, points: list[list[float]]) -> list[list[float]]:
+    """The container points of [lon, lat] pairs that lie inside the map's box."""
+    return page.evaluate(
+        """points => {
+            const map = window.routeMap.map, size = map.getSize();
+            return points.map(([lon, lat]) => map.latLngToContainerPoint([lat, lon]))
+                         .filter(p => p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y)
+                         .map(p => [p.x, p.y]);
+        }""",
+        points,
+    )
+
+
+def opened_whole(open_map, out, n: int):
+    """The map opened, with no error, drawing all its n places and n journeys."""
     shown = open_map(out)
     assert shown.page_errors == []
-    counts = shown.page.evaluate(
-        "() => [Object.keys(window.routeMap.markers).length, Object.keys(window.routeMap.journeyLayers).length]"
-    )
-    assert counts == [1000, 1000]
+    assert shown.page.evaluate("window.routeMap.drawn()") == {"places": n, "journeys": n}
+    return shown
+
+
+def test_every_place_and_journey_is_drawn(big, open_map):
+    """Every dot and every leg is painted on the big map's tiles where it lies."""
+    records, out = big
+    shown = opened_whole(open_map, out, 1000)
+    page = shown.page
+    dots = [
+        page.evaluate("id => window.routeMap.dotPoint(id).slice(0, 2)", p.id)
+        for p in records.places
+    ]
+    assert len(dots) == 1000
+    assert min(page.evaluate(INK_AT, ["bulkPlaces", dots])) > 0  # (a hollow dot: 0.15 opaque)
+    data = map_data(records)
+    middles = [leg["arrow"][:2] for j in data["journeys"] for leg in j["legs"] if leg.get("arrow")]
+    points = in_view(page, middles)
+    assert len(points) == len(middles) > 1000
+    assert min(page.evaluate(INK_AT, ["bulkRoutes", points])) > 0
 
 
 def test_a_popup_shows_its_quotes(big, open_map):
@@ -52,7 +107,7 @@ def test_a_popup_shows_its_quotes(big, open_map):
 
 
 def test_the_layer_control_switches_journeys_by_kind(big, open_map):
-    _, out = big
+    records, out = big
     page = open_map(out).page
     labels = page.locator(".leaflet-control-layers-overlays label").all_text_contents()
     assert [label.strip() for label in labels] == [
@@ -62,13 +117,24 @@ def test_the_layer_control_switches_journeys_by_kind(big, open_map):
     ]
     page.hover(".leaflet-control-layers")
     page.wait_for_timeout(300)
+    data = map_data(records)
+    trip = next(j for j in data["journeys"] if not j.get("group"))
+    route = next(j for j in data["journeys"] if j.get("group"))
+
+    def offered(journey) -> list[str]:
+        """The journeys a click at the middle of the journey's first leg offers."""
+        ((x, y),) = in_view(page, [journey["legs"][0]["arrow"][:2]])
+        return page.evaluate("([x, y]) => window.routeMap.routesAt(x, y)", [x, y])
+
+    assert trip["id"] in offered(trip) and route["id"] in offered(route)
     page.locator(
         ".leaflet-control-layers-overlays label", has_text="Journeys people describe"
     ).locator("input").uncheck()
-    shown = page.evaluate(
-        "window.routeMap.map.hasLayer(window.routeMap.journeyLayers['journey-0'])"
+    page.wait_for_timeout(300)
+    assert trip["id"] not in offered(trip) and route["id"] in offered(route)
+    assert not any(
+        j in {x["id"] for x in data["journeys"] if not x.get("group")} for j in offered(trip)
     )
-    assert shown is False
 
 
 def test_search_and_the_panel_work_on_the_big_map(big, open_map):
@@ -96,7 +162,7 @@ def test_hovering_and_clicking_a_dot_on_the_dense_map(big, open_map):
     shown = open_map(out)
     place = records.places[500]
     shown.page.evaluate(
-        "id => { window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 12, {animate: false}); }",
+        "id => { window.routeMap.map.setView(window.routeMap.placeLatLng(id), 12, {animate: false}); }",
         place.id,
     )
     shown.redrawn()
@@ -115,7 +181,7 @@ def test_places_on_one_another_are_offered_to_choose_from(big, open_map):
     # The dot with the most other dots under its middle, at the first view.
     pile = shown.page.evaluate(
         """() => {
-            const points = Object.keys(window.routeMap.markers).map(id => [id, window.routeMap.dotPoint(id)]);
+            const points = window.routeMap.placeIds().map(id => [id, window.routeMap.dotPoint(id)]);
             let best = [];
             for (const [id, [x, y]] of points) {
                 const under = points.filter(([, [u, v, r]]) => Math.hypot(u - x, v - y) <= r + 2).map(([other]) => other);
@@ -143,33 +209,44 @@ def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
     """The overview of a big map draws its lines solid, without arrowheads (there they would be
     a thicket, and slow to draw); zoomed in, modes are dashed and arrows point the way."""
     records, out = big
-    shown = open_map(out, before=RECORD_DASHES)
+    shown = open_map(out, before=RECORD_DASHES + RECORD_ARROWHEADS)
     page = shown.page
     assert page.evaluate("window.routeMap.map.getZoom()") < 5
-    assert page.evaluate("window.dashesDrawn") == []
+    line_dashes = {
+        s["dashArray"] for s in [*MODE_STYLES.values(), *STATUS_STYLES.values()] if "dashArray" in s
+    }
+    assert line_dashes & set(page.evaluate("window.dashesDrawn")) == set()
     legend = page.locator(".route-legend").inner_text()
     assert "Zoom in to see dashes and arrows" in legend
 
+    assert page.evaluate("window.arrowheadsDrawn") == []
+
     leg = records.journeys[0].legs[0]
     page.evaluate(
-        "id => { window.routeMap.map.setView(window.routeMap.markers[id].getLatLng(), 6, {animate: false}); }",
+        "id => { window.routeMap.map.setView(window.routeMap.placeLatLng(id), 6, {animate: false}); }",
         leg.to,
     )
-    page.wait_for_timeout(300)
+    shown.redrawn()
     assert {"10 4", "14 4 2 4", "2 5", "1 7"} & set(page.evaluate("window.dashesDrawn"))
-    arrows = page.evaluate(
-        """() => Object.values(window.routeMap.journeyLayers)
-                   .flatMap(layer => layer.getLayers())
-                   .filter(l => l.options.heading !== undefined).length"""
-    )
-    where = {place.id: (place.lat, place.lon) for place in records.places}
-    legs_with_length = [
-        (start, leg.to)
-        for journey in records.journeys
-        for start, leg in zip([journey.start] + [leg.to for leg in journey.legs], journey.legs)
-        if where[start] != where[leg.to]
-    ]
-    assert arrows == len(legs_with_length)
+    # An arrowhead for each leg whose middle is in view (and some just beyond), in its colour.
+    data = map_data(records)
+    middles = [leg["arrow"][:2] for j in data["journeys"] for leg in j["legs"] if leg.get("arrow")]
+    in_sight = in_view(page, middles)
+    arrows = page.evaluate("window.arrowheadsDrawn")
+    assert len(arrows) >= len(in_sight) > 0
+    assert set(arrows) <= {j["colour"] for j in data["journeys"]}
+
+
+# Run before a map's script: records the colour of each fill on a big map's route tiles (there,
+# only arrowheads are filled).
+RECORD_ARROWHEADS = """
+window.arrowheadsDrawn = [];
+const fill = CanvasRenderingContext2D.prototype.fill;
+CanvasRenderingContext2D.prototype.fill = function (...args) {
+  if (this.canvas.closest && this.canvas.closest(".leaflet-bulkRoutes-pane")) window.arrowheadsDrawn.push(String(this.fillStyle));
+  return fill.apply(this, args);
+};
+"""
 
 
 def test_the_big_maps_lines_keep_their_contrast_overview_and_zoomed_in(big, open_map):
@@ -195,4 +272,90 @@ def test_older_browsers_unpack_the_big_map_too(big, open_map):
     _, out = big
     shown = open_map(out, before="delete Uint8Array.fromBase64;")
     assert shown.page_errors == []
-    assert shown.page.evaluate("Object.keys(window.routeMap.markers).length") == 1000
+    assert shown.page.evaluate("window.routeMap.drawn()") == {"places": 1000, "journeys": 1000}
+
+
+@pytest.fixture(scope="module")
+def huge(tmp_path_factory):
+    """A map of 20,000 places and 20,000 journeys (issue 15): every one still reachable."""
+    return synthetic_map(tmp_path_factory, 20_000, seed=11)
+
+
+def test_a_huge_maps_dots_and_lines_open_their_popups(huge, open_map):
+    records, out = huge
+    shown = opened_whole(open_map, out, 20_000)
+    page = shown.page
+    # A dot, zoomed in on: hovered, it is named; clicked, its popup opens.
+    place = records.places[12_345]
+    page.evaluate(
+        "id => window.routeMap.map.setView(window.routeMap.placeLatLng(id), 11, {animate: false})",
+        place.id,
+    )
+    shown.redrawn()
+    page.mouse.move(*shown.marker_point(place.id))
+    page.locator(".leaflet-tooltip", has_text=place.name).wait_for()
+    page.mouse.click(*shown.marker_point(place.id))
+    page.locator(".leaflet-popup-content h2", has_text=place.name).wait_for()
+    # A line: a click at the middle of a journey's leg offers that journey's leg.
+    data = map_data(records)
+    journey = next(
+        j for j in data["journeys"][7_000:] if not j.get("group") and j["legs"][0].get("arrow")
+    )
+    lon, lat = journey["legs"][0]["arrow"][:2]
+    page.keyboard.press("Escape")
+    page.evaluate(
+        "([lat, lon]) => window.routeMap.map.setView([lat, lon], 9, {animate: false})", [lat, lon]
+    )
+    shown.redrawn()
+    ((x, y),) = in_view(page, [[lon, lat]])
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = page.locator(".leaflet-popup-content")
+    popup.locator("h2").first.wait_for()
+    offered = popup.locator(".route-choices button").all_inner_texts()
+    if offered:  # lines cross there: the journey is among those offered, and opens
+        assert journey["name"] in offered
+        popup.get_by_role("button", name=journey["name"], exact=True).click()
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    popup.locator("h2", has_text=journey["name"]).wait_for()
+    assert "Leg 1 of" in popup.inner_text()
+
+
+def test_a_huge_maps_search_and_panel_find_every_kind(huge, open_map):
+    records, out = huge
+    page = open_map(out).page
+    box = page.get_by_label("Find a journey, person, place or quote")
+    found = page.locator(".search-results .result-name")
+    for query, name in [
+        ("Place 19999", "Place 19999"),
+        ("Journey 15432", "Journey 15432"),
+        ("Route group 399", "Route group 399"),
+    ]:
+        box.fill(query)
+        page.wait_for_function(
+            "name => document.querySelector('.search-results .result-name')?.textContent === name",
+            arg=name,
+            timeout=30_000,
+        )
+        assert found.first.inner_text() == name
+    # A quote, by its words, opens where it is shown.
+    quote = records.quotes[39_999]
+    box.fill(quote.text)
+    page.wait_for_function(
+        "() => document.querySelector('.search-status').textContent.endsWith('results')"
+        " || document.querySelector('.search-status').textContent.endsWith('result')"
+    )
+    first = page.locator(".search-results .result").filter(has_text=quote.text[:60]).first
+    first.click()
+    page.locator(".leaflet-popup-content blockquote", has_text=quote.text).first.wait_for()
+    # The panel lists every journey people describe (written in batches after the map).
+    trips = sum(1 for j in records.journeys if j.status == "trip")
+    page.wait_for_function(
+        f"document.querySelectorAll('.journeys-section .journey').length === {trips}",
+        timeout=60_000,
+    )
+    last = next(j for j in reversed(records.journeys) if j.status == "trip")
+    entry = page.locator(f'.journeys-section .journey[data-journey="{last.id}"] summary')
+    entry.scroll_into_view_if_needed()
+    entry.click()
+    page.locator(".leaflet-popup-content h2", has_text=last.name).wait_for()

@@ -43,7 +43,9 @@ function reducedMotion() {
 
 /* Lookups by id are objects without a prototype: an id such as "constructor" finds only itself. */
 function byId(entries) {
-  return Object.assign(Object.create(null), Object.fromEntries(entries));
+  const found = Object.create(null);
+  for (const [id, entry] of entries) found[id] = entry;
+  return found;
 }
 
 /* The page's own words (routemap/words/<lang>.json, chosen by `routes --lang`): say("panel.show"),

@@ -104,26 +104,23 @@ const RouteCanvas = L.Canvas.extend({
     }
     const dashes = options._dashArray;
     if (dashes && !detail) options._dashArray = null;
+    // (Leaflet's canvas leaves a dash pattern's offset to SVG: routes sharing dashes take turns.)
+    ctx.lineDashOffset = Number(options.dashOffset) || 0;
     L.Canvas.prototype._fillStroke.call(this, ctx, layer);
     options._dashArray = dashes;
   },
 });
 
-/* Every route's lines: one layer per journey (a group's journeys share the group's layer), one
- * click and one hover handler per journey layer. Returns the layer control's entries. */
-function drawRoutes(view, onLegClick) {
-  const { map, data, styles, renderer, groups } = view;
-  const laterArrows = []; // on a big map, made on first zooming in far enough, not before
-  map.on("zoomend", function makeArrows() {
-    if (map.getZoom() < view.detailFromZoom) return; // (the renderer has no map until layers are drawn)
-    map.off("zoomend", makeArrows);
-    for (const add of laterArrows.splice(0)) add();
-  });
-  // Routes of one origin drawn with the same dashes would hide one another where they run
-  // together: with n colours among them, each dash is followed by a gap of n - 1 dashes and each
-  // next colour's dashes start a dash later, so every colour shows, turn about. (Routes of one
-  // colour look the same where they overlap, so they share a turn.)
-  // A person's leg is styled by its mode; a route the articles discuss by its status.
+/* Each leg's line options (Leaflet path options): its journey's colour, its mode's or its
+ * status's width and dashes (a person's leg is styled by its mode; a route the articles discuss
+ * by its status), and where routes of one origin share a dash pattern, their turns.
+ *
+ * Routes of one origin drawn with the same dashes would hide one another where they run
+ * together: with n colours among them, each dash is followed by a gap of n - 1 dashes and each
+ * next colour's dashes start a dash later, so every colour shows, turn about. (Routes of one
+ * colour look the same where they overlap, so they share a turn.) */
+function legStyler(view) {
+  const { data, styles } = view;
   const kindStyle = (journey, leg) => (journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status]);
   const dashKey = (leg, style) => leg.from + " " + style.dashArray;
   const dashColours = new Map();
@@ -137,59 +134,99 @@ function drawRoutes(view, onLegClick) {
       dashColours.set(dashKey(leg, style), colours);
     }
   }
-  const legTip = L.tooltip({ direction: "top", offset: [0, -8] });
-  const overlays = [];
-  for (const journey of data.journeys) {
-    const layer = L.featureGroup();
-    for (const leg of journey.legs) {
-      const style = Object.assign({ color: journey.colour }, styles.line, kindStyle(journey, leg));
+  // Legs alike share one options object (a big map has tens of thousands of legs): not to be
+  // changed by the caller.
+  const made = new Map();
+  return (journey, leg) => {
+    const kind = kindStyle(journey, leg);
+    const colour = kind.color || journey.colour;
+    const colours = (kind.dashArray && dashColours.get(dashKey(leg, kind))) || [];
+    const sharing = colours.length > 1 && colours.length <= 4 ? colours.length : 1;
+    const turn = sharing > 1 ? colours.indexOf(colour) : 0;
+    const key = [colour, journey.status, journey.status === "trip" ? leg.mode : "", sharing, turn].join(" ");
+    if (!made.has(key)) {
+      const style = Object.assign({ color: journey.colour }, styles.line, kind);
       delete style.label;
-      const colours = (style.dashArray && dashColours.get(dashKey(leg, style))) || [];
-      const sharing = colours.length;
-      if (sharing > 1 && sharing <= 4) {
-        const turn = colours.indexOf(style.color);
+      if (sharing > 1) {
         const dash = Number(style.dashArray.split(/[ ,]+/)[0]);
         style.dashArray = dash + " " + dash * (sharing - 1);
         style.dashOffset = String(turn * dash);
       }
-      const points = leg.line.map(latLng);
-      const line = L.polyline(points, Object.assign({ renderer, interactive: true, casing: styles.casing }, style));
-      line.routeLeg = leg;
-      line.routeJourney = journey;
-      layer.addLayer(line);
-      if (leg.inferred) {
-        // Hollow: a pale core down the line's middle, as an inferred point is a hollow dot.
-        const core = { color: styles.inferredLeg.core, weight: Math.max(1, style.weight * styles.inferredLeg.coreWeight), interactive: false };
-        const inner = L.polyline(points, Object.assign({ renderer }, style, core));
-        inner.routeCore = true;
-        layer.addLayer(inner);
-      }
-      if (leg.arrow) {
-        const addArrow = () => {
-          const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
-          arrow.routeLeg = leg;
-          arrow.routeJourney = journey;
-          layer.addLayer(arrow);
-        };
-        if (view.detailFromZoom) laterArrows.push(addArrow);
-        else addArrow();
-      }
+      made.set(key, style);
     }
-    layer.on("click", (event) => {
-      L.DomEvent.stop(event);
-      // Where the pointer is (Leaflet reports a small marker's, an arrowhead's, own point instead).
-      const point = map.mouseEventToContainerPoint(event.originalEvent);
-      onLegClick(journey, event.sourceTarget.routeLeg, map.containerPointToLatLng(point), point);
-    });
-    layer.on("mouseover mousemove", (event) => {
-      legTip.setLatLng(event.latlng);
-      if (legTip.routeJourney !== journey) {
-        legTip.routeJourney = journey;
-        legTip.setContent(told("span", journey.name));
-      }
-      if (!map.hasLayer(legTip)) legTip.openOn(map);
-    });
-    layer.on("mouseout", () => map.closeTooltip(legTip));
+    return made.get(key);
+  };
+}
+
+/* One journey's lines as one layer: each leg's line (hollow, with a pale core, where it is
+ * inferred) and its arrowhead, with the journey's click and hover handlers. `arrowsLater`, if
+ * given, collects the arrowheads' making for later (a big map's overview shows none). */
+function journeyLayer(view, journey, styleOf, onLegClick, legTip, renderer, arrowsLater) {
+  const { map, styles } = view;
+  const layer = L.featureGroup();
+  for (const leg of journey.legs) {
+    const style = styleOf(journey, leg);
+    const points = leg.line.map(latLng);
+    const line = L.polyline(points, Object.assign({ renderer, interactive: true, casing: styles.casing }, style));
+    line.routeLeg = leg;
+    line.routeJourney = journey;
+    layer.addLayer(line);
+    if (leg.inferred) {
+      // Hollow: a pale core down the line's middle, as an inferred point is a hollow dot.
+      const core = { color: styles.inferredLeg.core, weight: Math.max(1, style.weight * styles.inferredLeg.coreWeight), interactive: false };
+      const inner = L.polyline(points, Object.assign({ renderer }, style, core));
+      inner.routeCore = true;
+      layer.addLayer(inner);
+    }
+    if (leg.arrow) {
+      const addArrow = () => {
+        const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
+        arrow.routeLeg = leg;
+        arrow.routeJourney = journey;
+        layer.addLayer(arrow);
+      };
+      if (arrowsLater) arrowsLater.push(addArrow);
+      else addArrow();
+    }
+  }
+  layer.on("click", (event) => {
+    L.DomEvent.stop(event);
+    // Where the pointer is (Leaflet reports a small marker's, an arrowhead's, own point instead).
+    const point = map.mouseEventToContainerPoint(event.originalEvent);
+    onLegClick(journey, event.sourceTarget.routeLeg, map.containerPointToLatLng(point), point);
+  });
+  layer.on("mouseover mousemove", (event) => {
+    legTip.setLatLng(event.latlng);
+    if (legTip.routeJourney !== journey) {
+      legTip.routeJourney = journey;
+      legTip.setContent(told("span", journey.name));
+    }
+    if (!map.hasLayer(legTip)) legTip.openOn(map);
+  });
+  layer.on("mouseout", () => map.closeTooltip(legTip));
+  return layer;
+}
+
+/* The tooltip a route shows under the pointer: its journey's name. */
+function routeTip() {
+  return L.tooltip({ direction: "top", offset: [0, -8] });
+}
+
+/* Every route's lines: one layer per journey (a group's journeys share the group's layer), one
+ * click and one hover handler per journey layer. Returns the layer control's entries. */
+function drawRoutes(view, onLegClick) {
+  const { map, data, styles, renderer, groups } = view;
+  const laterArrows = []; // on a big map, made on first zooming in far enough, not before
+  map.on("zoomend", function makeArrows() {
+    if (map.getZoom() < view.detailFromZoom) return; // (the renderer has no map until layers are drawn)
+    map.off("zoomend", makeArrows);
+    for (const add of laterArrows.splice(0)) add();
+  });
+  const styleOf = legStyler(view);
+  const legTip = routeTip();
+  const overlays = [];
+  for (const journey of data.journeys) {
+    const layer = journeyLayer(view, journey, styleOf, onLegClick, legTip, renderer, view.detailFromZoom ? laterArrows : null);
     view.journeyLayers[journey.id] = layer;
     if (journey.group) {
       if (!view.groupLayers[journey.group]) {
@@ -232,8 +269,8 @@ function legsAt(view, containerPoint) {
   return found.reverse();
 }
 
-/* The place dots under a point of the map (in container pixels), topmost first. */
-function placesAt(view, containerPoint) {
+/* The place dots (markers) under a point of the map (in container pixels), topmost first. */
+function dotsAt(view, containerPoint) {
   const point = view.map.containerPointToLayerPoint(containerPoint);
   const found = [];
   if (!view.map.hasLayer(view.placeLayer)) return found;
@@ -286,7 +323,7 @@ function drawPlaces(view, onPlaceClick) {
     // One tooltip moved from dot to dot; where dots lie on one another it says how many.
     const placeTip = L.tooltip({ direction: "auto", offset: [0, 0] }); // beside the dot, towards the middle
     placeLayer.on("mouseover", (event) => {
-      const others = placesAt(view, pointer(event)).length - 1;
+      const others = dotsAt(view, pointer(event)).length - 1;
       const name = event.sourceTarget.routePlace.properties.name;
       placeTip.setLatLng(event.sourceTarget.getLatLng()).setContent(told("span", others > 0 ? say("tip.more", { name, n: others }) : name));
       placeTip.openOn(map);

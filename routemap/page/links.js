@@ -13,7 +13,10 @@
 
 function routeLinks(view) {
   const { map, data } = view;
-  const quoteByName = new Map(data.quotes.map((quote, index) => [quote.link, index]));
+  // Each quote's number by its name in an address: made when first asked (a big map has
+  // thousands of quotes, and most readers open no link to one).
+  let quoteNumbers = null;
+  const quoteByName = () => quoteNumbers || (quoteNumbers = new Map(data.quotes.map((quote, index) => [quote.link, index])));
   const KINDS = ["journey", "group", "place", "quote"];
 
   // {journey: "oleg", leg: 2} -> "journey=oleg&leg=2"
@@ -42,7 +45,7 @@ function routeLinks(view) {
     }
     if (kind === "group" && view.groups[id]) return { group: id };
     if (kind === "place" && view.places[id]) return { place: id };
-    if (kind === "quote" && quoteByName.has(id)) return { quote: id };
+    if (kind === "quote" && quoteByName().has(id)) return { quote: id };
     return null;
   }
 
@@ -78,7 +81,7 @@ function routeLinks(view) {
     else if (target.journey) view.selectJourney(target.journey, null, jump);
     else if (target.group) view.selectJourney(target.group, null, jump);
     else if (target.place) view.selectPlace(target.place, null, jump);
-    else view.selectQuote(quoteByName.get(target.quote), null, jump);
+    else view.selectQuote(quoteByName().get(target.quote), null, jump);
   }
   window.addEventListener("popstate", () => show(parse(location.hash), false));
 

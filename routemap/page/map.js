@@ -26,7 +26,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     groups: byId(data.groups.map((g) => [g.id, g])),
     places: byId(data.places.features.map((f) => [f.properties.id, f])),
     journeys: byId(data.journeys.map((j) => [j.id, j])),
-    placeJourneys: Object.create(null), // the journeys that start, stop or end at each place
+    placeJourneys: new Map(), // the journeys that start, stop or end at each place, by its id
     journeyLayers: Object.create(null),
     groupLayers: Object.create(null),
     markers: Object.create(null),
@@ -35,8 +35,12 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     renderer: new RouteCanvas({ padding: 0.2, tolerance: 6, detailFromZoom }),
   };
   for (const journey of data.journeys) {
-    for (const id of new Set([journey.legs[0].from, ...journey.legs.map((leg) => leg.to)])) {
-      (view.placeJourneys[id] = view.placeJourneys[id] || []).push(journey);
+    const stops = [journey.legs[0].from];
+    for (const leg of journey.legs) if (!stops.includes(leg.to)) stops.push(leg.to);
+    for (const id of stops) {
+      const through = view.placeJourneys.get(id);
+      if (through) through.push(journey);
+      else view.placeJourneys.set(id, [journey]);
     }
   }
   view.links = routeLinks(view);
@@ -74,6 +78,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   }
 
   function openLeg(journey, leg, where, options) {
+    showJourneys([journey.id]);
     const points = leg.line;
     const link = { journey: journey.id, leg: leg.number };
     return openPopup(where || latLng(points[Math.floor(points.length / 2)]), words.journeyPopup(journey, leg), options, link);
@@ -81,7 +86,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   // A click on a line: its leg's popup, or where lines overlap, a choice of the routes there.
   function onLegClick(journey, leg, where, point) {
-    const here = point ? legsAt(view, point) : [];
+    const here = point ? (view.bulk.legs ? bulkLegsAt(view, point) : legsAt(view, point)) : [];
     if (here.length < 2) {
       openLeg(journey, leg, where);
       return;
@@ -92,10 +97,30 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     openPopup(where, box);
   }
 
-  function openPlace(id, link, options) {
+  // Where a place's dot is drawn: moved aside where dots crowd on a small map (labels.js).
+  function dotLatLng(id) {
     const marker = view.markers[id];
-    const at = map.layerPointToLatLng(dotLayerPoint(map, marker));
-    return openPopup(at, words.placePopup(marker.routePlace), Object.assign({ offset: [0, -4] }, options), link || { place: id });
+    return marker ? map.layerPointToLatLng(dotLayerPoint(map, marker)) : latLng(view.places[id].geometry.coordinates);
+  }
+
+  // The places under a point of the map (in container pixels), topmost first, by id.
+  function placesAt(point) {
+    return view.bulk.dots ? bulkPlacesAt(view, point) : dotsAt(view, point).map((marker) => marker.routePlace.properties.id);
+  }
+
+  // On a big map (bulk.js) the journeys chosen are drawn over the others; a small one draws
+  // each journey as a layer of its own, switched on when chosen.
+  function showJourneys(ids) {
+    if (view.bulk.showJourneys) {
+      view.bulk.showJourneys(ids);
+      return;
+    }
+    for (const id of ids) if (!map.hasLayer(view.journeyLayers[id])) view.journeyLayers[id].addTo(map);
+  }
+
+  function openPlace(id, link, options) {
+    showJourneys([]);
+    return openPopup(dotLatLng(id), words.placePopup(view.places[id]), Object.assign({ offset: [0, -4] }, options), link || { place: id });
   }
 
   // A journey's or a group's popup, and where it is anchored: the northernmost point.
@@ -104,25 +129,27 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     const points = routes.flatMap((j) => j.legs.flatMap((leg) => leg.line));
     const north = latLng(points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]));
     const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
-    return { points: points.map(latLng), north, content };
+    return { routes, points: points.map(latLng), north, content };
   }
 
   // A click on a dot: its place's popup, or where dots lie on one another (a dense map does not
   // spread them), a choice of the places there.
   function onPlaceClick(id, point) {
-    const here = point ? placesAt(view, point) : [];
+    const here = point ? placesAt(point) : [];
     if (here.length < 2) {
       openPlace(id);
       return;
     }
-    const choices = here.map((marker) => ({ name: marker.routePlace.properties.name, colour: dotColour(marker.options), pick: () => openPlace(marker.routePlace.properties.id) }));
+    const colour = (other) => dotColour(view.markers[other] ? view.markers[other].options : bulkDotStyle(view, other));
+    const choices = here.map((other) => ({ name: view.places[other].properties.name, colour: colour(other), pick: () => openPlace(other) }));
     view.popupFrom(null);
-    openPopup(map.layerPointToLatLng(dotLayerPoint(map, view.markers[id])), words.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
+    openPopup(dotLatLng(id), words.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
   }
 
-  const entries = drawRoutes(view, onLegClick);
+  const entries = drawBulk(view, onLegClick) || drawRoutes(view, onLegClick);
   await pause();
-  view.placeLayer = drawPlaces(view, onPlaceClick);
+  view.placeLayer = view.bulk.dotTiles || drawPlaces(view, onPlaceClick);
+  if (view.bulk.legs || view.bulk.dots) bulkPointer(view, onPlaceClick, onLegClick);
   await pause();
   const labels = placeLabels(view);
   view.layoutLabels = () => labels.layout();
@@ -175,14 +202,15 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // legend: the popup is anchored at the journey's northernmost point, and the fit leaves the
   // popup's height free above it, so the popup covers none of the journey.
   function selectJourney(id, from, jump, link) {
-    const layer = view.journeyLayers[id] || view.groupLayers[id];
-    if (!layer) return;
+    if (!view.journeys[id] && !view.groups[id]) return;
     link = link || (view.groups[id] ? { group: id } : { journey: id });
     view.links.record(link);
     const choice = ++views;
     if (small()) panel.fold(false);
-    if (!map.hasLayer(layer)) layer.addTo(map);
-    const { points, north, content } = journeyView(id);
+    const { routes, points, north, content } = journeyView(id);
+    if (view.groups[id] && view.groupLayers[id]) {
+      if (!map.hasLayer(view.groupLayers[id])) view.groupLayers[id].addTo(map);
+    } else showJourneys(routes.map((journey) => journey.id));
     // The popup's size, measured by opening it once where the map is now.
     view.popupFrom(null);
     const measured = openPopup(north, content, { autoPan: false }).getElement();
@@ -258,7 +286,6 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   // Choosing a place flies to it and opens its popup.
   function selectPlace(id, from, jump, quote) {
-    const marker = view.markers[id];
     view.links.record(quote ? { quote } : { place: id });
     const choice = ++views;
     if (small()) panel.fold(false);
@@ -270,15 +297,14 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       openPlace(id, quote ? { quote } : null);
       if (quote) showQuote(quote);
     };
-    goTo({ center: marker.getLatLng(), zoom }, jump, open);
+    goTo({ center: latLng(view.places[id].geometry.coordinates), zoom }, jump, open);
   }
 
   // Choosing one leg (a link to it): the leg framed, its popup open.
   function selectLeg(id, number, jump) {
     const journey = view.journeys[id];
     const leg = journey.legs[number - 1];
-    const layer = view.journeyLayers[id];
-    if (!map.hasLayer(layer)) layer.addTo(map);
+    showJourneys([id]);
     if (small()) panel.fold(false);
     const bounds = L.latLngBounds(leg.line.map(latLng));
     const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
@@ -297,12 +323,13 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   }
 
   // Where a quote is shown: its journey's, place's or group's popup, or the panel's "Also quoted".
-  const quoteHome = [];
-  for (const journey of data.journeys) for (const i of journey.quotes) quoteHome[i] = () => journey.id;
-  for (const feature of data.places.features) for (const i of feature.properties.quotes) quoteHome[i] = () => ["place", feature.properties.id];
-  for (const group of data.groups) for (const i of group.quotes) quoteHome[i] = () => group.id;
+  // (a journey's or group's id, or ["place", id]; undefined: the panel's).
+  const quoteHome = new Array(data.quotes.length);
+  for (const journey of data.journeys) for (const i of journey.quotes) quoteHome[i] = journey.id;
+  for (const feature of data.places.features) for (const i of feature.properties.quotes) quoteHome[i] = ["place", feature.properties.id];
+  for (const group of data.groups) for (const i of group.quotes) quoteHome[i] = group.id;
   function selectQuote(index, from, jump) {
-    const home = quoteHome[index] && quoteHome[index]();
+    const home = quoteHome[index];
     const quote = data.quotes[index].link;
     if (Array.isArray(home)) return selectPlace(home[1], from, jump, quote);
     if (home) return selectJourney(home, from, jump, { quote });
@@ -331,7 +358,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     if (target.place) return openPlace(target.place, null, still);
     if (target.leg) return openLeg(view.journeys[target.journey], view.journeys[target.journey].legs[target.leg - 1], null, still);
     const index = target.quote === undefined ? -1 : data.quotes.findIndex((q) => q.link === target.quote);
-    const home = index >= 0 ? quoteHome[index] && quoteHome[index]() : target.journey || target.group;
+    const home = index >= 0 ? quoteHome[index] : target.journey || target.group;
     if (Array.isArray(home)) {
       openPlace(home[1], target, still);
     } else if (home) {
@@ -345,6 +372,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
   function showAll() {
     views++; // a flight still under way opens nothing when it ends
+    showJourneys([]);
     map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
   }
   Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel, allBounds: all });
@@ -359,7 +387,12 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     entry.layer.addTo(map);
     await pause();
   }
+  if (view.bulk.routeTiles) view.bulk.routeTiles.addTo(map);
   view.placeLayer.addTo(map);
+  // A big map's tiles are painted a few at a time: the map is ready once the first are.
+  for (const tiles of [view.bulk.routeTiles, view.bulk.dotTiles]) {
+    if (tiles && tiles.isLoading()) await new Promise((done) => tiles.once("load", done));
+  }
   await pause();
   labels.layout();
   view.links.start();
@@ -403,6 +436,10 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     get basemapReady() {
       return Boolean(view.basemapReady);
     },
+    // Whether a big map's tiles in view are all painted (bulk.js paints a few at a time).
+    get painted() {
+      return ![view.bulk.routeTiles, view.bulk.dotTiles].some((tiles) => tiles && map.hasLayer(tiles) && tiles.isLoading());
+    },
     // Set up, with the ground under the routes drawn: the tiles in view, or the offline outlines.
     get ready() {
       return Boolean(view.setUp && (view.tilesLoaded || view.basemapReady));
@@ -420,10 +457,19 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     },
     // Where a place's dot is drawn, in the map's container pixels (moved aside where dots crowd).
     dotPoint: (id) => {
-      const marker = view.markers[id];
-      const p = map.layerPointToContainerPoint(dotLayerPoint(map, marker));
-      return [p.x, p.y, marker.getRadius()];
+      const p = map.latLngToContainerPoint(dotLatLng(id));
+      return [p.x, p.y, view.markers[id] ? view.markers[id].getRadius() : bulkDotStyle(view, id).radius];
     },
+    placeIds: () => data.places.features.map((feature) => feature.properties.id),
+    placeLatLng: (id) => latLng(view.places[id].geometry.coordinates),
+    // The journeys whose lines lie under a point of the map's container, topmost first: what a
+    // click there offers.
+    routesAt: (x, y) => (view.bulk.legs ? bulkLegsAt(view, L.point(x, y)) : legsAt(view, L.point(x, y))).map((found) => found.journey.id),
+    // How many places and journeys are drawn, whichever way (layers, or a big map's tiles).
+    drawn: () => ({
+      places: view.bulk.dots ? view.bulk.dots.count : Object.keys(view.markers).length,
+      journeys: view.bulk.legs ? new Set(view.bulk.legs.journey).size : Object.keys(view.journeyLayers).length,
+    }),
     openLeg: (id, number) => {
       openLeg(view.journeys[id], view.journeys[id].legs[number - 1]);
     },

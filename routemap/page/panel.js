@@ -64,13 +64,23 @@ function buildPanel(view, words) {
   status.setAttribute("aria-live", "polite");
   const results = el("ul", null, "search-results");
   form.append(label, input, status, results);
-  let search = null;
+  let index = null;
   let found = [];
-  const show = () => {
-    search = search || searchIndex(view, words);
-    found = search(input.value);
+  let asked = 0; // searches asked for: only the latest one's results are shown
+  // A big map's index is made in steps: begun when the reader comes to the box.
+  const indexed = () => index || (index = searchIndex(view, words));
+  input.addEventListener("focus", () => indexed().ready());
+  const show = async () => {
+    const query = input.value;
+    const mine = ++asked;
+    if (!indexed().search) {
+      status.textContent = query.trim() ? say("search.preparing") : "";
+      index.search = await index.ready();
+      if (mine !== asked) return;
+    }
+    found = index.search(query);
     results.replaceChildren();
-    for (const entry of found.slice(0, 8)) {
+    for (const entry of found.slice(0, SEARCH_SHOWN)) {
       const button = el("button", null, "result");
       button.type = "button";
       button.append(told("span", entry.title, "result-name"), el("span", entry.detail, "result-kind"));
@@ -79,15 +89,16 @@ function buildPanel(view, words) {
       item.append(button);
       results.append(item);
     }
-    status.textContent = input.value.trim() ? say("search.results", { n: found.length }) : "";
+    status.textContent = query.trim() ? say("search.results", { n: found.length }) : "";
     // In the folded panel of a phone, the results come into view as they change.
     if (found.length && body.scrollHeight > body.clientHeight) results.scrollIntoView({ block: "nearest" });
   };
   input.addEventListener("input", show);
-  form.addEventListener("submit", (event) => {
+  form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    show();
-    if (found.length) view.selectFound(found[0], input);
+    const mine = asked + 1;
+    await show();
+    if (mine === asked && found.length) view.selectFound(found[0], input);
   });
   body.append(form);
 

@@ -12,6 +12,8 @@ function preparePrinting(view, panel) {
   // Leaflet draws its canvases on the next animation frame, which printing does not wait for.
   const redrawNow = () => {
     map.eachLayer((layer) => layer instanceof L.Canvas && layer._map && layer._redraw());
+    // A big map's tiles (bulk.js) are painted a few at a time: all of them, now.
+    map.eachLayer((layer) => layer instanceof BulkTiles && layer.paintAll());
   };
   window.addEventListener("beforeprint", () => {
     if (before) return; // (a second beforeprint without an afterprint)
