@@ -1,6 +1,8 @@
-"""Benchmark: this tool against folium done well and naive folium, on a seeded synthetic map.
+"""Benchmark: this tool against its peers (folium done well, naive folium, pydeck) on a seeded
+synthetic map.
 
     .venv/bin/python -m tests.benchmark [--n 5000 20000 50000] [--seed 1] [--runs 3]
+        [--peers folium naive pydeck] [--naive-up-to 5000]
 
 Generates a places.yaml of N places, N journeys and 2N quotes (tests/synthetic.py), then for
 each approach reports build wall time (the whole command, start-up included), peak memory, HTML
@@ -9,15 +11,22 @@ redraw after a pan and after a zoom there (is the dense map usable?). Last, the 
 shipped map's build against `python -c "import folium, geopy"`. Figures go to stdout; nothing
 is asserted (the tests assert behaviour, not speed).
 
-Folium done well (the strongest peer on this machine; see FOLIUM_DONE_WELL) and the naive
-approach (one folium.Marker with a Popup per place and one PolyLine per journey) read the same
-file with the same loader. For a fair page load every page and its CDN assets come from one
-local HTTPS server that Chromium takes for the real hosts, so its HTTP cache works
-(tests/local_https.py): Leaflet from xstatic-leaflet, jQuery and Font Awesome from their xstatic
-packages if installed (pip install -e '.[bench]'), Bootstrap and awesome-markers fetched once
-from the npm registry with `npm pack` into a cache folder, and folium's rotation stylesheet from
-folium's source distribution on PyPI. An asset that cannot be had is answered 404 and named in
-the output. Map tiles are answered with a blank local tile.
+Folium done well (the strongest Leaflet peer; see FOLIUM_DONE_WELL), the naive approach (one
+folium.Marker with a Popup per place and one PolyLine per journey) and pydeck (deck.gl's
+layers drawn with WebGL; see PYDECK) read the same file with the same loader. pydeck is
+measured where it installs (the bench extra); --peers leaves out the slow ones for a quick run.
+For a fair page load every page and its CDN assets come from one local HTTPS server that
+Chromium takes for the real hosts, so its HTTP cache works (tests/local_https.py): Leaflet from
+xstatic-leaflet, jQuery and Font Awesome from their xstatic packages if installed (pip install
+-e '.[bench]'), Bootstrap, awesome-markers and pydeck's page's scripts and stylesheets fetched
+once from the npm registry with `npm pack` into a cache folder, deck.gl's bundle from the pydeck
+package itself, and folium's rotation stylesheet from folium's source distribution on PyPI. An
+asset that cannot be had is answered 404 and named in the output. Map tiles are answered with a
+blank local tile.
+
+Chromium here has no GPU: pydeck's WebGL (deck.gl's layers and its mapbox-gl basemap) is drawn
+in software by SwiftShader, so its page's figures are those of a reader without a GPU; the
+Leaflet pages draw on a 2D canvas, which needs none.
 """
 
 from __future__ import annotations
@@ -32,9 +41,9 @@ import sys
 import tarfile
 import tempfile
 import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NamedTuple
 
 from .conftest import CHROMIUM_ARGS, REPO, TILE_HOST, blank_tile_png, chromium_path
 from .local_https import LocalHttps
@@ -66,16 +75,12 @@ for j in places.journeys:
 m.save(sys.argv[2])
 """
 
-# folium as a practised analyst uses it for thousands of items (issue 15's "folium done well"):
-# a canvas renderer, the places in one FastMarkerCluster (markers made in the browser from one
-# array, each with its popup), the journeys in one GeoJson layer with GeoJsonPopup and
-# GeoJsonTooltip, a Search over the journeys' names and a LayerControl. The file is read by the
-# same loader as the tool's, so both are timed on drawing, not on parsing.
-FOLIUM_DONE_WELL = r"""
+# The start of the peers' scripts done well: places.yaml read by the same loader as the tool's,
+# so that all are timed on drawing, not on parsing, and each quote (escaped, with its speaker)
+# gathered under the place, journey or group it belongs to.
+READ_PLACES = r"""
 import html, sys
 from pathlib import Path
-import folium
-from folium import plugins
 from routemap.load import read_places
 
 places = read_places(Path(sys.argv[1]))
@@ -87,6 +92,18 @@ for q in places.quotes:
     said.setdefault(key, []).append(
         f"<blockquote>{html.escape(q.text)}</blockquote><p>{html.escape(people[q.speaker])}</p>"
     )
+"""
+
+# folium as a practised analyst uses it for thousands of items (issue 15's "folium done well"):
+# a canvas renderer, the places in one FastMarkerCluster (markers made in the browser from one
+# array, each with its popup), the journeys in one GeoJson layer with GeoJsonPopup and
+# GeoJsonTooltip, a Search over the journeys' names and a LayerControl.
+FOLIUM_DONE_WELL = (
+    READ_PLACES
+    + r"""
+import folium
+from folium import plugins
+
 m = folium.Map(location=[45, 60], zoom_start=3, prefer_canvas=True)
 rows = [
     [p.lat, p.lon, f"<h3>{html.escape(p.name)}</h3><p>{html.escape(p.note or '')}</p>"
@@ -119,12 +136,64 @@ plugins.Search(layer=journeys, search_label="name", placeholder="Find a journey"
 folium.LayerControl().add_to(m)
 m.save(sys.argv[2])
 """
+)
 
-# folium 0.20's CDN addresses, and where each is found locally: (package kind, name, path).
-CDN_ASSETS = {
-    "leaflet@1.9.3/dist/leaflet.js": ("xstatic", "leaflet", "leaflet.js"),
-    "leaflet@1.9.3/dist/leaflet.css": ("xstatic", "leaflet", "leaflet.css"),
-    "jquery-3.7.1.min.js": ("xstatic", "jquery", "jquery.min.js"),
+# pydeck as an analyst uses it for a map of this kind: the places as a ScatterplotLayer and the
+# journeys as a PathLayer through their stops, both pickable with a tooltip. pydeck has hover
+# tooltips and no popups, so the tooltip carries what folium's popups do (name, note, quotes):
+# every page holds the same text. The view is folium's; the basemap is OpenStreetMap's raster
+# tiles, as on the folium pages (pydeck's default, Carto's vector style, fetches a style, vector
+# tiles, glyphs and sprites that no registry has). `to_html` without `offline` gives the page
+# pydeck writes by default, which loads deck.gl from jsdelivr.
+PYDECK = (
+    READ_PLACES
+    + r"""
+import pydeck as pdk
+
+dots = [
+    {"name": html.escape(p.name), "position": [p.lon, p.lat],
+     "said": f"<p>{html.escape(p.note or '')}</p>" + "".join(said.get(p.id, []))}
+    for p in places.places
+]
+lines = [
+    {"name": html.escape(j.name),
+     "path": [[by_id[s].lon, by_id[s].lat] for s in [j.start] + [leg.to for leg in j.legs]],
+     "said": "".join(said.get(j.id, []))}
+    for j in places.journeys
+]
+osm = {
+    "version": 8,
+    "sources": {"osm": {"type": "raster", "tileSize": 256,
+                        "tiles": ["https://tile.openstreetmap.org/{z}/{x}/{y}.png"],
+                        "attribution": "© OpenStreetMap contributors"}},
+    "layers": [{"id": "osm", "type": "raster", "source": "osm"}],
+}
+deck = pdk.Deck(
+    layers=[
+        pdk.Layer("PathLayer", lines, id="journeys", get_path="path", get_color=[46, 58, 230],
+                  get_width=2, width_units="'pixels'", pickable=True, auto_highlight=True),
+        pdk.Layer("ScatterplotLayer", dots, id="places", get_position="position",
+                  get_fill_color=[51, 136, 255], get_radius=5, radius_units="'pixels'",
+                  pickable=True, auto_highlight=True),
+    ],
+    initial_view_state=pdk.ViewState(latitude=45, longitude=60, zoom=3),
+    map_provider="mapbox",  # pydeck takes a style given as a dict only for this provider
+    map_style=osm,
+    tooltip={"html": "<b>{name}</b>{said}"},
+)
+deck.to_html(sys.argv[2], notebook_display=False)
+"""
+)
+
+# The CDN addresses of each family of peers' pages (each matched by the end of its path), and
+# where each is found locally: (kind, package, path inside it). Kinds: "installed", a file of
+# an installed Python package; "npm", of an npm package fetched once with `npm pack`; "sdist",
+# of the installed version's source distribution on PyPI; "none", on no registry (answered 404,
+# and listed).
+FOLIUM_ASSETS = {  # folium 0.20's
+    "leaflet@1.9.3/dist/leaflet.js": ("installed", "xstatic.pkg.leaflet", "data/leaflet.js"),
+    "leaflet@1.9.3/dist/leaflet.css": ("installed", "xstatic.pkg.leaflet", "data/leaflet.css"),
+    "jquery-3.7.1.min.js": ("installed", "xstatic.pkg.jquery", "data/jquery.min.js"),
     "bootstrap@5.2.2/dist/js/bootstrap.bundle.min.js": (
         "npm",
         "bootstrap@5.2.2",
@@ -145,7 +214,7 @@ CDN_ASSETS = {
         "drmonty-leaflet-awesome-markers@2.0.2",
         "css/leaflet.awesome-markers.css",
     ),
-    "all.min.css": ("xstatic", "font_awesome", "css/all.min.css"),
+    "all.min.css": ("installed", "xstatic.pkg.font_awesome", "data/css/all.min.css"),
     # folium's own, served from its GitHub repository: the same file, unminified, is in the
     # source distribution of the installed folium on PyPI.
     "leaflet.awesome.rotate.min.css": (
@@ -153,11 +222,15 @@ CDN_ASSETS = {
         "folium",
         "folium/templates/leaflet.awesome.rotate.css",
     ),
-    "leaflet@1.9.3/dist/images/marker-icon.png": ("xstatic", "leaflet", "images/marker-icon.png"),
+    "leaflet@1.9.3/dist/images/marker-icon.png": (
+        "installed",
+        "xstatic.pkg.leaflet",
+        "data/images/marker-icon.png",
+    ),
     "leaflet@1.9.3/dist/images/marker-shadow.png": (
-        "xstatic",
-        "leaflet",
-        "images/marker-shadow.png",
+        "installed",
+        "xstatic.pkg.leaflet",
+        "data/images/marker-shadow.png",
     ),
     "leaflet.markercluster/1.1.0/leaflet.markercluster.js": (
         "npm",
@@ -186,6 +259,38 @@ CDN_ASSETS = {
     ),
     # Bootstrap 3.0.0's separate glyphicons sheet is on no registry: answered 404 (and listed).
     "bootstrap-glyphicons.css": ("none", "", ""),
+}
+# pydeck 0.9's (pydeck/io/templates/index.j2 and pydeck/io/html.py). The template loads
+# mapbox-gl 1.13.0 whatever the basemap (deck.gl's bundle draws with its own copy).
+PYDECK_ASSETS = {
+    "mapbox-gl-js/v1.13.0/mapbox-gl.js": ("npm", "mapbox-gl@1.13.0", "dist/mapbox-gl.js"),
+    "bootstrap/3.2.0/css/bootstrap-theme.min.css": (
+        "npm",
+        "bootstrap@3.2.0",
+        "dist/css/bootstrap-theme.min.css",
+    ),
+    "font-awesome/4.6.3/css/font-awesome.min.css": (
+        "npm",
+        "font-awesome@4.6.3",
+        "css/font-awesome.min.css",
+    ),
+    "maplibre-gl@5.14.0/dist/maplibre-gl.css": (
+        "npm",
+        "maplibre-gl@5.14.0",
+        "dist/maplibre-gl.css",
+    ),
+    # deck.gl itself: @deck.gl/jupyter-widget is not on the npm registry this machine reaches;
+    # pydeck's wheel carries the build of it that `to_html(offline=True)` inlines.
+    "@deck.gl/jupyter-widget@~9.3.*/dist/index.js": (
+        "installed",
+        "pydeck",
+        "nbextension/static/index.js",
+    ),
+    "@deck.gl/widgets@~9.3.*/dist/stylesheet.css": (
+        "npm",
+        "@deck.gl/widgets@~9.3.*",
+        "dist/stylesheet.css",
+    ),
 }
 
 
@@ -225,19 +330,27 @@ def sdist_file(name: str, inner: str) -> Path | None:
     return found if found.exists() else None
 
 
-def xstatic_file(name: str, inner: str) -> Path | None:
+def installed_file(module: str, inner: str) -> Path | None:
+    """A file inside an installed Python package (xstatic's assets, pydeck's bundle)."""
+    from importlib.util import find_spec
+
     try:
-        module = __import__(f"xstatic.pkg.{name}", fromlist=["BASE_DIR"])
+        spec = find_spec(module)
     except ImportError:
         return None
-    found = Path(module.BASE_DIR) / inner
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    found = Path(next(iter(spec.submodule_search_locations))) / inner
     return found if found.exists() else None
 
 
-def local_assets() -> tuple[dict[str, bytes], list[str]]:
+def local_assets(approaches: list[Approach]) -> tuple[dict[str, bytes], list[str]]:
+    """The CDN assets these approaches' pages load, found locally, and the addresses of those
+    not found."""
+    wanted = {suffix: where for approach in approaches for suffix, where in approach.assets.items()}
     assets, missing = {}, []
-    for suffix, (kind, name, inner) in CDN_ASSETS.items():
-        finder = {"xstatic": xstatic_file, "npm": npm_file, "sdist": sdist_file}.get(kind)
+    for suffix, (kind, name, inner) in wanted.items():
+        finder = {"installed": installed_file, "npm": npm_file, "sdist": sdist_file}.get(kind)
         path = finder(name, inner) if finder else None
         if path is None:
             missing.append(suffix)
@@ -259,19 +372,68 @@ def build(command: list[str]) -> tuple[float, float]:
     return wall, usage.ru_maxrss / 1024
 
 
-# In the page: one pan and one zoom of the map, each timed until the frame after it is painted.
+# In the page: five pans (150 px and 80 px) and five zooms (one step) of the map, each timed
+# from the move until the frame after its redraw is painted; the median of each. A Leaflet map
+# (the tool's, folium's) is moved without animation and redraws on the next animation frame,
+# so two frames are waited for. deck.gl's view is moved by giving the deck a new viewState; its
+# redraw is seen when deckRenderer.renderCount (layers drawn to the canvas) goes up, and one
+# frame more is waited for the paint. Tiles are not waited for on either.
 PAN_AND_ZOOM = """async () => {
-  const map = Object.values(window).find((value) => value instanceof L.Map);
-  const painted = () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
-  const timed = async (move) => { const start = performance.now(); move(); await painted(); return performance.now() - start; };
-  const pan = [], zoom = [];
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  let pan, zoom, drawn = () => 0, redrawn = async () => { await frame(); await frame(); };
+  if (typeof deckInstance !== "undefined") {
+    const view = () => deckInstance.getViewports()[0];
+    const show = (v, changes) => deckInstance.setProps({ viewState: { longitude: v.longitude, latitude: v.latitude, zoom: v.zoom, pitch: v.pitch, bearing: v.bearing, ...changes } });
+    pan = (i) => { const v = view(); const [longitude, latitude] = v.unproject([v.width / 2 + (i % 2 ? -150 : 150), v.height / 2 + 80]); show(v, { longitude, latitude }); };
+    zoom = (i) => { const v = view(); show(v, { zoom: v.zoom + (i % 2 ? -1 : 1) }); };
+    drawn = () => deckInstance.deckRenderer.renderCount;
+    redrawn = async (before) => { while (drawn() === before) await frame(); await frame(); };
+  } else {
+    const map = Object.values(window).find((value) => value instanceof L.Map);
+    pan = (i) => map.panBy([i % 2 ? -150 : 150, 80], { animate: false });
+    zoom = (i) => map.setZoom(map.getZoom() + (i % 2 ? -1 : 1), { animate: false });
+  }
+  const timed = async (move) => { const before = drawn(), start = performance.now(); move(); await redrawn(before); return performance.now() - start; };
+  const pans = [], zooms = [];
   for (let i = 0; i < 5; i++) {
-    pan.push(await timed(() => map.panBy([i % 2 ? -150 : 150, 80], { animate: false })));
-    zoom.push(await timed(() => map.setZoom(map.getZoom() + (i % 2 ? -1 : 1), { animate: false })));
+    pans.push(await timed(() => pan(i)));
+    zooms.push(await timed(() => zoom(i)));
   }
   const median = (values) => values.sort((a, b) => a - b)[2];
-  return [median(pan), median(zoom)];
+  return [median(pans), median(zooms)];
 }"""
+
+# When a page's map is drawn, polled from DOMContentLoaded on (none: folium's script has drawn it
+# by then). The tool's: its data unpacked and drawn. pydeck's: deck.gl has drawn both layers, with
+# their data, to its canvas (deckRenderer.renderCount counts the frames drawn; the device, hence
+# the first frame, comes asynchronously after the page's script) and has no redraw pending.
+ROUTES_DRAWN = "window.routeMap !== undefined"
+DECK_DRAWN = """() => {
+  const layers = deckInstance.isInitialized ? deckInstance.layerManager.getLayers() : [];
+  return layers.length === 2 && layers.every((layer) => layer.isLoaded)
+    && deckInstance.deckRenderer.renderCount > 0 && !deckInstance.needsRedraw();
+}"""
+
+
+class Approach(NamedTuple):
+    """One way of making the map: how it is built, and how its page is read."""
+
+    name: str  # as the tables head it
+    script: str | None  # run with places.yaml's path and the HTML's; None: the tool's command
+    drawn: str | None  # ROUTES_DRAWN, DECK_DRAWN, or None (drawn by DOMContentLoaded)
+    assets: dict  # the CDN assets its pages load (FOLIUM_ASSETS, PYDECK_ASSETS)
+    needs: str | None = None  # a module it needs that may not install (the bench extra's)
+
+
+ROUTES = Approach("routes", None, ROUTES_DRAWN, {})
+PEERS = {  # by the name --peers knows them by
+    "folium": Approach("folium done well", FOLIUM_DONE_WELL, None, FOLIUM_ASSETS),
+    "naive": Approach("naive folium", NAIVE, None, FOLIUM_ASSETS),
+    "pydeck": Approach("pydeck", PYDECK, DECK_DRAWN, PYDECK_ASSETS, needs="pydeck"),
+}
+# How long a page may take to load and draw: pydeck's WebGL is drawn in software (SwiftShader)
+# by a headless Chromium without a GPU.
+PATIENCE = 600_000  # ms
 
 
 PAGE_HOST = "bench.test"  # where the pages themselves are served (a reserved name)
@@ -301,16 +463,15 @@ def asset_server(folder: Path, assets: dict[str, bytes]) -> LocalHttps:
     return LocalHttps(folder, answer)
 
 
-def page_timings(browser, html: Path, ours: bool) -> tuple:
+def page_timings(browser, html: Path, approach: Approach) -> tuple:
     """From navigation until the map is drawn and painted; then a pan's and a zoom's redraw in
     milliseconds (median of five each). Each run is a new browser context: a cold cache."""
     page = browser.new_page(viewport={"width": 1280, "height": 800})
     started = time.perf_counter()
-    # The map is ready when its script has drawn it: folium's runs before DOMContentLoaded, ours
-    # once its data is unpacked. Tiles (answered locally) are not waited for in either.
-    page.goto(f"https://{PAGE_HOST}/{html.name}", wait_until="domcontentloaded", timeout=300_000)
-    if ours:
-        page.wait_for_function("window.routeMap !== undefined", timeout=300_000)
+    # Tiles (answered locally) are not waited for on any page.
+    page.goto(f"https://{PAGE_HOST}/{html.name}", wait_until="domcontentloaded", timeout=PATIENCE)
+    if approach.drawn:
+        page.wait_for_function(approach.drawn, timeout=PATIENCE)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     seconds = time.perf_counter() - started
     pan, zoom = page.evaluate(PAN_AND_ZOOM)
@@ -347,7 +508,7 @@ LABELS = [
 ]
 
 
-def measure(n: int, args, assets: dict[str, bytes], playwright) -> dict[str, tuple]:
+def measure(n: int, args, approaches: list[Approach], assets: dict[str, bytes], playwright) -> dict:
     """Every approach's figures at N places and N journeys: {approach: figures, in LABELS order}."""
     folder = Path(tempfile.mkdtemp(prefix="routes-bench-"))
     places = folder / "places.yaml"
@@ -357,34 +518,23 @@ def measure(n: int, args, assets: dict[str, bytes], playwright) -> dict[str, tup
         f"(seed {args.seed}; places.yaml {places.stat().st_size / 1e6:.1f} MB)"
     )
 
-    def command(script: str | None) -> Callable[[Path], list[str]]:
+    def command(script: str | None, out: Path) -> list[str]:
         if script is None:  # the tool, exactly as a user runs it
-            return lambda out: [
-                sys.executable,
-                "routes.py",
-                "--places",
-                str(places),
-                "--out",
-                str(out),
-            ]
-        return lambda out: [sys.executable, "-c", script, str(places), str(out)]
+            return [sys.executable, "routes.py", "--places", str(places), "--out", str(out)]
+        return [sys.executable, "-c", script, str(places), str(out)]
 
-    approaches = [
-        ("routes", command(None), True),
-        ("folium done well", command(FOLIUM_DONE_WELL), False),
-    ]
-    if n <= args.naive_up_to:
-        approaches.append(("naive folium", command(NAIVE), False))
     rows = {}
     server = asset_server(folder, assets)
     browser = playwright.chromium.launch(
         executable_path=chromium_path(), args=CHROMIUM_ARGS + server.chromium_flags()
     )
-    for name, make, ours in approaches:
-        out = folder / f"{name.replace(' ', '-')}.html"
-        wall, memory = median_runs(partial(build, make(out)), args.runs)
-        ready, pan, zoom = median_runs(partial(page_timings, browser, out, ours), args.runs)
-        rows[name] = (wall, memory, out.stat().st_size / 1e6, ready, pan, zoom)
+    for approach in approaches:
+        if approach is PEERS["naive"] and n > args.naive_up_to:
+            continue
+        out = folder / f"{approach.name.replace(' ', '-')}.html"
+        wall, memory = median_runs(partial(build, command(approach.script, out)), args.runs)
+        ready, pan, zoom = median_runs(partial(page_timings, browser, out, approach), args.runs)
+        rows[approach.name] = (wall, memory, out.stat().st_size / 1e6, ready, pan, zoom)
     browser.close()
     server.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -394,12 +544,16 @@ def measure(n: int, args, assets: dict[str, bytes], playwright) -> dict[str, tup
 def print_table(rows: dict[str, tuple]) -> None:
     """The figures, then the tool's against the best peer's for each (lower is better for
     all: under 1 means the tool is ahead)."""
-    print(f"{'':26}" + "".join(f"{name:>18}" for name in rows) + f"{'routes ÷ best':>16}")
     peers = [name for name in rows if name != "routes"]
+    ratio_head = f"{'routes ÷ best':>16}" if peers else ""
+    print(f"{'':26}" + "".join(f"{name:>18}" for name in rows) + ratio_head)
     for index, label in enumerate(LABELS):
+        figures = "".join(f"{row[index]:18.2f}" for row in rows.values())
+        if not peers:  # --peers chose none measured at this N
+            print(f"{label:26}{figures}")
+            continue
         best = min(peers, key=lambda name: rows[name][index])
         ratio = rows["routes"][index] / rows[best][index]
-        figures = "".join(f"{row[index]:18.2f}" for row in rows.values())
         print(f"{label:26}{figures}{ratio:16.2f}  ({best})")
 
 
@@ -420,17 +574,30 @@ def main() -> None:
         default=5000,
         help="measure naive folium only up to this N (it takes minutes beyond: 0 skips it)",
     )
+    parser.add_argument(
+        "--peers",
+        nargs="+",
+        choices=list(PEERS),
+        default=list(PEERS),
+        help="the peers to measure against (default: all; pydeck only where it installs)",
+    )
     args = parser.parse_args()
+
+    from importlib.util import find_spec
 
     from playwright.sync_api import sync_playwright
 
-    assets, missing = local_assets()
+    peers = [PEERS[name] for name in args.peers]
+    for peer in [peer for peer in peers if peer.needs and find_spec(peer.needs) is None]:
+        print(f"{peer.name}: {peer.needs} is not installed (pip install -e '.[bench]'); left out")
+        peers.remove(peer)
+    assets, missing = local_assets(peers)
     if missing:
         print(f"Peers' assets not found locally, answered 404: {', '.join(missing)}")
     results = {}
     with sync_playwright() as playwright:
         for n in args.n:
-            results[n] = measure(n, args, assets, playwright)
+            results[n] = measure(n, args, [ROUTES, *peers], assets, playwright)
             print_table(results[n])
 
     ours, floor = small_case(max(args.runs, 5))
