@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import shutil
 import statistics
@@ -380,7 +381,7 @@ def build(command: list[str]) -> tuple[float, float]:
 # frame more is waited for the paint. Tiles are not waited for on either.
 PAN_AND_ZOOM = """async () => {
   const frame = () => new Promise((done) => requestAnimationFrame(done));
-  let pan, zoom, drawn = () => 0, redrawn = async () => { await frame(); await frame(); };
+  let pan, zoom, first, drawn = () => 0, redrawn = async () => { await frame(); await frame(); };
   if (typeof deckInstance !== "undefined") {
     const view = () => deckInstance.getViewports()[0];
     const show = (v, changes) => deckInstance.setProps({ viewState: { longitude: v.longitude, latitude: v.latitude, zoom: v.zoom, pitch: v.pitch, bearing: v.bearing, ...changes } });
@@ -390,17 +391,93 @@ PAN_AND_ZOOM = """async () => {
     redrawn = async (before) => { while (drawn() === before) await frame(); await frame(); };
   } else {
     const map = Object.values(window).find((value) => value instanceof L.Map);
+    first = { center: map.getCenter(), zoom: map.getZoom() };
     pan = (i) => map.panBy([i % 2 ? -150 : 150, 80], { animate: false });
     zoom = (i) => map.setZoom(map.getZoom() + (i % 2 ? -1 : 1), { animate: false });
   }
-  const timed = async (move) => { const before = drawn(), start = performance.now(); move(); await redrawn(before); return performance.now() - start; };
+  // The tool paints a big map's tiles a few at a time after the first frame: until all in view are.
+  const painted = async () => { while (window.routeMap && !window.routeMap.painted) await frame(); };
+  const timed = async (move) => {
+    const before = drawn(), start = performance.now();
+    move();
+    await redrawn(before);
+    const shown = performance.now() - start;
+    await painted();
+    return [shown, performance.now() - start];
+  };
   const pans = [], zooms = [];
   for (let i = 0; i < 5; i++) {
     pans.push(await timed(() => pan(i)));
     zooms.push(await timed(() => zoom(i)));
   }
   const median = (values) => values.sort((a, b) => a - b)[2];
-  return [median(pans), median(zooms)];
+  if (typeof deckInstance === "undefined") {
+    // The first view again, for what is measured next (the pans drift south, the zooms end in).
+    const map = Object.values(window).find((value) => value instanceof L.Map);
+    map.setView(first.center, first.zoom, { animate: false });
+    await redrawn();
+    await painted();
+  }
+  return [0, 1].flatMap((n) => [median(pans.map((t) => t[n])), median(zooms.map((t) => t[n]))]);
+}"""
+
+# In a Leaflet page: a click on a route line near the map's middle, timed until its popup is
+# on screen; then the main thread's work for each of 30 mouse moves across the map (its handlers,
+# and the animation frame's callbacks up to the next frame, where the tool finds what is under
+# the pointer), the median. Events are dispatched as a mouse would send them.
+POPUP_AND_HOVER = """async () => {
+  const frame = () => new Promise((done) => requestAnimationFrame(done));
+  const map = Object.values(window).find((value) => value instanceof L.Map);
+  const size = map.getSize();
+  const rect = map.getContainer().getBoundingClientRect();
+  const onLine = window.routeMap
+    ? (p) => window.routeMap.routesAt(p.x, p.y).length > 0
+    : (p) => {
+        const at = map.containerPointToLayerPoint(p);
+        let hit = false;
+        map.eachLayer((layer) => {
+          if (hit || !(layer instanceof L.Polyline) || !layer._parts || !layer._parts.length) return;
+          const b = layer._pxBounds;
+          if (b && (at.x < b.min.x - 8 || at.x > b.max.x + 8 || at.y < b.min.y - 8 || at.y > b.max.y + 8)) return;
+          hit = layer._containsPoint(at);
+        });
+        return hit;
+      };
+  let point = null;
+  for (let r = 0; r < 400 && !point; r += 7) {
+    for (let a = 0; a < 12 && !point; a++) {
+      const p = L.point(size.x / 2 + r * Math.cos((a * Math.PI) / 6), size.y / 2 + r * Math.sin((a * Math.PI) / 6));
+      if (onLine(p)) point = p;
+    }
+  }
+  if (!point) return [NaN, NaN];
+  // (What is under the pointer is found before the clock starts: a browser knows it already.)
+  const send = (target, type, x, y) => target.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, view: window, clientX: x, clientY: y, button: 0 }));
+  const clicked = document.elementFromPoint(rect.left + point.x, rect.top + point.y);
+  const start = performance.now();
+  for (const type of ["mousedown", "mouseup", "click"]) send(clicked, type, rect.left + point.x, rect.top + point.y);
+  while (!document.querySelector(".leaflet-popup")) {
+    if (performance.now() - start > 20000) return [NaN, NaN];
+    await frame();
+  }
+  await frame();
+  await frame();
+  const popup = performance.now() - start;
+  map.closePopup();
+  await frame();
+  const moves = [];
+  for (let i = 0; i < 30; i++) {
+    const x = rect.left + 40 + (i * (size.x - 80)) / 29;
+    const y = rect.top + size.y / 2 + 20;
+    const target = document.elementFromPoint(x, y);
+    const sent = performance.now();
+    send(target, "mousemove", x, y);
+    const handled = performance.now() - sent;
+    moves.push(handled + (await new Promise((done) => requestAnimationFrame((begun) => done(performance.now() - begun)))));
+    await frame();
+  }
+  moves.sort((a, b) => a - b);
+  return [popup, moves[15]];
 }"""
 
 # When a page's map is drawn, polled from DOMContentLoaded on (none: folium's script has drawn it
@@ -474,9 +551,11 @@ def page_timings(browser, html: Path, approach: Approach) -> tuple:
         page.wait_for_function(approach.drawn, timeout=PATIENCE)
     page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
     seconds = time.perf_counter() - started
-    pan, zoom = page.evaluate(PAN_AND_ZOOM)
+    pan, zoom, pan_painted, zoom_painted = page.evaluate(PAN_AND_ZOOM)
+    deck = page.evaluate("typeof deckInstance !== 'undefined'")
+    popup, hover = (math.nan, math.nan) if deck else page.evaluate(POPUP_AND_HOVER)
     page.close()
-    return seconds, pan, zoom
+    return seconds, pan, zoom, pan_painted, zoom_painted, popup, hover
 
 
 def median_runs(function, runs: int):
@@ -505,6 +584,10 @@ LABELS = [
     "ready in Chromium (s)",
     "redraw after a pan (ms)",
     "redraw after a zoom (ms)",
+    "pan, all tiles painted (ms)",
+    "zoom, all tiles painted (ms)",
+    "click to popup (ms)",
+    "work per mouse move (ms)",
 ]
 
 
@@ -533,8 +616,8 @@ def measure(n: int, args, approaches: list[Approach], assets: dict[str, bytes], 
             continue
         out = folder / f"{approach.name.replace(' ', '-')}.html"
         wall, memory = median_runs(partial(build, command(approach.script, out)), args.runs)
-        ready, pan, zoom = median_runs(partial(page_timings, browser, out, approach), args.runs)
-        rows[approach.name] = (wall, memory, out.stat().st_size / 1e6, ready, pan, zoom)
+        timings = median_runs(partial(page_timings, browser, out, approach), args.runs)
+        rows[approach.name] = (wall, memory, out.stat().st_size / 1e6, *timings)
     browser.close()
     server.close()
     shutil.rmtree(folder, ignore_errors=True)
@@ -552,7 +635,11 @@ def print_table(rows: dict[str, tuple]) -> None:
         if not peers:  # --peers chose none measured at this N
             print(f"{label:26}{figures}")
             continue
-        best = min(peers, key=lambda name: rows[name][index])
+        measured = [name for name in peers if not math.isnan(rows[name][index])]
+        if not measured:  # (pydeck has no popups)
+            print(f"{label:26}{figures}")
+            continue
+        best = min(measured, key=lambda name: rows[name][index])
         ratio = rows["routes"][index] / rows[best][index]
         print(f"{label:26}{figures}{ratio:16.2f}  ({best})")
 

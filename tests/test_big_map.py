@@ -148,11 +148,14 @@ def test_search_and_the_panel_work_on_the_big_map(big, open_map):
     # The panel's list is written in batches once the map is drawn.
     page.wait_for_function("document.querySelectorAll('.journeys-section .journey').length === 900")
     page.locator("summary", has_text="Journey 0").first.click()
-    page.locator(".leaflet-popup-content h2", has_text="Journey 0").wait_for()
     # The chosen journey's popup (once its flight ends: the popup is first opened for a moment
-    # to be measured) lists its legs in order.
+    # to be measured, and fades as the flight starts) lists its legs in order.
+    page.wait_for_function(
+        "() => { const p = window.routeMap.map._popup;"
+        " return Boolean(p && p.isOpen() && p.routeLink && p.routeLink.journey === 'journey-0'); }"
+    )
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
     legs = page.locator(".leaflet-popup-content ol.legs li")
-    legs.first.wait_for()
     journey = next(j for j in records.journeys if j.name == "Journey 0")
     assert legs.count() == len(journey.legs)
 
