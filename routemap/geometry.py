@@ -88,7 +88,24 @@ WGS84_F = 1 / 298.257223563
 
 
 def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
-    """The geodesic arcs of many legs at once, as lists of points (see great_circle).
+    """The geodesic arcs of many legs at once, as lists of points (see great_circle)."""
+    if not pairs:
+        return []
+    counts, lat, lon = _arcs(pairs, step_km)
+    lat, lon = lat.tolist(), lon.tolist()
+    arcs, position = [], 0
+    for (start, end), count in zip(pairs, counts.tolist()):
+        middle = zip(
+            lat[position + 1 : position + count - 1], lon[position + 1 : position + count - 1]
+        )
+        arcs.append(unwrap([start, *middle, end]))
+        position += count
+    return arcs
+
+
+def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
+    """Every arc's points in flat arrays, not yet unwrapped: (points per arc, lat, lon), each
+    arc from its start to its end, which are exactly the inputs.
 
     A map of thousands of flights would spend seconds in geographiclib's pure-Python solver, so
     the arcs are computed together with numpy by Vincenty's formulae on the WGS84 ellipsoid
@@ -98,11 +115,10 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
     """
     import numpy as np
 
-    if not pairs:
-        return []
     f, a = WGS84_F, WGS84_A
     b = (1 - f) * a
-    lat1, lon1, lat2, lon2 = (np.radians([p[i][j] for p in pairs]) for i in (0, 1) for j in (0, 1))
+    ends = np.array(pairs, dtype=float).reshape(-1, 4)
+    lat1, lon1, lat2, lon2 = np.radians(ends.T)
     u1, u2 = np.arctan((1 - f) * np.tan(lat1)), np.arctan((1 - f) * np.tan(lat2))
     sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
     big_l = np.remainder(lon2 - lon1 + np.pi, 2 * np.pi) - np.pi
@@ -129,13 +145,19 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
         # Arc length on the ellipsoid, for the number of pieces (to a few metres: enough here).
         u_sq = cos2_alpha * (a**2 - b**2) / b**2
         length = b * (1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))) * sigma
-    counts = np.maximum(1, np.ceil(np.nan_to_num(length) / (step_km * 1000))).astype(int)
+    pieces = np.maximum(1, np.ceil(np.nan_to_num(length) / (step_km * 1000))).astype(int)
+    unsettled = {
+        int(i): _geographiclib_arc(pairs[i][0], pairs[i][1], step_km)
+        for i in np.flatnonzero(~settled)
+    }
+    for index, arc in unsettled.items():
+        pieces[index] = len(arc) - 1
 
-    # Every intermediate point of every leg at once: leg index and fraction of its arc.
-    inner = counts - 1
-    leg = np.repeat(np.arange(len(pairs)), inner)
-    offsets = np.arange(inner.sum()) - np.repeat(np.cumsum(inner) - inner, inner)
-    s = sigma[leg] * (offsets + 1) / counts[leg]
+    # Every point of every leg at once: leg index and fraction of its arc (0 and 1 the ends).
+    counts = pieces + 1
+    leg = np.repeat(np.arange(len(pairs)), counts)
+    offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+    s = sigma[leg] * offsets / pieces[leg]
     sa1, ca1 = np.sin(alpha1[leg]), np.cos(alpha1[leg])
     su1, cu1 = sin_u1[leg], cos_u1[leg]
     sigma1 = np.arctan2(np.tan(u1[leg]), ca1)
@@ -155,18 +177,15 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
         + lam_p
         - (1 - c) * f * sin_alpha * (s + c * sin_s * (cos_2sm + c * cos_s * (-1 + 2 * cos_2sm**2)))
     )
-    lat, lon = np.degrees(lat).tolist(), np.degrees(lon).tolist()
-
-    arcs, position = [], 0
-    for index, (start, end) in enumerate(pairs):
-        count = int(inner[index])
-        if settled[index]:
-            middle = list(zip(lat[position : position + count], lon[position : position + count]))
-            arcs.append(unwrap([start, *middle, end]))
-        else:
-            arcs.append(_geographiclib_arc(start, end, step_km))
-        position += count
-    return arcs
+    lat, lon = np.degrees(lat), np.degrees(lon)
+    # The ends exactly; the unsettled arcs as geographiclib made them.
+    first = np.cumsum(counts) - counts
+    lat[first], lon[first] = ends[:, 0], ends[:, 1]
+    lat[first + pieces], lon[first + pieces] = ends[:, 2], ends[:, 3]
+    for index, arc in unsettled.items():
+        lat[first[index] : first[index] + counts[index]] = [p[0] for p in arc]
+        lon[first[index] : first[index] + counts[index]] = [p[1] for p in arc]
+    return counts, lat, lon
 
 
 def _geographiclib_arc(start: Point, end: Point, step_km: float) -> list[Point]:
@@ -205,26 +224,102 @@ def arrows(lines: Sequence[Sequence[Point]]) -> list[tuple[float, float, float] 
 
     if not lines:
         return []
-    middle = [len(line) // 2 for line in lines]
-    odd = np.array([len(line) % 2 == 1 for line in lines])
-    before = np.array([line[m - 1] for line, m in zip(lines, middle)], dtype=float)
-    after = np.array(
-        [line[m + 1] if len(line) % 2 else line[m] for line, m in zip(lines, middle)], dtype=float
-    )
-    centre = np.array([line[m] for line, m in zip(lines, middle)], dtype=float)
+    first = np.cumsum([0] + [len(line) for line in lines])
+    flat = np.array([point for line in lines for point in line], dtype=float)
+    lat, lon, heading = flat_arrows(flat[:, 0], flat[:, 1], first)
+    lat, lon, heading = lat.tolist(), lon.tolist(), heading.tolist()
+    return [None if h != h else (lat[i], lon[i], h) for i, h in enumerate(heading)]
 
-    def mercator_y(lat):
-        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.clip(lat, -85, 85)) / 2)))
 
-    bx, by = before[:, 1], mercator_y(before[:, 0])
-    ax, ay = after[:, 1], mercator_y(after[:, 0])
+def flat_arrows(lat, lon, first):
+    """arrow() of every line of flat arrays, line i being points first[i] .. first[i + 1] - 1:
+    arrays of the arrowheads' lat, lon and heading, the heading NaN for a line of no length."""
+    import numpy as np
+
+    counts = np.diff(first)
+    middle = first[:-1] + counts // 2
+    odd = counts % 2 == 1
+    after = np.where(odd, middle + 1, middle)
+
+    def mercator_y(latitude):
+        return np.degrees(np.log(np.tan(np.pi / 4 + np.radians(np.clip(latitude, -85, 85)) / 2)))
+
+    bx, by = lon[middle - 1], mercator_y(lat[middle - 1])
+    ax, ay = lon[after], mercator_y(lat[after])
     dx, dy = ax - bx, ay - by
     heading = np.degrees(np.arctan2(dx, dy)) % 360
     mid_lat = np.degrees(2 * np.arctan(np.exp(np.radians((by + ay) / 2))) - np.pi / 2)
-    lat = np.where(odd, centre[:, 0], mid_lat).tolist()
-    lon = np.where(odd, centre[:, 1], (bx + ax) / 2).tolist()
-    empty = ((dx == 0) & (dy == 0)).tolist()
-    return [None if empty[i] else (lat[i], lon[i], h) for i, h in enumerate(heading.tolist())]
+    arrow_lat = np.where(odd, lat[middle], mid_lat)
+    arrow_lon = np.where(odd, lon[middle], (bx + ax) / 2)
+    heading[(dx == 0) & (dy == 0)] = np.nan
+    return arrow_lat, arrow_lon, heading
+
+
+def flat_unwrap(lon, first):
+    """unwrap() of every line of a flat array of longitudes (line i being first[i] ..
+    first[i + 1] - 1): each step of a line shifted by whole turns to within 180°."""
+    import numpy as np
+
+    step = np.diff(lon, prepend=lon[:1])
+    turns = np.where(step > 180, np.ceil((step - 180) / 360), 0) - np.where(
+        step < -180, np.ceil((-step - 180) / 360), 0
+    )
+    turns[first[:-1]] = 0  # a line's first point stays where it is
+    total = np.cumsum(turns)
+    total -= np.repeat(total[first[:-1]], np.diff(first))
+    return lon - 360 * total
+
+
+@dataclass(frozen=True)
+class LegLines:
+    """Every leg's line of a map in flat arrays (a big map has some 100,000 legs, and a list
+    per leg would cost seconds): leg i's points are lat[first[i]:first[i + 1]] and lon[...],
+    unwrapped, and its arrowhead arrow_lat[i], arrow_lon[i], heading[i] (NaN: no arrowhead).
+    `legs` are (journey, number from 1, where it starts, leg), in the order of the file."""
+
+    legs: list
+    first: object
+    lat: object
+    lon: object
+    arrow_lat: object
+    arrow_lon: object
+    heading: object
+
+
+def leg_lines(places: PlacesFile) -> LegLines:
+    """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
+    arrowhead, computed together: journey_shapes and arrows for all the legs at once."""
+    import numpy as np
+
+    shown = {place.id: shown_point(place) for place in places.places}
+    legs, ends, flights = [], [], []
+    for journey in places.journeys:
+        start = journey.start
+        for number, leg in enumerate(journey.legs, start=1):
+            legs.append((journey, number, start, leg))
+            ends.append((shown[start], shown[leg.to]))
+            flights.append(leg.mode == "flight")
+            start = leg.to
+    flight = np.array(flights, dtype=bool)
+    counts = np.full(len(legs), 2)
+    ends_array = np.array(ends, dtype=float).reshape(-1, 4)
+    arcs = _arcs([ends[i] for i in np.flatnonzero(flight)]) if flight.any() else None
+    if arcs is not None:
+        counts[flight] = arcs[0]
+    first = np.concatenate([[0], np.cumsum(counts)])
+    lat, lon = np.empty(first[-1]), np.empty(first[-1])
+    land = ~flight
+    for column, values in ((0, lat), (1, lon)):
+        values[first[:-1][land]] = ends_array[land, column]
+        values[first[1:][land] - 1] = ends_array[land, column + 2]
+    if arcs is not None:
+        arc_counts, arc_lat, arc_lon = arcs
+        starts = first[:-1][flight]
+        at = np.repeat(starts - (np.cumsum(arc_counts) - arc_counts), arc_counts)
+        at += np.arange(arc_counts.sum())
+        lat[at], lon[at] = arc_lat, arc_lon
+    lon = flat_unwrap(lon, first)
+    return LegLines(legs, first, lat, lon, *flat_arrows(lat, lon, first))
 
 
 def bounds(points: Sequence[Point]) -> tuple[Point, Point]:

@@ -29,6 +29,7 @@ from .basemap import outlines
 from .errors import RoutesError
 from .language import say
 from .models import PlacesFile
+from .render import with_leg_lines
 from .styles import (
     BIG_MAP_FROM,
     LINE_STYLE,
@@ -875,6 +876,7 @@ def svg_for_data(
     """The still image of map_data's `data` as SVG text, and where its parts were laid out.
     `standalone=False` leaves out the XML declaration, for an <svg> inside an HTML page (it
     uses no ids, so any number of them can share a page)."""
+    data = with_leg_lines(data)  # a big map's lines, packed for its page
     lang = data.get("lang", "en")
     styles = image_styles(data, dark)
     credit = say(lang, "credit.outlines")

@@ -15,6 +15,7 @@ import html
 import importlib
 import itertools
 import re
+import struct
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -22,12 +23,12 @@ from pathlib import Path
 from .basemap import basemap_script
 from .errors import OutputError
 from .geometry import (
-    arrows,
+    COORDINATE_DIGITS,
+    LegLines,
     bounds,
-    journey_shapes,
+    leg_lines,
     lonlat,
     place_feature,
-    positions,
     shown_point,
 )
 from .language import (
@@ -111,50 +112,70 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         features.append(feature)
     big = len(places.journeys) > BIG_MAP_FROM
     colours = journey_colours(places.journeys)
-    journeys = []
-    shaped = journey_shapes(places)
-    lines = [shape.line for _, shapes in shaped for shape in shapes]
-    heads = iter(arrows(lines))
-    drawn = iter(positions(lines))
-    for journey, shapes in shaped:
-        legs = []
-        for shape in shapes:
-            legs.append(
+    lines = leg_lines(places)
+    legs_of: dict[str, list] = {journey.id: [] for journey in places.journeys}
+    if big:
+        # Each leg's line and arrowhead go into the page packed (json_for_script: with_leg_lines
+        # unpacks them for whatever else reads this data); each leg says only what the lines
+        # do not (its number and where it starts follow from the journey's order).
+        for journey, _, _, leg in lines.legs:
+            legs_of[journey.id].append(
                 _present(
                     {
-                        "number": shape.number,
-                        "from": shape.start,
-                        "to": shape.leg.to,
-                        "mode": shape.leg.mode,
-                        "when": shape.leg.when,
-                        "note": shape.leg.note,
-                        "inferred": shape.leg.inferred,
-                        "line": next(drawn),
-                        "arrow": _arrow(next(heads)),
+                        "to": leg.to,
+                        "mode": leg.mode,
+                        "when": leg.when,
+                        "note": leg.note,
+                        "inferred": leg.inferred,
                     }
                 )
             )
-        journeys.append(
-            _present(
-                {
-                    "id": journey.id,
-                    "name": journey.name,
-                    "person": journey.person,
-                    "status": journey.status,
-                    "group": journey.group,
-                    "summary": journey.summary,
-                    "start_inferred": journey.start_inferred,
-                    "accounts": [a.model_dump() for a in journey.accounts] or None,
-                    "sources": journey.sources,
-                    "colour": colours[journey.id],
-                    "legs": legs,
-                    "quotes": quotes.get(("journey", journey.id), []),
-                }
+    else:
+        for (journey, number, start, leg), line, head in zip(
+            lines.legs, _positions(lines), _arrows(lines), strict=True
+        ):
+            legs_of[journey.id].append(
+                _present(
+                    {
+                        "number": number,
+                        "from": start,
+                        "to": leg.to,
+                        "mode": leg.mode,
+                        "when": leg.when,
+                        "note": leg.note,
+                        "inferred": leg.inferred,
+                        "line": line,
+                        "arrow": head,
+                    }
+                )
             )
+    journeys = [
+        _present(
+            {
+                "id": journey.id,
+                "name": journey.name,
+                "from": journey.start if big else None,
+                "person": journey.person,
+                "status": journey.status,
+                "group": journey.group,
+                "summary": journey.summary,
+                "start_inferred": journey.start_inferred,
+                "accounts": [a.model_dump() for a in journey.accounts] or None,
+                "sources": journey.sources,
+                "colour": colours[journey.id],
+                "legs": legs_of[journey.id],
+                "quotes": quotes.get(("journey", journey.id), []),
+            }
         )
-    south_west, north_east = bounds(
-        [shown_point(place) for place in places.places] + list(itertools.chain.from_iterable(lines))
-    )
+        for journey in places.journeys
+    ]
+    shown = [shown_point(place) for place in places.places]
+    if len(lines.lat):
+        shown += [
+            (float(lines.lat.min()), float(lines.lon.min())),
+            (float(lines.lat.max()), float(lines.lon.max())),
+        ]
+    south_west, north_east = bounds(shown)
     return {
         "title": places.title,
         "dated": places.dated,
@@ -201,7 +222,46 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         "searchLetters": search_letters(),
         "styles": legend_labels(STYLE_TABLE, lang)
         | {"detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0},
-    }
+    } | ({"legLines": lines} if big else {})
+
+
+def _positions(lines: LegLines) -> list[list[list[float]]]:
+    """Each leg's line as GeoJSON positions, longitude first, rounded to COORDINATE_DIGITS
+    (geometry.positions, for flat arrays)."""
+    import numpy as np
+
+    rounded = np.round(np.column_stack([lines.lon, lines.lat]), COORDINATE_DIGITS).tolist()
+    first = lines.first.tolist()
+    return [rounded[start:end] for start, end in itertools.pairwise(first)]
+
+
+def _arrows(lines: LegLines) -> list[list[float] | None]:
+    """Each leg's arrowhead as [lon, lat, heading], or None for a leg of no length."""
+    found = zip(lines.arrow_lat.tolist(), lines.arrow_lon.tolist(), lines.heading.tolist())
+    return [
+        None if heading != heading else _arrow((lat, lon, heading)) for lat, lon, heading in found
+    ]
+
+
+def with_leg_lines(data: dict) -> dict:
+    """map_data's data with every leg's number, start, line and arrowhead in the leg itself,
+    as a small map's are: a big map's are packed for its page (see json_for_script)."""
+    lines = data.get("legLines")
+    if lines is None:
+        return data
+    shapes = iter(zip(lines.legs, _positions(lines), _arrows(lines), strict=True))
+    journeys = []
+    for journey in data["journeys"]:
+        legs = []
+        for leg in journey["legs"]:
+            (_, number, start, _), line, head = next(shapes)
+            legs.append(
+                _present({"number": number, "from": start, **leg, "line": line, "arrow": head})
+            )
+        journeys.append(
+            {key: value for key, value in journey.items() if key != "from"} | {"legs": legs}
+        )
+    return {key: value for key, value in data.items() if key != "legLines"} | {"journeys": journeys}
 
 
 STYLE_TABLE = {
@@ -231,10 +291,19 @@ def json_for_script(data: dict) -> tuple[str, str]:
     """The data block's encoding and text, safe inside a <script> element.
 
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
-    form is base64, whose alphabet holds none of them.
+    forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
+    packed: its JSON, then its legs' lines and arrowheads as binary (leg_lines_binary), the
+    two gzip-compressed together (page/base.js: readRouteData).
     """
     import orjson  # some seven times faster than json here, which a big map notices
 
+    lines = data.get("legLines")
+    if lines is not None:
+        encoded = orjson.dumps({key: value for key, value in data.items() if key != "legLines"})
+        padding = b" " * (-(4 + len(encoded)) % 4)  # (the binary's numbers start 4-aligned)
+        block = struct.pack("<I", len(encoded) + len(padding)) + encoded + padding
+        packed = gzip.compress(block + leg_lines_binary(lines), compresslevel=4, mtime=0)
+        return "packed-gzip-base64", base64.b64encode(packed).decode("ascii")
     encoded = orjson.dumps(data)
     if len(encoded) > COMPRESS_FROM:
         packed = gzip.compress(encoded, compresslevel=4, mtime=0)
@@ -247,6 +316,39 @@ def json_for_script(data: dict) -> tuple[str, str]:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def leg_lines_binary(lines: LegLines) -> bytes:
+    """Every leg's line and arrowhead as little-endian numbers, for a big map's page: their
+    counts, then in order: legs and points (uint32 each), each leg's number of points (uint16,
+    padded to 4 bytes), every point's longitude then every point's latitude (int32, in
+    1/100,000ths of a degree, as COORDINATE_DIGITS rounds them: a leg's first point itself, each
+    next one as the step from the one before), each arrowhead's longitude and latitude (int32,
+    from its leg's first point) and heading (int16, in tenths of a degree; -1: none).
+
+    Steps are small numbers, which gzip packs into far fewer bytes than JSON's text of each
+    point; the page reads them straight into typed arrays (page/base.js: readRouteData)."""
+    import numpy as np
+
+    first = lines.first
+    starts = first[:-1]
+    scale = 10**COORDINATE_DIGITS
+    parts = [np.array([len(starts), first[-1]], dtype="<u4")]
+    counts = np.diff(first).astype("<u2")
+    parts.append(np.concatenate([counts, np.zeros(len(counts) % 2, dtype="<u2")]))
+    whole = {}
+    for name, values in (("lon", lines.lon), ("lat", lines.lat)):
+        whole[name] = np.rint(values * scale).astype("<i4")
+        steps = np.diff(whole[name], prepend=0).astype("<i4")
+        steps[starts] = whole[name][starts]
+        parts.append(steps)
+    absent = np.isnan(lines.heading)
+    for name, values in (("lon", lines.arrow_lon), ("lat", lines.arrow_lat)):
+        at = np.where(absent, 0, np.rint(np.nan_to_num(values) * scale)).astype("<i4")
+        parts.append(np.where(absent, 0, at - whole[name][starts]).astype("<i4"))
+    heading = np.where(absent, -1, np.rint(np.nan_to_num(lines.heading) * 10) % 3600)
+    parts.append(heading.astype("<i2"))
+    return b"".join(part.tobytes() for part in parts)
 
 
 @cache

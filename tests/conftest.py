@@ -189,22 +189,26 @@ def open_map(browser):
 # Run before a map's script: records each dash pattern the page's canvas strokes with.
 RECORD_DASHES = """
 window.dashesDrawn = [];
-const setLineDash = CanvasRenderingContext2D.prototype.setLineDash;
-CanvasRenderingContext2D.prototype.setLineDash = function (pattern) {
-  if (pattern.length) window.dashesDrawn.push(pattern.join(" "));
-  return setLineDash.call(this, pattern);
-};
+for (const Context of [CanvasRenderingContext2D, OffscreenCanvasRenderingContext2D]) {
+  const setLineDash = Context.prototype.setLineDash;
+  Context.prototype.setLineDash = function (pattern) {
+    if (pattern.length) window.dashesDrawn.push(pattern.join(" "));
+    return setLineDash.call(this, pattern);
+  };
+}
 """
 
 # Run before a map's script: records every stroke the page's canvases make, as
 # [colour, width, alpha], so a test can see what each route line is drawn over.
 RECORD_STROKES = """
 window.strokesDrawn = [];
-const stroke = CanvasRenderingContext2D.prototype.stroke;
-CanvasRenderingContext2D.prototype.stroke = function (...args) {
-  window.strokesDrawn.push([String(this.strokeStyle), this.lineWidth, this.globalAlpha]);
-  return stroke.apply(this, args);
-};
+for (const Context of [CanvasRenderingContext2D, OffscreenCanvasRenderingContext2D]) {
+  const stroke = Context.prototype.stroke;
+  Context.prototype.stroke = function (...args) {
+    window.strokesDrawn.push([String(this.strokeStyle), this.lineWidth, this.globalAlpha]);
+    return stroke.apply(this, args);
+  };
+}
 """
 
 

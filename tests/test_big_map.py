@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from routemap.build import build
 from routemap.load import read_places
-from routemap.render import map_data
+from routemap.render import map_data, with_leg_lines
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, uncased_strokes
@@ -88,7 +90,7 @@ def test_every_place_and_journey_is_drawn(big, open_map):
     ]
     assert len(dots) == 1000
     assert min(page.evaluate(INK_AT, ["bulkPlaces", dots])) > 0  # (a hollow dot: 0.15 opaque)
-    data = map_data(records)
+    data = with_leg_lines(map_data(records))
     middles = [leg["arrow"][:2] for j in data["journeys"] for leg in j["legs"] if leg.get("arrow")]
     points = in_view(page, middles)
     assert len(points) == len(middles) > 1000
@@ -117,7 +119,7 @@ def test_the_layer_control_switches_journeys_by_kind(big, open_map):
     ]
     page.hover(".leaflet-control-layers")
     page.wait_for_timeout(300)
-    data = map_data(records)
+    data = with_leg_lines(map_data(records))
     trip = next(j for j in data["journeys"] if not j.get("group"))
     route = next(j for j in data["journeys"] if j.get("group"))
 
@@ -232,7 +234,7 @@ def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
     shown.redrawn()
     assert {"10 4", "14 4 2 4", "2 5", "1 7"} & set(page.evaluate("window.dashesDrawn"))
     # An arrowhead for each leg whose middle is in view (and some just beyond), in its colour.
-    data = map_data(records)
+    data = with_leg_lines(map_data(records))
     middles = [leg["arrow"][:2] for j in data["journeys"] for leg in j["legs"] if leg.get("arrow")]
     in_sight = in_view(page, middles)
     arrows = page.evaluate("window.arrowheadsDrawn")
@@ -240,16 +242,22 @@ def test_dashes_and_arrows_show_once_zoomed_in(big, open_map):
     assert set(arrows) <= {j["colour"] for j in data["journeys"]}
 
 
-# Run before a map's script: records the colour of each fill on a big map's route tiles (there,
-# only arrowheads are filled).
+# Run before a map's script: records the colour of each fill a big map's tiles make in a
+# journey's colour (on the route tiles only arrowheads are filled; dots have colours of their own).
 RECORD_ARROWHEADS = """
 window.arrowheadsDrawn = [];
-const fill = CanvasRenderingContext2D.prototype.fill;
-CanvasRenderingContext2D.prototype.fill = function (...args) {
-  if (this.canvas.closest && this.canvas.closest(".leaflet-bulkRoutes-pane")) window.arrowheadsDrawn.push(String(this.fillStyle));
-  return fill.apply(this, args);
-};
-"""
+const colours = new Set(ROUTE_COLOURS);
+for (const Context of [CanvasRenderingContext2D, OffscreenCanvasRenderingContext2D]) {
+  const fill = Context.prototype.fill;
+  Context.prototype.fill = function (...args) {
+    if (colours.has(String(this.fillStyle))) window.arrowheadsDrawn.push(String(this.fillStyle));
+    return fill.apply(this, args);
+  };
+}
+""".replace(
+    "ROUTE_COLOURS",
+    json.dumps(sorted(set(BIG_MAP_COLOURS) | {s["color"] for s in STATUS_STYLES.values()})),
+)
 
 
 def test_the_big_maps_lines_keep_their_contrast_overview_and_zoomed_in(big, open_map):
@@ -300,7 +308,7 @@ def test_a_huge_maps_dots_and_lines_open_their_popups(huge, open_map):
     page.mouse.click(*shown.marker_point(place.id))
     page.locator(".leaflet-popup-content h2", has_text=place.name).wait_for()
     # A line: a click at the middle of a journey's leg offers that journey's leg.
-    data = map_data(records)
+    data = with_leg_lines(map_data(records))
     journey = next(
         j for j in data["journeys"][7_000:] if not j.get("group") and j["legs"][0].get("arrow")
     )
@@ -362,3 +370,29 @@ def test_a_huge_maps_search_and_panel_find_every_kind(huge, open_map):
     entry.scroll_into_view_if_needed()
     entry.click()
     page.locator(".leaflet-popup-content h2", has_text=last.name).wait_for()
+
+
+def test_the_big_maps_packed_lines_are_its_lines(big, open_map):
+    """A big map's legs' lines travel packed (render.leg_lines_binary): the page unpacks each
+    leg's number, start, points and arrowhead as the map's data has them."""
+    records, out = big
+    page = open_map(out).page
+    unpacked = page.evaluate(
+        """async () => {
+            const data = await readRouteData(document.getElementById("route-data"));
+            return data.journeys.map(j => j.legs.map(leg => [leg.number, leg.from, legLine(data, leg), legArrow(data, leg)]));
+        }"""
+    )
+    data = with_leg_lines(map_data(records))
+    expected = [
+        [[leg["number"], leg["from"], leg["line"], leg.get("arrow")] for leg in journey["legs"]]
+        for journey in data["journeys"]
+    ]
+    assert [[leg[:3] for leg in legs] for legs in unpacked] == [
+        [leg[:3] for leg in legs] for legs in expected
+    ]
+    arrows = [leg[3] for legs in unpacked for leg in legs]
+    assert [a is None for a in arrows] == [leg[3] is None for legs in expected for leg in legs]
+    for got, want in zip(arrows, (leg[3] for legs in expected for leg in legs), strict=True):
+        if want is not None:
+            assert got == pytest.approx(want, abs=0.051)

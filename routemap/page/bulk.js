@@ -53,18 +53,16 @@ function extentOf(minX, minY, maxX, maxY) {
   return extent;
 }
 
-/* Every leg as typed arrays: its points, box, style and arrowhead in zoom-0 pixels. */
+/* Every leg as typed arrays: its points, box, style and arrowhead in zoom-0 pixels, from the
+ * big map's packed lines (data.legLines: see base.js readRouteData). */
 function packLegs(view, styleOf) {
   const { data } = view;
-  let count = 0;
-  let points = 0;
-  for (const journey of data.journeys) {
-    count += journey.legs.length;
-    for (const leg of journey.legs) points += leg.line.length;
-  }
+  const lines = data.legLines;
+  const count = lines.heading.length;
+  const points = lines.lon.length;
   const legs = {
     count,
-    first: new Uint32Array(count + 1), // leg i's points are first[i] .. first[i + 1] - 1
+    first: lines.first, // leg i's points are first[i] .. first[i + 1] - 1
     x: new Float64Array(points),
     y: new Float64Array(points),
     journey: new Uint32Array(count),
@@ -74,34 +72,38 @@ function packLegs(view, styleOf) {
     styles: [], // the distinct line styles, by number
     arrowX: new Float64Array(count),
     arrowY: new Float64Array(count),
-    heading: new Float64Array(count).fill(NaN), // in radians, clockwise from north
+    heading: new Float64Array(count), // in radians, clockwise from north (NaN: no arrowhead)
   };
+  for (let p = 0; p < points; p++) {
+    legs.x[p] = worldX(lines.lon[p]);
+    legs.y[p] = worldY(lines.lat[p]);
+  }
   const box = [new Float64Array(count), new Float64Array(count), new Float64Array(count), new Float64Array(count)];
+  for (let i = 0; i < count; i++) {
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let p = legs.first[i]; p < legs.first[i + 1]; p++) {
+      const x = legs.x[p];
+      const y = legs.y[p];
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+    box[0][i] = x0;
+    box[1][i] = y0;
+    box[2][i] = x1;
+    box[3][i] = y1;
+    legs.arrowX[i] = worldX(lines.arrowLon[i]);
+    legs.arrowY[i] = worldY(lines.arrowLat[i]);
+    legs.heading[i] = (lines.heading[i] * Math.PI) / 180;
+  }
   const styleNumbers = new Map();
   let i = 0;
-  let p = 0;
   data.journeys.forEach((journey, j) => {
     journey.legs.forEach((leg, n) => {
-      legs.first[i] = p;
-      let x0 = Infinity;
-      let y0 = Infinity;
-      let x1 = -Infinity;
-      let y1 = -Infinity;
-      for (const point of leg.line) {
-        const x = worldX(point[0]);
-        const y = worldY(point[1]);
-        legs.x[p] = x;
-        legs.y[p] = y;
-        p++;
-        if (x < x0) x0 = x;
-        if (x > x1) x1 = x;
-        if (y < y0) y0 = y;
-        if (y > y1) y1 = y;
-      }
-      box[0][i] = x0;
-      box[1][i] = y0;
-      box[2][i] = x1;
-      box[3][i] = y1;
       legs.journey[i] = j;
       legs.number[i] = n;
       legs.route[i] = journey.group ? 1 : 0;
@@ -115,15 +117,9 @@ function packLegs(view, styleOf) {
         legs.styles.push(Object.assign({}, style, { inferred: Boolean(inferred), dashes: style.dashArray ? style.dashArray.split(/[ ,]+/).map(Number) : [] }));
       }
       legs.style[i] = numbers[inferred];
-      if (leg.arrow) {
-        legs.arrowX[i] = worldX(leg.arrow[0]);
-        legs.arrowY[i] = worldY(leg.arrow[1]);
-        legs.heading[i] = (leg.arrow[2] * Math.PI) / 180;
-      }
       i++;
     });
   });
-  legs.first[count] = p;
   legs.index = boxIndex(...box);
   // Whether the legs at a zoom are a thicket: more than BULK_DETAIL_LEGS across a tile on
   // average over the tiles they span (each leg crosses one tile, and one more for each tile's
@@ -207,47 +203,71 @@ const BulkTiles = L.GridLayer.extend({
     const ratio = Math.min(2, window.devicePixelRatio || 1);
     tile.width = tile.height = Math.round(size * ratio);
     tile.style.width = tile.style.height = size + "px";
-    this._waiting.push({ tile, coords, done, key: this._tileCoordsToKey(coords), ratio });
-    if (this._waiting.length === 1) this._paintWaiting();
+    this._waiting.push({ tile, coords, done, key: this._tileCoordsToKey(coords), ratio, steps: null });
+    if (!this._painting) this._paintWaiting();
     return tile;
   },
-  // Tiles in the order Leaflet asked for them (nearest the middle first), yielding to input
-  // every BULK_STEP_MS; a tile no longer wanted (zoomed or panned past) is skipped.
+  // Whether a tile waiting to be painted is still wanted (not zoomed or panned past).
+  _wanted(entry) {
+    const held = this._tiles && this._tiles[entry.key];
+    return Boolean(held && held.el === entry.tile);
+  },
+  // Tiles in the order Leaflet asked for them (nearest the middle first), after the frame that
+  // shows the move (the last tiles scaled or shifted), then BULK_STEP_MS of painting to a frame:
+  // a tile is painted in steps (paint yields between runs of legs), and shown when done.
   async _paintWaiting() {
-    await nextTask();
+    this._painting = true;
+    await afterFrame();
     let since = performance.now();
     while (this._waiting.length) {
-      const { tile, coords, done, key, ratio } = this._waiting.shift();
-      const held = this._tiles && this._tiles[key];
-      if (!held || held.el !== tile) continue;
-      this.paintTile(tile, coords, ratio);
-      done(null, tile);
+      const entry = this._waiting[0];
+      if (!this._wanted(entry)) {
+        this._waiting.shift();
+        continue;
+      }
+      entry.steps = entry.steps || this.paintTile(entry.tile, entry.coords, entry.ratio);
+      if (entry.steps.next().done) {
+        this._waiting.shift();
+        entry.done(null, entry.tile);
+      }
       if (performance.now() - since > BULK_STEP_MS) {
-        await nextTask();
+        await afterFrame();
         since = performance.now();
       }
     }
+    this._painting = false;
   },
-  paintTile(tile, coords, ratio) {
+  // The steps of painting a tile afresh (a generator).
+  *paintTile(tile, coords, ratio) {
     const ctx = tile.getContext("2d");
     ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
     ctx.clearRect(0, 0, tile.width, tile.height);
-    this._paint(ctx, coords, this.getTileSize().x, ratio);
+    yield* this._paint(ctx, coords, this.getTileSize().x, ratio);
   },
   // Every tile in view painted at once (before printing, which waits for no timer).
   paintAll() {
-    for (const { tile, coords, done, key, ratio } of this._waiting.splice(0)) {
-      const held = this._tiles && this._tiles[key];
-      if (!held || held.el !== tile) continue;
-      this.paintTile(tile, coords, ratio);
-      done(null, tile);
+    for (const entry of this._waiting.splice(0)) {
+      if (!this._wanted(entry)) continue;
+      const steps = entry.steps || this.paintTile(entry.tile, entry.coords, entry.ratio);
+      while (!steps.next().done);
+      entry.done(null, entry.tile);
     }
   },
   // Painted again with what is now to be shown (a kind of route switched on or off).
   repaint() {
-    for (const held of Object.values(this._tiles || {})) if (held.current && held.loaded) this.paintTile(held.el, held.coords, Math.min(2, window.devicePixelRatio || 1));
+    for (const held of Object.values(this._tiles || {})) {
+      if (!held.current || !held.loaded) continue;
+      const steps = this.paintTile(held.el, held.coords, Math.min(2, window.devicePixelRatio || 1));
+      while (!steps.next().done);
+    }
   },
 });
+
+/* After the next frame is drawn (or at once where the page is hidden and draws none). */
+function afterFrame() {
+  if (document.hidden) return nextTask();
+  return new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
+}
 
 /* What a tile of routes shows of each leg i: its points, in the tile's pixels. */
 function traceLeg(ctx, legs, i, scale, left, top) {
@@ -260,7 +280,7 @@ function traceLeg(ctx, legs, i, scale, left, top) {
 /* The legs' tiles: `shown(i)` says whether leg i is to be drawn (its kind switched on). */
 function routePainter(view, legs, shown) {
   const { styles } = view;
-  return (ctx, coords, size, ratio) => {
+  return function* paint(ctx, coords, size, ratio) {
     const scale = 2 ** coords.z;
     const left = coords.x * size;
     const top = coords.y * size;
@@ -292,13 +312,16 @@ function routePainter(view, legs, shown) {
           for (let n = from, end = Math.min(from + BULK_PATH_LEGS, members.length); n < end; n++) traceLeg(ctx, legs, members[n], scale, left, top);
           ctx.stroke();
         }
+        yield;
       }
       return;
     }
     const detail = coords.z >= view.detailFromZoom;
     const cased = detail || view.renderer.options.casedOverview;
     const casing = styles.casing;
+    let drawn = 0;
     for (const i of found) {
+      if (++drawn % BULK_PATH_LEGS === 0) yield;
       const style = legs.styles[legs.style[i]];
       ctx.beginPath();
       traceLeg(ctx, legs, i, scale, left, top);
@@ -342,7 +365,8 @@ function routePainter(view, legs, shown) {
 
 /* The dots' tiles: halos under areas first, then the dots, one path per style. */
 function dotPainter(dots) {
-  return (ctx, coords, size) => {
+  // (A generator, as routePainter's; a tile's dots are few enough to paint in one step.)
+  return function* paint(ctx, coords, size) {
     const scale = 2 ** coords.z;
     const left = coords.x * size;
     const top = coords.y * size;

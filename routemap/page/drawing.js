@@ -166,7 +166,7 @@ function journeyLayer(view, journey, styleOf, onLegClick, legTip, renderer, arro
   const layer = L.featureGroup();
   for (const leg of journey.legs) {
     const style = styleOf(journey, leg);
-    const points = leg.line.map(latLng);
+    const points = legLine(view.data, leg).map(latLng);
     const line = L.polyline(points, Object.assign({ renderer, interactive: true, casing: styles.casing }, style));
     line.routeLeg = leg;
     line.routeJourney = journey;
@@ -178,9 +178,10 @@ function journeyLayer(view, journey, styleOf, onLegClick, legTip, renderer, arro
       inner.routeCore = true;
       layer.addLayer(inner);
     }
-    if (leg.arrow) {
+    const head = legArrow(view.data, leg);
+    if (head) {
       const addArrow = () => {
-        const arrow = new Arrowhead(latLng(leg.arrow), { renderer, heading: leg.arrow[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
+        const arrow = new Arrowhead(latLng(head), { renderer, heading: head[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
         arrow.routeLeg = leg;
         arrow.routeJourney = journey;
         layer.addLayer(arrow);

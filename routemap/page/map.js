@@ -79,7 +79,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   function openLeg(journey, leg, where, options) {
     showJourneys([journey.id]);
-    const points = leg.line;
+    const points = legLine(data, leg);
     const link = { journey: journey.id, leg: leg.number };
     return openPopup(where || latLng(points[Math.floor(points.length / 2)]), words.journeyPopup(journey, leg), options, link);
   }
@@ -126,7 +126,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // A journey's or a group's popup, and where it is anchored: the northernmost point.
   function journeyView(id) {
     const routes = view.groups[id] ? data.journeys.filter((j) => j.group === id) : [view.journeys[id]];
-    const points = routes.flatMap((j) => j.legs.flatMap((leg) => leg.line));
+    const points = routes.flatMap((j) => j.legs.flatMap((leg) => legLine(data, leg)));
     const north = latLng(points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]));
     const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
     return { routes, points: points.map(latLng), north, content };
@@ -306,7 +306,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     const leg = journey.legs[number - 1];
     showJourneys([id]);
     if (small()) panel.fold(false);
-    const bounds = L.latLngBounds(leg.line.map(latLng));
+    const bounds = L.latLngBounds(legLine(data, leg).map(latLng));
     const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
     view.links.record({ journey: id, leg: number });
     const choice = ++views;
