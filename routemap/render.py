@@ -77,8 +77,10 @@ def quote_link_names(places: PlacesFile) -> list[str]:
     would change whenever a quote is added above it). A repeated name takes -2, -3, ..."""
     names = []
     taken = set()
+    word = re.compile(r"\w+")
     for quote in places.quotes:
-        words = re.findall(r"\w+", quote.text.casefold())[:QUOTE_LINK_WORDS]
+        found = word.finditer(quote.text.casefold())  # (only the first few are read)
+        words = [match.group() for match in itertools.islice(found, QUOTE_LINK_WORDS)]
         name = "-".join([quote.speaker, *words])
         unique, n = name, 1
         while unique in taken:

@@ -6,8 +6,11 @@ synthetic map.
 
 Generates a places.yaml of N places, N journeys and 2N quotes (tests/synthetic.py), then for
 each approach reports build wall time (the whole command, start-up included), peak memory, HTML
-size, the time until the map is ready in Chromium (Playwright) and how long the map takes to
-redraw after a pan and after a zoom there (is the dense map usable?). Last, the small case: the
+size, the time until the map is ready in Chromium (Playwright), how long the map takes to
+redraw after a pan and after a zoom there (the frame after the move; then, for the tool, whose
+big maps paint their tiles a few at a time after that frame, until every tile in view is
+painted), the time from a click on a route line to its popup on screen, and the main thread's
+work for a mouse move over the map (is the dense map usable?). Last, the small case: the
 shipped map's build against `python -c "import folium, geopy"`. Figures go to stdout; nothing
 is asserted (the tests assert behaviour, not speed).
 

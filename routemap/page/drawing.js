@@ -140,10 +140,10 @@ function legStyler(view) {
   return (journey, leg) => {
     const kind = kindStyle(journey, leg);
     const colour = kind.color || journey.colour;
-    const colours = (kind.dashArray && dashColours.get(dashKey(leg, kind))) || [];
-    const sharing = colours.length > 1 && colours.length <= 4 ? colours.length : 1;
+    const colours = (kind.dashArray && dashColours.get(dashKey(leg, kind))) || null;
+    const sharing = colours && colours.length > 1 && colours.length <= 4 ? colours.length : 1;
     const turn = sharing > 1 ? colours.indexOf(colour) : 0;
-    const key = [colour, journey.status, journey.status === "trip" ? leg.mode : "", sharing, turn].join(" ");
+    const key = colour + " " + journey.status + " " + (journey.status === "trip" ? leg.mode : "") + " " + sharing + " " + turn;
     if (!made.has(key)) {
       const style = Object.assign({ color: journey.colour }, styles.line, kind);
       delete style.label;

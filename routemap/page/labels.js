@@ -27,7 +27,8 @@ function placeLabels(view) {
   const measure = document.createElement("canvas").getContext("2d");
   measure.font = LABEL_FONT;
   // Starts and ends are named first, places named only for context last.
-  const ordered = features.map((f) => f.properties).sort((a, b) => LABEL_ORDER.indexOf(a.role) - LABEL_ORDER.indexOf(b.role));
+  // (Only a map whose places are all named needs the order.)
+  const ordered = labelled ? features.map((f) => f.properties).sort((a, b) => LABEL_ORDER.indexOf(a.role) - LABEL_ORDER.indexOf(b.role)) : [];
   const labels = Object.create(null);
   if (labelled) {
     for (const p of ordered) {

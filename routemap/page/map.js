@@ -26,7 +26,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     groups: byId(data.groups.map((g) => [g.id, g])),
     places: byId(data.places.features.map((f) => [f.properties.id, f])),
     journeys: byId(data.journeys.map((j) => [j.id, j])),
-    placeJourneys: new Map(), // the journeys that start, stop or end at each place, by its id
+    placeJourneys: null, // journeysThrough's table, made when first asked
     journeyLayers: Object.create(null),
     groupLayers: Object.create(null),
     markers: Object.create(null),
@@ -34,15 +34,23 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     // zoomed in this far.
     renderer: new RouteCanvas({ padding: 0.2, tolerance: 6, detailFromZoom }),
   };
-  for (const journey of data.journeys) {
-    const stops = [journey.legs[0].from];
-    for (const leg of journey.legs) if (!stops.includes(leg.to)) stops.push(leg.to);
-    for (const id of stops) {
-      const through = view.placeJourneys.get(id);
-      if (through) through.push(journey);
-      else view.placeJourneys.set(id, [journey]);
+  // The journeys that start, stop or end at a place (its popup lists them, the search finds
+  // the place by them): a table made when first asked, not while the map is being set up.
+  view.journeysThrough = (id) => {
+    if (!view.placeJourneys) {
+      view.placeJourneys = new Map();
+      for (const journey of data.journeys) {
+        const stops = [journey.legs[0].from];
+        for (const leg of journey.legs) if (!stops.includes(leg.to)) stops.push(leg.to);
+        for (const stop of stops) {
+          const through = view.placeJourneys.get(stop);
+          if (through) through.push(journey);
+          else view.placeJourneys.set(stop, [journey]);
+        }
+      }
     }
-  }
+    return view.placeJourneys.get(id) || [];
+  };
   view.links = routeLinks(view);
   const words = popupContent(view);
   view.scheme = followScheme(view);

@@ -200,7 +200,7 @@ function popupContent(view) {
       line.append(el("strong", say("popup.approximate") + ": "), document.createTextNode(say("popup.approximateWhy")));
       parts.push(line);
     }
-    const through = view.placeJourneys.get(p.id) || [];
+    const through = view.journeysThrough(p.id);
     if (through.length) parts.push(el("p", say("popup.journeysHere")), journeyLinks(through, "journeys"));
     parts.push(...p.quotes.map(quoteFigure));
     return parts;

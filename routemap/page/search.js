@@ -152,7 +152,7 @@ function searchIndex(view, words) {
   for (const feature of data.places.features) {
     makers.push(() => {
       const p = feature.properties;
-      const through = (view.placeJourneys.get(p.id) || []).flatMap((j) => [j.name, words.personLabel(j.person)]);
+      const through = view.journeysThrough(p.id).flatMap((j) => [j.name, words.personLabel(j.person)]);
       add("place", p.id, p.name, words.placeKind(p), [p.name, ...(p.also_called || [])].join(" "), [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteTexts(p.quotes)]);
     });
   }
