@@ -18,7 +18,14 @@ from typing import TYPE_CHECKING, Any
 from pydantic import ValidationError
 
 from .errors import PlacesFileError, Problem
-from .models import PlacesFile, allowed_keys, likely_misspelling, meant_table, reference_problems
+from .models import (
+    PlacesFile,
+    allowed_keys,
+    likely_misspelling,
+    meant_table,
+    reference_problems,
+    references_hold,
+)
 from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
@@ -945,11 +952,7 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
             places = PlacesFile.model_validate(data)
         except ValidationError:
             places = None
-        if (
-            places is not None
-            and not reference_problems(data, ids_checked=True)
-            and not coordinate_problems(places)
-        ):
+        if places is not None and references_hold(places) and not coordinate_problems(places):
             return places
         return validate(data, path, _Positions(text, path, data=data))
     return validate(parse_document(text, path), path)

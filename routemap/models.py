@@ -492,14 +492,65 @@ def _entries(document: dict, table: str) -> list:
     return _as_list(document.get(table) if isinstance(document, dict) else None)
 
 
-def reference_problems(document: dict, ids_checked: bool = False) -> list[Reference]:
+def references_hold(places: PlacesFile) -> bool:
+    """Whether reference_problems would find nothing: every id defined once, every reference
+    to a defined id, no quote tied to two things. Asked of a file the models have accepted, as
+    most are, in a few set operations (reference_problems took 0.6 s for a file of 50,000
+    places, 1.6 million calls of one check); only when this says no does reference_problems
+    find each problem and where it is."""
+    ids = {}
+    for table in ("sources", "people", "places", "groups", "journeys"):
+        entries = getattr(places, table)
+        ids[table] = {entry.id for entry in entries}
+        if len(ids[table]) != len(entries):
+            return False  # an id used twice
+    cited = {
+        source
+        for table in ("people", "places", "groups", "unmapped")
+        for entry in getattr(places, table)
+        for source in entry.sources
+    }
+    for table in ("places", "groups", "journeys"):
+        cited.update(
+            account.source for entry in getattr(places, table) for account in entry.accounts
+        )
+    journeys, quotes = places.journeys, places.quotes
+    cited.update(source for journey in journeys for source in journey.sources)
+    cited.update(quote.source for quote in quotes)
+    cited.update(quote.via for quote in quotes)
+    cited.update(wording.source for quote in quotes for wording in quote.also)
+    cited.update(wording.via for quote in quotes for wording in quote.also)
+    cited.discard(None)
+    visited = {journey.start for journey in journeys}
+    visited.update(leg.to for journey in journeys for leg in journey.legs)
+    visited.update(quote.place for quote in quotes)
+    people = {journey.person for journey in journeys}
+    people.update(quote.speaker for quote in quotes)
+    groups = {journey.group for journey in journeys}
+    groups.update(quote.group for quote in quotes)
+    told = {quote.journey for quote in quotes}
+    for referred in (visited, people, groups, told):
+        referred.discard(None)
+    return (
+        cited <= ids["sources"]
+        and visited <= ids["places"]
+        and people <= ids["people"]
+        and groups <= ids["groups"]
+        and told <= ids["journeys"]
+        and not any(
+            (quote.journey is not None) + (quote.place is not None) + (quote.group is not None) > 1
+            for quote in quotes
+        )
+    )
+
+
+def reference_problems(document: dict) -> list[Reference]:
     """Every id defined twice or referred to but never defined, in document order.
 
     Works on the parsed YAML rather than the typed records, so that broken references are
     reported together with every other problem even when some entries are malformed.
-    `ids_checked` says the model has already found every id well-formed.
     """
-    is_id = (lambda value: True) if ids_checked else _is_id
+    is_id = _is_id
     problems: list[Reference] = []
     tables: dict[str, dict[str, None]] = {}  # insertion-ordered sets of each table's ids
     for table in ("sources", "people", "places", "groups", "journeys"):
