@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from .models import PlacesFile
+from .models import Place
 
 MARGIN_KM = 60
 """How far outside its country's outline a place may lie: border crossings sit on the border,
@@ -177,13 +177,12 @@ def _inside_many(code: str, lats, lons):
     return inside
 
 
-def _far_outside(places: PlacesFile) -> list[tuple[int, float]]:
+def _far_outside(rows: list[Place]) -> list[tuple[int, float]]:
     """(index, km outside) of each place more than MARGIN_KM outside its country's outline.
 
     A box test first (one comparison per part) clears most points of a small country and puts
     the rest to the outline itself, all of one country's points at once; only a point outside
     its outline (a coast or a border crossing, at 1:110m) is measured, to allow the margin."""
-    rows = places.places
     by_country: dict[str, list[int]] = {}
     for index, place in enumerate(rows):
         if place.lat is not None and place.lon is not None:
@@ -221,14 +220,16 @@ def _country_codes() -> frozenset[str]:
     return codes - NOT_COUNTRIES
 
 
-def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
-    """(where in the file, what is wrong, what to do) for each place whose country is no
-    country, whose coordinates are half there, or which is drawn outside its country."""
+def coordinate_problems(places: list[Place]) -> list[tuple[tuple, str, str]]:
+    """(where in the file, what is wrong, what to do) for each of the file's places whose
+    country is no country, whose coordinates are half there, or which is drawn outside its
+    country. (The places alone: a big file's are checked as soon as they are read, before the
+    rest of it; parse_ahead.py.)"""
     from .language import country_names
 
     problems = []
     countries = _country_codes()
-    for index, place in enumerate(places.places):
+    for index, place in enumerate(places):
         if place.country not in countries:
             problems.append(
                 (
@@ -247,7 +248,7 @@ def coordinate_problems(places: PlacesFile) -> list[tuple[tuple, str, str]]:
                 )
             )
     for index, off in _far_outside(places):
-        place = places.places[index]
+        place = places[index]
         name = country_names([place.country], "en")[place.country]
         what = (
             f"“{place.id}” at lat {place.lat}, lon {place.lon} is {off:,.0f} km outside "
