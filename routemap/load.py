@@ -428,7 +428,7 @@ def _opening_bracket(text: str, line: int, column: int) -> tuple[int, int, str] 
     open_ = []
     quote = None
     for number, row in enumerate(text.splitlines()[: line + 1]):
-        end = column if number == line else len(row)
+        end = min(column, len(row)) if number == line else len(row)  # NEL: a line end to YAML
         for position, char in enumerate(row[:end]):
             if quote:
                 quote = None if char == quote else quote
@@ -464,7 +464,7 @@ def _runaway_quote(text: str, line: int, column: int) -> tuple[int, int, str] | 
     quote = None
     closed_here = None
     for number, row in enumerate(text.splitlines()[: line + 1]):
-        end = column if number == line else len(row)
+        end = min(column, len(row)) if number == line else len(row)  # NEL: a line end to YAML
         position = 0
         while position < end:
             char = row[position]

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from .models import TABLES, PlacesFile
+from .models import DATA_FIELDS, TABLES, PlacesFile, References
 
 PARSE_AHEAD_FROM = 256_000
 """Files of at least this many characters are parsed in a child process, on the machine's other
@@ -127,6 +127,31 @@ def _parse_part(part: str) -> Any:
     return ryaml.loads(part)
 
 
+VERDICT = 2**64 - 1
+"""Where a part would lie, in the child's last message: what follows is its verdict on the
+file's references, HOLD, BROKEN or UNKNOWN."""
+HOLD, BROKEN, UNKNOWN = 1, 0, 2
+
+
+def _gather(references: References, part: Any) -> bool:
+    """Take in a part's tables for the check of references (models.References), on the data
+    as parsed, in the child, while this side validates them. False where the data is not what
+    records of a valid file are made of, for which this side checks the records instead: not a
+    mapping, an entry that is not one, an id that is a list; or a journey whose start is written
+    `start:` (the records' name, which the models accept for `from:`)."""
+    if not isinstance(part, dict):
+        return False
+    try:
+        for table, entries in part.items():
+            if table in TABLES:
+                if table == "journeys" and any("start" in journey for journey in entries):
+                    return False
+                references.add(table, entries)
+    except Exception:  # whatever the data holds, the records are checked instead
+        return False
+    return True
+
+
 @cache
 def _table_validator(table: str):
     """The validator of one table's list of records (`places` → list[Place])."""
@@ -140,6 +165,7 @@ class _Child:
 
     def __init__(self, pid: int, pipe, parts: int):
         self.pid, self.pipe, self.parts = pid, pipe, parts
+        self.verdict = UNKNOWN
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
@@ -152,9 +178,13 @@ class _Child:
         return os.waitpid(self.pid, 0)[1]
 
     def _parts(self):
-        """Each part's data in the file's order, as the child sends them."""
+        """Each part's data in the file's order, as the child sends them; then its verdict on
+        the file's references."""
         while len(sent := self.pipe.read(16)) == 16:
             offset, size = struct.unpack("<QQ", sent)
+            if offset == VERDICT:
+                self.verdict = size
+                return
             yield marshal.loads(os.pread(self.parts, size, offset))
 
     def places(self) -> PlacesFile | None:
@@ -191,7 +221,9 @@ class _Child:
             places = PlacesFile.model_validate(fields)  # records pass through as they are
         except ValidationError:
             return None
-        return places if references_hold(places) else None
+        if self.verdict == UNKNOWN:
+            return places if references_hold(places) else None
+        return places if self.verdict == HOLD else None
 
 
 def _can_fork() -> bool:
@@ -245,14 +277,21 @@ def _start(text: str) -> _Child | None:
         try:
             os.close(read_end)
             offset = 0
+            references, known = References(DATA_FIELDS), True
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
                 start = 0
                 for end in part_ends(text):
-                    sent = marshal.dumps(_parse_part(text[start:end]))
+                    data = _parse_part(text[start:end])
+                    sent = marshal.dumps(data)
                     os.pwrite(parts, sent, offset)
                     pipe.write(struct.pack("<QQ", offset, len(sent)))
                     offset += len(sent)
                     start = end
+                    del sent
+                    known = known and _gather(references, data)  # while that side validates
+                    del data
+                verdict = UNKNOWN if not known else HOLD if references.hold() else BROKEN
+                pipe.write(struct.pack("<QQ", VERDICT, verdict))
             status = 0
         finally:
             os._exit(status)

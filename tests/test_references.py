@@ -1,5 +1,6 @@
-"""The quick answer for a file the models accept (models.references_hold) is reference_problems'
-answer: a file passes it exactly when reference_problems finds nothing. Tried on the shipped
+"""The quick answer for a file the models accept (models.references_hold, and References on the
+parser's data, as a big file's child process reads it) is reference_problems' answer: a file
+passes it exactly when reference_problems finds nothing. Tried on the shipped
 places.yaml, which uses every kind of reference (accounts, relayed quotes, other wordings,
 groups), with each of its references in turn pointed at an id that is not there, each of its ids
 written twice, and a quote tied to two things."""
@@ -12,7 +13,14 @@ from pathlib import Path
 import pytest
 import ryaml
 
-from routemap.models import PlacesFile, reference_problems, references_hold
+from routemap.models import (
+    DATA_FIELDS,
+    TABLES,
+    PlacesFile,
+    References,
+    reference_problems,
+    references_hold,
+)
 
 SHIPPED = ryaml.loads((Path(__file__).parent.parent / "places.yaml").read_text(encoding="utf-8"))
 REFERRING_KEYS = {"to", "from", "person", "group", "speaker", "source", "via", "journey", "place"}
@@ -50,9 +58,18 @@ def _changed(path: tuple):
 BROKEN = list(_references(SHIPPED))
 
 
+def _hold_in_data(document: dict) -> bool:
+    """References' answer on the parser's data, a table at a time."""
+    references = References(DATA_FIELDS)
+    for table in TABLES:
+        references.add(table, document.get(table, []))
+    return references.hold()
+
+
 def test_the_shipped_file_holds_together():
     assert not reference_problems(SHIPPED)
     assert references_hold(PlacesFile.model_validate(SHIPPED))
+    assert _hold_in_data(SHIPPED)
     assert len(BROKEN) > 100  # the file refers to its entries in every way there is
 
 
@@ -62,6 +79,7 @@ def test_a_broken_reference_or_an_id_used_twice_is_seen(path):
     places = PlacesFile.model_validate(document)
     assert reference_problems(document)
     assert not references_hold(places)
+    assert not _hold_in_data(document)
 
 
 def test_a_quote_tied_to_two_things_is_seen():
@@ -70,6 +88,7 @@ def test_a_quote_tied_to_two_things_is_seen():
     quote["place"] = document["places"][0]["id"]
     assert reference_problems(document)
     assert not references_hold(PlacesFile.model_validate(document))
+    assert not _hold_in_data(document)
 
 
 @pytest.mark.parametrize("key", ["via", "group"])
@@ -82,3 +101,4 @@ def test_a_quote_relayed_from_or_about_nothing_that_is_there_is_seen(key):
     quote[key] = "nowhere"
     assert reference_problems(document)
     assert not references_hold(PlacesFile.model_validate(document))
+    assert not _hold_in_data(document)

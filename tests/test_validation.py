@@ -506,6 +506,13 @@ WHOLE_FILE_CASES = [
         "F:1:1: the file is not a mapping of keys (title:, sources:, places:, ...) — start from the example in the README",
     ),
     (
+        # NEL ends a line for YAML, not for the editor: the column the parser gives lies past
+        # the end of the line as the message's check for a runaway quote reads it.
+        "a bracket left open before a next-line character",
+        "{\u0085".encode(),
+        "F:1:1: YAML syntax: the `{` opened here is never closed — close it with `}`, or list the entries on lines of their own",
+    ),
+    (
         "bytes that are not UTF-8",
         b"title: caf\xe9\n",
         "F:1:11: byte 0xe9 is not UTF-8 text — save the file as UTF-8",
