@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from . import parse_ahead
 from .errors import PlacesFileError, Problem
 from .models import (
     PlacesFile,
@@ -24,7 +25,6 @@ from .models import (
     reference_problems,
     references_hold,
 )
-from .parse_ahead import read_ahead
 from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
@@ -891,8 +891,12 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
     the file is parsed here and `while_parsing` is not called.
     """
     text = read_text(path)
-    if not _has_merge_key(text) and (places := read_ahead(text, while_parsing)) is not None:
-        return places
+    child = None if while_parsing is None or _has_merge_key(text) else parse_ahead.start(text)
+    if child is not None:
+        del text  # the child has its own copy: read again only for the messages, if need be
+        if (places := child.places(while_parsing)) is not None:
+            return places
+        text = read_text(path)
     data = _parse_fast(text)
     if isinstance(data, dict):
         try:

@@ -541,11 +541,13 @@ class References:
         return chain.from_iterable(map(self.lists[name], entries))
 
     def add(self, table: str, entries: list) -> None:
-        """Take in one table's entries."""
+        """Take in one table's entries (or some of them: the rest may follow)."""
         get = self.get
         if table in ("sources", "people", "places", "groups", "journeys"):
-            self.defined[table] = set(map(get["id"], entries))
-            self.doubled |= len(self.defined[table]) != len(entries)
+            defined = self.defined.setdefault(table, set())
+            before = len(defined)
+            defined.update(map(get["id"], entries))
+            self.doubled |= len(defined) != before + len(entries)
         if table in ("people", "places", "groups", "journeys", "unmapped"):
             self.cited.update(self._each("sources", entries))
         if table in ("places", "groups", "journeys"):

@@ -43,7 +43,10 @@ from collections.abc import Callable
 from functools import cache
 from typing import Any
 
-from .models import DATA_FIELDS, TABLES, PlacesFile, References
+from pydantic import ValidationError
+
+from .models import DATA_FIELDS, TABLES, PlacesFile, References, references_hold
+from .whereabouts import coordinate_problems
 
 PARSE_AHEAD_FROM = 256_000
 """Files of at least this many characters are parsed in a child process, on the machine's other
@@ -54,7 +57,13 @@ SMALLEST_PART = 1_000_000
 """Characters a part has at least (a table shorter than this goes with the next): each part
 costs a message through the pipe and a parser's start."""
 
-DOCUMENT_MARKS = ("\n---", "\n...", "\n%")
+PART_SIZE = 4_000_000
+"""Characters after which a big table is cut between its entries: the parts of a big file come
+in steps of a few megabytes, each validated here while the child parses the next, so that what
+is left to do once the child is done is one part's worth, and neither process holds more than a
+few parts' dicts at once."""
+
+DOCUMENT_MARKS = ("\n---", "\n...", "\n%")  # (at the very start they change nothing)
 
 _ALLOWED_BYTES = bytes([0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
 """Line ends, printable ASCII and every byte of a multi-byte UTF-8 character: what a part may
@@ -79,35 +88,69 @@ def yaml_rs_reads_as_ryaml(text: str) -> bool:
     return "0X" not in text and not _UNDERSCORE_IN_NUMBER.search(text)
 
 
-def part_ends(text: str) -> list[int]:
-    """Where each part of the text ends: before a table's key line, once a part has
-    SMALLEST_PART characters; a short last part joins the one before. One part (the whole
-    text) where the file has document markers or directives."""
-    if text.startswith(("---", "...", "%")) or any(mark in text for mark in DOCUMENT_MARKS):
-        return [len(text)]
-    ends = []
-    start = 0
-    for cut in _table_key_lines(text):
-        if cut - start >= SMALLEST_PART:
-            ends.append(cut)
-            start = cut
-    if ends and len(text) - ends[-1] < SMALLEST_PART:
-        ends.pop()
-    return [*ends, len(text)]
+def parts(text: str) -> list[tuple[int, int, str]]:
+    """The parts the text is parsed in, as (start, end, the table it goes on with, or "").
+
+    A part ends before a table's key line once it has SMALLEST_PART characters, or, inside a
+    table written as a block list, before one of its entries' `- ` lines once it has PART_SIZE
+    characters: that part goes on with the table (it is parsed with the table's key line put
+    before it). A short last part joins the one before. One part, the whole text, where the
+    file has document markers or directives after its start."""
+    if any(mark in text for mark in DOCUMENT_MARKS):
+        return [(0, len(text), "")]
+    keys = _table_key_lines(text)
+    starts = [(0, "")]
+    for (at, table), region_end in zip(keys, [at for at, _ in keys[1:]] + [len(text)]):
+        if at - starts[-1][0] >= SMALLEST_PART:
+            starts.append((at, ""))
+        first = _first_entry(text, at, table)
+        if first is None:
+            continue
+        entry = "\n" + " " * (first[1] - first[0]) + "- "  # each entry's line starts so
+        while (target := max(starts[-1][0] + PART_SIZE, first[0])) < region_end:
+            found = text.find(entry, target, region_end)
+            if found == -1:
+                break
+            starts.append((found + 1, table))
+    if len(starts) > 1 and len(text) - starts[-1][0] < SMALLEST_PART:
+        starts.pop()
+    ends = [at for at, _ in starts[1:]] + [len(text)]
+    return [(at, end, table) for (at, table), end in zip(starts, ends)]
 
 
-def _table_key_lines(text: str) -> list[int]:
+def _first_entry(text: str, at: int, table: str) -> tuple[int, int] | None:
+    """Where the line of the first entry of the table whose key line starts at `at` starts,
+    and where its `- ` stands, when the key line holds the key alone (or a comment after it)
+    and the entry starts on a line of its own with `- `; else None (the table is not cut)."""
+    line_end = text.find("\n", at)
+    rest = text[at + len(table) + 1 : line_end].strip() if line_end != -1 else "-"
+    if rest and not rest.startswith("#"):
+        return None
+    start = line_end + 1
+    for _ in range(100):  # past blank lines and comments
+        end = text.find("\n", start)
+        line = text[start:end] if end != -1 else text[start:]
+        if line.strip() and not line.lstrip().startswith("#"):
+            column = len(line) - len(line.lstrip(" "))
+            return (start, start + column) if line.startswith("- ", column) else None
+        if end == -1:
+            return None
+        start = end + 1
+    return None
+
+
+def _table_key_lines(text: str) -> list[tuple[int, str]]:
     """Where the first line that starts with each table's key (`journeys:`, then a space or the
-    line's end) starts, in order: a plain search for each table's name after a line end (a
-    pattern anchored at every line's start took 0.8 s for 45 MB). A table's key written again
-    is a duplicate that the part holding both, or the parts' keys, show."""
+    line's end) starts, and the table, in order: a plain search for each table's name after a
+    line end (a pattern anchored at every line's start took 0.8 s for 45 MB). A table's key
+    written again is a duplicate that the part holding both, or the parts' keys, show."""
     found = []
     for table in TABLES:
         key = f"\n{table}:"
         at = text.find(key)
         while at != -1:
             if text[at + len(key) : at + len(key) + 1] in (" ", "\t", "\n", "\r", ""):
-                found.append(at + 1)
+                found.append((at + 1, table))
                 break
             at = text.find(key, at + 1)
     return sorted(found)
@@ -131,6 +174,8 @@ VERDICT = 2**64 - 1
 """Where a part would lie, in the child's last message: what follows is its verdict on the
 file's references, HOLD, BROKEN or UNKNOWN."""
 HOLD, BROKEN, UNKNOWN = 1, 0, 2
+_NUMBER_OF_TABLE = {"": 0} | {table: number for number, table in enumerate(TABLES, 1)}
+_TABLE_OF_NUMBER = {number: table for table, number in _NUMBER_OF_TABLE.items()}
 
 
 def _gather(references: References, part: Any) -> bool:
@@ -150,6 +195,23 @@ def _gather(references: References, part: Any) -> bool:
     except Exception:  # whatever the data holds, the records are checked instead
         return False
     return True
+
+
+VALIDATED_AT_ONCE = 4096
+"""Entries of a table validated at a time (see _records)."""
+
+
+def _records(table: str, entries: list) -> list:
+    """A table's records, validated a slice of entries at a time, each slice's dicts let go as
+    soon as its records are made: a big table's dicts and records are not all held at once
+    (the dicts of 50,000 journeys take about as much memory as their records)."""
+    validator = _table_validator(table)
+    records: list = []
+    for first in range(0, len(entries), VALIDATED_AT_ONCE):
+        last = min(first + VALIDATED_AT_ONCE, len(entries))
+        records += validator.validate_python(entries[first:last])
+        entries[first:last] = [None] * (last - first)
+    return records
 
 
 @cache
@@ -178,52 +240,78 @@ class _Child:
         return os.waitpid(self.pid, 0)[1]
 
     def _parts(self):
-        """Each part's data in the file's order, as the child sends them; then its verdict on
-        the file's references."""
-        while len(sent := self.pipe.read(16)) == 16:
-            offset, size = struct.unpack("<QQ", sent)
+        """Each part's data in the file's order, as the child sends them, with the table it
+        goes on with ("" for none); then the child's verdict on the file's references."""
+        while len(sent := self.pipe.read(24)) == 24:
+            offset, size, table = struct.unpack("<QQQ", sent)
             if offset == VERDICT:
                 self.verdict = size
                 return
-            yield marshal.loads(os.pread(self.parts, size, offset))
+            yield marshal.loads(os.pread(self.parts, size, offset)), _TABLE_OF_NUMBER[table]
 
-    def places(self) -> PlacesFile | None:
-        """The file's records, validated table by table as the parts come, and checked across
-        (references, coordinates against their countries); None if anything was out of the
-        ordinary or wrong (see the module's docstring). The places' coordinates are checked as
-        soon as they are read, while the child reads on."""
-        from pydantic import ValidationError
-
-        from .models import references_hold
-        from .whereabouts import coordinate_problems
-
-        fields: dict[Any, Any] = {}
-        for part in self._parts():
-            if not isinstance(part, dict) or any(key in fields for key in part):
-                self.finish(stop=True)
-                return None
-            for key, value in part.items():
-                if key in TABLES and isinstance(value, list):
-                    try:
-                        value = _table_validator(key).validate_python(value)
-                    except ValidationError:
-                        self.finish(stop=True)
-                        return None
-                fields[key] = value
-            if "places" in part and isinstance(fields["places"], list):
-                if coordinate_problems(fields["places"]):  # while the child reads on
-                    self.finish(stop=True)
-                    return None
-            del part  # its dicts go as soon as its records are made, before the next comes
+    def places(self, while_parsing: Callable[[], object]) -> PlacesFile | None:
+        """The file's records, once `while_parsing` is done (work that does not need them),
+        validated table by table as the parts come, and checked across (references,
+        coordinates against their countries); None if anything was out of the ordinary or
+        wrong (see the module's docstring). The places' coordinates are checked as soon as
+        they are all read, while the child reads on."""
+        try:
+            while_parsing()
+        except BaseException:
+            self.finish(stop=True)
+            raise
+        places = self._fields()
+        if places is None:
+            self.finish(stop=True)
+            return None
         if self.finish() != 0:
             return None
         try:
-            places = PlacesFile.model_validate(fields)  # records pass through as they are
+            places = PlacesFile.model_validate(places)  # records pass through as they are
         except ValidationError:
             return None
         if self.verdict == UNKNOWN:
             return places if references_hold(places) else None
         return places if self.verdict == HOLD else None
+
+    def _fields(self) -> dict | None:
+        """PlacesFile's fields from the parts, each table's entries validated into records;
+        None at the first thing out of the ordinary or wrong."""
+        fields: dict[Any, Any] = {}
+        last_key = None
+        places_checked = False
+        for part, goes_on_with in self._parts():
+            if not isinstance(part, dict):
+                return None
+            keys = list(part)
+            if goes_on_with and not (
+                keys[:1] == [goes_on_with] == [last_key]
+                and isinstance(part[goes_on_with], list)
+                and isinstance(fields[goes_on_with], list)
+            ):
+                return None
+            if any(key in fields for key in keys[1 if goes_on_with else 0 :]):
+                return None  # a key written twice: the whole file's parser says so
+            for key, value in part.items():
+                if key in TABLES and isinstance(value, list):
+                    try:
+                        value = _records(key, value)
+                    except ValidationError:
+                        return None
+                if key == goes_on_with:
+                    fields[key] += value
+                else:
+                    fields[key] = value
+            last_key = keys[-1] if keys else last_key
+            del part  # its dicts go as soon as its records are made, before the next comes
+            if not places_checked and "places" in fields and last_key != "places":
+                places_checked = True  # all read: checked while the child reads on
+                if isinstance(fields["places"], list) and coordinate_problems(fields["places"]):
+                    return None
+        if not places_checked and isinstance(fields.get("places"), list):
+            if coordinate_problems(fields["places"]):
+                return None
+        return fields
 
 
 def _can_fork() -> bool:
@@ -235,23 +323,14 @@ def _can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def read_ahead(text: str, while_parsing: Callable[[], object] | None) -> PlacesFile | None:
-    """The records of a big file parsed in a child process while `while_parsing` is done here,
-    once they pass every check; None where this path is not taken (a small file, nothing to do
-    meanwhile, threads running, no child to be had) or found anything out of the ordinary or
-    wrong: the caller then reads the file whole, and words what is wrong. `while_parsing` is
-    called only when a child was started."""
-    if while_parsing is None or len(text) < PARSE_AHEAD_FROM or not _can_fork():
+def start(text: str) -> _Child | None:
+    """The child process that parses a big file's text in parts, started; None where this
+    path is not taken (a small file, threads running, no child to be had): the caller then
+    reads the file whole. The child has its own copy of the text: the caller may let go of its
+    own (45 MB for 50,000 places) until it needs it again."""
+    if len(text) < PARSE_AHEAD_FROM or not _can_fork():
         return None
-    child = _start(text)
-    if child is None:
-        return None
-    try:
-        while_parsing()
-    except BaseException:
-        child.finish(stop=True)
-        raise
-    return child.places()
+    return _start(text)
 
 
 def _start(text: str) -> _Child | None:
@@ -262,14 +341,14 @@ def _start(text: str) -> _Child | None:
     only where it lies goes through the pipe: the child never waits for this side to read (a
     pipe holds 64 kB, and this side is busy with `while_parsing` at first)."""
     try:
-        parts = os.memfd_create("routes-parts", os.MFD_CLOEXEC)
+        parts_file = os.memfd_create("routes-parts", os.MFD_CLOEXEC)
     except (AttributeError, OSError):
         return None
     read_end, write_end = os.pipe()
     try:
         pid = os.fork()
     except OSError:
-        for fd in (parts, read_end, write_end):
+        for fd in (parts_file, read_end, write_end):
             os.close(fd)
         return None
     if pid == 0:  # the child: parse, send, and leave without the parent's exit handlers
@@ -279,21 +358,21 @@ def _start(text: str) -> _Child | None:
             offset = 0
             references, known = References(DATA_FIELDS), True
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
-                start = 0
-                for end in part_ends(text):
-                    data = _parse_part(text[start:end])
+                for start, end, goes_on_with in parts(text):
+                    key_line = f"{goes_on_with}:\n" if goes_on_with else ""
+                    data = _parse_part(key_line + text[start:end])
                     sent = marshal.dumps(data)
-                    os.pwrite(parts, sent, offset)
-                    pipe.write(struct.pack("<QQ", offset, len(sent)))
+                    os.pwrite(parts_file, sent, offset)
+                    number = _NUMBER_OF_TABLE[goes_on_with]
+                    pipe.write(struct.pack("<QQQ", offset, len(sent), number))
                     offset += len(sent)
-                    start = end
                     del sent
                     known = known and _gather(references, data)  # while that side validates
                     del data
                 verdict = UNKNOWN if not known else HOLD if references.hold() else BROKEN
-                pipe.write(struct.pack("<QQ", VERDICT, verdict))
+                pipe.write(struct.pack("<QQQ", VERDICT, verdict, 0))
             status = 0
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Child(pid, os.fdopen(read_end, "rb"), parts)
+    return _Child(pid, os.fdopen(read_end, "rb"), parts_file)

@@ -5,6 +5,7 @@ parsed by yaml-rs only where it reads the text as ryaml does."""
 from __future__ import annotations
 
 import math
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import ryaml
 import yaml_rs
 from pydantic import TypeAdapter, ValidationError
 
-from routemap.parse_ahead import part_ends, yaml_rs_reads_as_ryaml
+from routemap.parse_ahead import parts, yaml_rs_reads_as_ryaml
 
 from .synthetic import synthetic_places
 
@@ -166,12 +167,18 @@ def test_real_files_are_read_by_yaml_rs():
 
 
 def _read_in_parts(text: str) -> dict:
-    data, start = {}, 0
-    for end in part_ends(text):
-        part = ryaml.loads(text[start:end])
+    """Each part parsed alone (one that goes on with a table, after that table's key line),
+    the parts' data put together."""
+    data = {}
+    for start, end, goes_on_with in parts(text):
+        if goes_on_with:
+            part = ryaml.loads(f"{goes_on_with}:\n" + text[start:end])
+            assert list(data)[-1] == list(part)[0] == goes_on_with
+            data[goes_on_with] += part.pop(goes_on_with)
+        else:
+            part = ryaml.loads(text[start:end])
         assert not set(part) & set(data)
         data |= part
-        start = end
     return data
 
 
@@ -179,19 +186,48 @@ def test_a_file_cut_at_its_tables_reads_as_the_whole(monkeypatch):
     """Cut before every table, each part read alone: the same data, in the same order."""
     monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
     text = synthetic_places(300, 300, 600, seed=5)
-    ends = part_ends(text)
-    assert [text[end : end + 8] for end in ends[:-1]] == ["places:\n", "groups:\n", "quotes:\n"]
+    starts = [text[start : start + 8] for start, _, _ in parts(text)[1:]]
+    assert starts == ["places:\n", "groups:\n", "quotes:\n"]
     assert _read_in_parts(text) == ryaml.loads(text)
 
 
-def test_a_file_with_document_markers_is_not_cut(monkeypatch):
-    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1)
-    for mark in ("---", "...", "%YAML 1.2"):
-        text = f"title: x\n{mark}\nplaces: []\nquotes: []\n"
-        assert part_ends(text) == [len(text)]
+@pytest.mark.parametrize("indent", ["  ", ""], ids=["indented", "at the key's column"])
+def test_a_file_cut_between_entries_reads_as_the_whole(monkeypatch, indent):
+    """Cut inside its tables too, between entries (`- ` at the entries' column, never a leg's
+    or a wording's, which stand further in), each part read alone: the same data."""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 3_000)
+    text = synthetic_places(300, 300, 600, seed=5)
+    text = re.sub(  # some legs in block style: `- to:` lines, at their own column
+        r"\n      - \{to: ([^,]+), mode: ([^,]+), when: ([^}]+)\}",
+        r"\n      - to: \1\n        mode: \2\n        when: \3",
+        text,
+        count=50,
+    )
+    if not indent:
+        text = "\n".join(line.removeprefix("  ") for line in text.split("\n"))
+    cut = parts(text)
+    assert len(cut) > 20 and {table for _, _, table in cut} >= {"places", "journeys", "quotes"}
+    for start, _, goes_on_with in cut:
+        if goes_on_with:
+            assert text[start : start + len(indent) + 2] == indent + "- "
+    assert _read_in_parts(text) == ryaml.loads(text)
 
 
-# A big file read in a child process, in parts of at least 20 kB (not a megabyte), against the
+def test_a_table_is_cut_only_where_its_entries_are_plain_to_see(monkeypatch):
+    """A table whose key line holds more than the key, or whose first entry does not start
+    with `- ` on a line of its own, is not cut between entries."""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 3_000)
+    text = synthetic_places(300, 300, 600, seed=5)
+    for changed in (
+        text.replace("quotes:\n", "quotes: &all\n"),
+        text.replace("quotes:\n", "quotes:\n  -\n    text: first\n    speaker: person-0\n"),
+    ):
+        assert "quotes" not in {table for _, _, table in parts(changed)}
+
+
+# A big file read in a child process, in parts of 20 to 30 kB (not megabytes), against the
 # same file read whole in this process: its records, or its messages.
 SCRIPT = """
 import sys
@@ -201,6 +237,7 @@ from routemap.errors import PlacesFileError
 from routemap.load import read_places
 
 routemap.parse_ahead.SMALLEST_PART = 20_000
+routemap.parse_ahead.PART_SIZE = 30_000
 path = Path(sys.argv[1])
 
 def read(**kwargs):
