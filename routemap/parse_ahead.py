@@ -39,8 +39,11 @@ import re
 import signal
 import struct
 import sys
+from collections import deque
 from collections.abc import Callable
 from functools import cache
+from itertools import chain, repeat
+from operator import attrgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -209,9 +212,36 @@ def _records(table: str, entries: list) -> list:
     records: list = []
     for first in range(0, len(entries), VALIDATED_AT_ONCE):
         last = min(first + VALIDATED_AT_ONCE, len(entries))
-        records += validator.validate_python(entries[first:last])
+        made = validator.validate_python(entries[first:last])
         entries[first:last] = [None] * (last - first)
+        _share_fields_sets(made)
+        for inner in _INNER_RECORDS.get(table, ()):
+            _share_fields_sets(list(chain.from_iterable(map(inner, made))))
+        records += made
     return records
+
+
+_FIELDS_SET = "__pydantic_fields_set__"
+_SHARED_FIELDS_SETS: dict[frozenset, set] = {}
+_INNER_RECORDS = {
+    "places": [attrgetter("accounts")],
+    "groups": [attrgetter("accounts")],
+    "journeys": [attrgetter("legs"), attrgetter("accounts")],
+    "quotes": [attrgetter("also")],
+}
+
+
+def _share_fields_sets(records: list) -> None:
+    """Give records that were given the same keys one set of those keys' names between them.
+
+    pydantic keeps, for each record, the set of fields the file gave it (model_fields_set, for
+    exclude_unset): a set of seven names takes 728 bytes, 120 MB for a file of 50,000 places,
+    a third of its records' memory, and a file has a dozen different ones. The records are
+    frozen, so nothing adds to a set once it is made (a copy with changes copies it first);
+    equality does not look at it. Done at C speed (map), about 0.1 s for 50,000 places."""
+    sets = list(map(attrgetter(_FIELDS_SET), records))
+    shared = map(_SHARED_FIELDS_SETS.setdefault, map(frozenset, sets), sets)
+    deque(map(object.__setattr__, records, repeat(_FIELDS_SET), shared), maxlen=0)
 
 
 @cache
