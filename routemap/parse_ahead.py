@@ -66,7 +66,6 @@ in steps of a few megabytes, each validated here while the child parses the next
 is left to do once the child is done is one part's worth, and neither process holds more than a
 few parts' dicts at once."""
 
-DOCUMENT_MARKS = ("\n---", "\n...", "\n%")  # (at the very start they change nothing)
 
 _ALLOWED_BYTES = bytes([0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
 """Line ends, printable ASCII and every byte of a multi-byte UTF-8 character: what a part may
@@ -97,28 +96,45 @@ def parts(text: str) -> list[tuple[int, int, str]]:
     A part ends before a table's key line once it has SMALLEST_PART characters, or, inside a
     table written as a block list, before one of its entries' `- ` lines once it has PART_SIZE
     characters: that part goes on with the table (it is parsed with the table's key line put
-    before it). A short last part joins the one before. One part, the whole text, where the
-    file has document markers or directives after its start."""
-    if any(mark in text for mark in DOCUMENT_MARKS):
-        return [(0, len(text), "")]
+    before it). A short last part joins the one before. Never right after a document marker or
+    a directive (`...`, `---`, `%YAML`): the part before would end a document that the whole
+    file's parser goes on from into a second one, which it refuses. A marker anywhere else
+    within a part makes that part two documents, which its own parse refuses."""
     keys = _table_key_lines(text)
     starts = [(0, "")]
     for (at, table), region_end in zip(keys, [at for at, _ in keys[1:]] + [len(text)]):
-        if at - starts[-1][0] >= SMALLEST_PART:
+        if at - starts[-1][0] >= SMALLEST_PART and not _after_document_mark(text, at):
             starts.append((at, ""))
         first = _first_entry(text, at, table)
         if first is None:
             continue
         entry = "\n" + " " * (first[1] - first[0]) + "- "  # each entry's line starts so
-        while (target := max(starts[-1][0] + PART_SIZE, first[0])) < region_end:
-            found = text.find(entry, target, region_end)
-            if found == -1:
-                break
+        target = max(starts[-1][0] + PART_SIZE, first[0])
+        while target < region_end and (found := text.find(entry, target, region_end)) != -1:
+            if _after_document_mark(text, found + 1):
+                target = found + 1  # the next entry, then
+                continue
             starts.append((found + 1, table))
+            target = found + 1 + PART_SIZE
     if len(starts) > 1 and len(text) - starts[-1][0] < SMALLEST_PART:
         starts.pop()
     ends = [at for at, _ in starts[1:]] + [len(text)]
     return [(at, end, table) for (at, table), end in zip(starts, ends)]
+
+
+def _after_document_mark(text: str, cut: int) -> bool:
+    """Whether the last line with content before `cut` (a line's start) is a document marker
+    or a directive."""
+    end = cut - 1
+    for _ in range(100):  # past blank lines and comments
+        if end < 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and not line.startswith("#"):
+            return text.startswith(("---", "...", "%"), start)
+        end = start - 1
+    return True  # a hundred lines of comments: no cut here
 
 
 def _first_entry(text: str, at: int, table: str) -> tuple[int, int] | None:

@@ -227,6 +227,18 @@ def test_a_table_is_cut_only_where_its_entries_are_plain_to_see(monkeypatch):
         assert "quotes" not in {table for _, _, table in parts(changed)}
 
 
+@pytest.mark.parametrize("mark", ["---", "...", "%YAML 1.2", "--- # a comment\n\n# another"])
+def test_no_cut_right_after_a_document_marker(monkeypatch, mark):
+    """The part before would end a document there, and the one after start another: two
+    documents, which the whole file's parser refuses. (A marker anywhere else is inside a part,
+    which its own parse refuses.)"""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 1)
+    text = f"title: x\nplaces:\n  - a\n{mark}\n  - b\nquotes: []\n{mark}\nunmapped: []\n"
+    starts = [text[start:].split("\n")[0] for start, _, _ in parts(text)]
+    assert starts == ["title: x", "places:", "quotes: []"]
+
+
 # A big file read in a child process, in parts of 20 to 30 kB (not megabytes), against the
 # same file read whole in this process: its records, or its messages.
 SCRIPT = """
@@ -307,6 +319,9 @@ def _alias_across_parts(text: str) -> str:
         # A journey's start written `start:`, the records' name for `from:`, which the models
         # accept: its references are checked on the records.
         (lambda text: text.replace("    from: place-", "    start: place-", 1), None),
+        # A document ends before a table: a second document, which a whole file may not have.
+        (lambda text: text.replace("\ngroups:\n", "\n...\ngroups:\n", 1), "YAML"),
+        (lambda text: text.replace("\nquotes:\n", "\n---\nquotes:\n", 1), "YAML"),
         # A quoted text running over a table's key line: no cut there.
         (
             lambda text: text.replace(
@@ -322,6 +337,8 @@ def _alias_across_parts(text: str) -> str:
         "table twice",
         "alias",
         "start for from",
+        "document end",
+        "document start",
         "quote over a cut",
     ],
 )
