@@ -697,6 +697,12 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
             f"`{field}` is {_shown(value)}, which is not one of the choices",
             f"use one of: {context.get('expected', '')}",
         )
+    if kind == "float_type" and value is None and field in ("lat", "lon"):
+        return (
+            f"`{field}` has no value",
+            f"write it after `{field}: `, or remove `lat:` and `lon:` for `routes geocode` to look "
+            "the place up",
+        )
     if kind in {"float_parsing", "float_type"}:
         if isinstance(value, str) and re.fullmatch(r"-?\d+,\d+", value.strip()):
             return (

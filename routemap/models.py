@@ -133,11 +133,13 @@ class Place(Record):
     """
     country: CountryCode
     """The ISO 3166 two-letter code of its country, e.g. `RU`."""
-    lat: Latitude | None = None
+    # Left out, not written empty: `routes geocode` adds the keys, which would then be there
+    # twice (an empty `lat:` is a mistake with its own message, load._explain).
+    lat: Latitude = None
     """Latitude in decimal degrees, with a dot, e.g. `43.04101`; left out, `routes geocode` looks
     it up by name.
     """
-    lon: Longitude | None = None
+    lon: Longitude = None
     """Longitude in decimal degrees, with a dot, e.g. `44.66986`."""
     note: Text | None = None
     """What the articles say about the place, shown in its popup, e.g. `Igor plans to fly here

@@ -253,6 +253,17 @@ CASES = [
         ],
     ),
     (
+        # `routes geocode` would add the keys again beside the empty ones.
+        "coordinates written with no value",
+        ("    lat: 41.69143\n    lon: 44.83412\n", "    lat:\n    lon: ~\n"),
+        [
+            "F:17:5: `lat` has no value — write it after `lat: `, or remove `lat:` and `lon:` "
+            "for `routes geocode` to look the place up",
+            "F:18:5: `lon` has no value — write it after `lon: `, or remove `lat:` and `lon:` "
+            "for `routes geocode` to look the place up",
+        ],
+    ),
+    (
         "swapped latitude and longitude",
         ("    lat: 41.69143\n    lon: 44.83412\n", "    lat: 44.83412\n    lon: 41.69143\n"),
         [
