@@ -34,6 +34,7 @@ then read whole by ryaml. Other parts are parsed by ryaml, in the child all the 
 from __future__ import annotations
 
 import marshal
+import mmap
 import os
 import re
 import signal
@@ -193,6 +194,7 @@ VERDICT = 2**64 - 1
 """Where a part would lie, in the child's last message: what follows is its verdict on the
 file's references, HOLD, BROKEN or UNKNOWN."""
 HOLD, BROKEN, UNKNOWN = 1, 0, 2
+PAGE = mmap.ALLOCATIONGRANULARITY
 _NUMBER_OF_TABLE = {"": 0} | {table: number for number, table in enumerate(TABLES, 1)}
 _TABLE_OF_NUMBER = {number: table for table, number in _NUMBER_OF_TABLE.items()}
 
@@ -293,7 +295,10 @@ class _Child:
             if offset == VERDICT:
                 self.verdict = size
                 return
-            yield marshal.loads(os.pread(self.parts, size, offset)), _TABLE_OF_NUMBER[table]
+            with mmap.mmap(self.parts, size, offset=offset) as sent_data:
+                data = marshal.loads(sent_data)
+                sent_data.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
+            yield data, _TABLE_OF_NUMBER[table]
 
     def places(self, while_parsing: Callable[[], object]) -> PlacesFile | None:
         """The file's records, once `while_parsing` is done (work that does not need them),
@@ -383,9 +388,11 @@ def _start(text: str) -> _Child | None:
     """Fork the child that parses the text's parts; None if no child can be had (too many
     processes, too little memory).
 
-    Each part's marshal data goes into a file in memory that both processes hold (memfd), and
-    only where it lies goes through the pipe: the child never waits for this side to read (a
-    pipe holds 64 kB, and this side is busy with `while_parsing` at first)."""
+    Each part's marshal data goes into a file in memory that both processes hold (memfd), at
+    a page's start, and only where it lies goes through the pipe: the child never waits for
+    this side to read (a pipe holds 64 kB, and this side is busy with `while_parsing` at first).
+    This side maps each part, reads it and gives its pages back (MADV_REMOVE), so the file holds
+    only the parts not yet read."""
     try:
         parts_file = os.memfd_create("routes-parts", os.MFD_CLOEXEC)
     except (AttributeError, OSError):
@@ -411,7 +418,7 @@ def _start(text: str) -> _Child | None:
                     os.pwrite(parts_file, sent, offset)
                     number = _NUMBER_OF_TABLE[goes_on_with]
                     pipe.write(struct.pack("<QQQ", offset, len(sent), number))
-                    offset += len(sent)
+                    offset += -(-len(sent) // PAGE) * PAGE  # the next part at a page's start
                     del sent
                     known = known and _gather(references, data)  # while that side validates
                     del data
