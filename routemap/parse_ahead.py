@@ -1,25 +1,32 @@
 """A big places file read on the machine's other core, in parts, while this process gets on with
 the rest: the fast path of stage 1 for files of megabytes (50,000 places are 45 MB of YAML).
 
-A forked child parses the file one part after another and sends each part's data back through
-a pipe as soon as it has it (marshal data: plain dicts, lists, text and numbers, all a YAML
-parser returns, read back in a fraction of the parse's time). Meanwhile this process does the
-work it was given (importing what drawing needs), then validates each part's tables into
-records while the child parses the next. The parts' records make the whole file's PlacesFile.
+A forked child parses the file one part of a few megabytes after another and hands each part's
+data over as soon as it has it (marshal data, in a file in memory both processes hold: plain
+dicts, lists, text and numbers, all a YAML parser returns, read back in a fraction of the
+parse's time). Meanwhile this process does the work it was given (importing what drawing
+needs), then validates each part's tables into records while the child parses the next, and
+checks the places' coordinates as soon as they are all in. Once it has handed a part over, the
+child gathers the ids it defines and refers to (models.References), and says last whether the
+file's references hold. The parts' records make the whole file's PlacesFile.
 
 Anything out of the ordinary makes this path answer None, and the caller reads the file as
 before, parsed whole here, with every message worded from that: a part that does not parse or
 is not a mapping, a key found in two parts, a table that does not validate. Nothing is lost but
 time, and only on a file with a mistake in it.
 
-Why parts parse as the whole does. The file is cut only before a line that starts, at its first
-column, with one of PlacesFile's tables as a key (`journeys:`). If the part before the cut
-parses on its own, no quote or bracket is open at the cut (an unclosed one is an error at the
-end of a text), and no block scalar or plain text runs on over it (a line at the first column
-ends both): so the whole file's parser would read the cut line as a new top-level key too. An
-alias in a later part to an anchor in an earlier one does not parse on its own; a key written
-in two parts is a duplicate the whole file's parser would refuse, so such a file is read whole.
-A file with document markers or directives (`---`, `...`, `%YAML`) is not cut at all.
+Why parts parse as the whole does. A part ends before a line that starts, at its first column,
+with one of PlacesFile's tables as a key (`journeys:`), or, inside such a table written as a
+block list, before a line with an entry's `- ` at the entries' own column; a part that starts
+with an entry is parsed after the table's key line, and the part before must end in that table.
+If the part before the cut parses on its own, no quote or bracket is open at the cut (an
+unclosed one is an error at the end of a text), and no block scalar or plain text runs on over
+it (a line at an entry's column or to the left ends both): so the whole file's parser reads the
+cut line as a new top-level key, or the table's next entry, too. An alias in a later part to an
+anchor in an earlier one does not parse on its own; a key written in two parts is a duplicate
+the whole file's parser would refuse, so such a file is read whole. No cut is made right after
+a document marker or a directive (`...`, `---`, `%YAML`), which would end a document there; one
+anywhere else makes its part two documents, which that part's parse refuses.
 
 The parser. yaml-rs reads this file in half the time ryaml takes; it is used in the child only
 (first imported in a thread that then ends, it crashed the process: tests/test_load_threads.py;
