@@ -7,18 +7,24 @@ reported as ``places.yaml:LINE:COL: what is wrong — what to do``, all of them 
 
 from __future__ import annotations
 
-import os
 import re
 import reprlib
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
 
+from . import parse_ahead
 from .errors import PlacesFileError, Problem
-from .models import PlacesFile, allowed_keys, likely_misspelling, meant_table, reference_problems
+from .models import (
+    PlacesFile,
+    allowed_keys,
+    likely_misspelling,
+    meant_table,
+    reference_problems,
+    references_hold,
+)
 from .positions import TextPositions
 from .whereabouts import coordinate_problems
 
@@ -422,7 +428,7 @@ def _opening_bracket(text: str, line: int, column: int) -> tuple[int, int, str] 
     open_ = []
     quote = None
     for number, row in enumerate(text.splitlines()[: line + 1]):
-        end = column if number == line else len(row)
+        end = min(column, len(row)) if number == line else len(row)  # NEL: a line end to YAML
         for position, char in enumerate(row[:end]):
             if quote:
                 quote = None if char == quote else quote
@@ -458,7 +464,7 @@ def _runaway_quote(text: str, line: int, column: int) -> tuple[int, int, str] | 
     quote = None
     closed_here = None
     for number, row in enumerate(text.splitlines()[: line + 1]):
-        end = column if number == line else len(row)
+        end = min(column, len(row)) if number == line else len(row)  # NEL: a line end to YAML
         position = 0
         while position < end:
             char = row[position]
@@ -691,6 +697,12 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
             f"`{field}` is {_shown(value)}, which is not one of the choices",
             f"use one of: {context.get('expected', '')}",
         )
+    if kind == "float_type" and value is None and field in ("lat", "lon"):
+        return (
+            f"`{field}` has no value",
+            f"write it after `{field}: `, or remove `lat:` and `lon:` for `routes geocode` to look "
+            "the place up",
+        )
     if kind in {"float_parsing", "float_type"}:
         if isinstance(value, str) and re.fullmatch(r"-?\d+,\d+", value.strip()):
             return (
@@ -813,7 +825,7 @@ def validate(document: Any, path: Path, positions: _Positions | None = None) -> 
             else:
                 line, column = where.value(loc)
             problems.append(Problem(name, line, column, *_explain(item, document)))
-    found = reference_problems(document) + (coordinate_problems(places) if places else [])
+    found = reference_problems(document) + (coordinate_problems(places.places) if places else [])
     for loc, what, todo in found:
         problems.append(Problem(name, *where.value(loc), what, todo))
     if problems:
@@ -839,94 +851,36 @@ def _odd_key_position(where: _Positions, loc: tuple) -> tuple[int, int]:
     return where.value(loc[:-1])
 
 
-PARSE_AHEAD_FROM = 256_000
-"""Files of at least this many characters are parsed in a child process, on the machine's other
-core, while this one gets on with the rest (importing what drawing needs). A smaller file parses
-in less time than the child takes to start."""
-
-
 MERGE_KEY = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
 
 
-def _parse_fast(text: str, while_parsing: Callable[[], object] | None = None) -> Any:
+def _parse_fast(text: str) -> Any:
     """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
     careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
-
-    Given `while_parsing` (work that does not need the data, like importing libraries), a big
-    file is parsed in a child process while that work is done; otherwise it is parsed here and
-    `while_parsing` is not called. A thread would not run alongside: ryaml holds the
-    interpreter's lock while it parses.
-
-    (yaml-rs, faster still, crashed the process when first imported in a thread that then
-    ended, as `routes watch` in a thread does: see tests/test_load_threads.py.)
 
     A file with a merge key (`<<: *common`) goes to ruamel too: ryaml reads YAML 1.2, which has
     none, and would see a key named `<<` where ruamel sees the keys it merges.
     """
-    if "<<" in text and MERGE_KEY.search(text):  # the plain search first: 20× faster
+    if _has_merge_key(text):
         return None
     try:
         import ryaml
     except ImportError:
         return None
-    big = while_parsing is not None and len(text) >= PARSE_AHEAD_FROM
-    collect = _in_child(ryaml.loads, text) if big and _can_fork() else None
-    if collect is not None:
-        try:
-            while_parsing()
-        finally:
-            data = collect()
-        return data
     try:
         return ryaml.loads(text)
     except Exception:  # every complaint is worded, with its position, by the careful path
         return None
 
 
-def _can_fork() -> bool:
-    """Whether a child process may be forked from this one: on Linux (macOS frameworks are not
-    safe to use in a forked child; Windows has no fork) and with no other thread running, as a
-    thread may hold a lock the child would then wait on forever (`routes watch` has threads)."""
-    import threading
-
-    return sys.platform == "linux" and threading.active_count() == 1
+def _has_merge_key(text: str) -> bool:
+    return "<<" in text and MERGE_KEY.search(text) is not None  # the plain search first: 20× faster
 
 
-def _in_child(parse: Callable[[str], Any], text: str) -> Callable[[], Any] | None:
-    """Start parse(text) in a forked child; the function returned waits for its result, or
-    None if it failed (the careful path then words the problem). None if no child can be had
-    (too many processes, too little memory): the file is then parsed here.
-
-    The result comes back through a pipe as marshal data: plain dicts, lists, text and numbers,
-    which is all a YAML parser returns, read back in a fraction of the parse's time.
-    """
-    import marshal
-
-    read_end, write_end = os.pipe()
-    try:
-        child = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return None
-    if child == 0:  # the child: parse, send, and leave without the parent's exit handlers
-        status = 1
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(marshal.dumps(parse(text)))
-            status = 0
-        finally:
-            os._exit(status)
-    os.close(write_end)
-
-    def collect() -> Any:
-        with os.fdopen(read_end, "rb") as pipe:
-            sent = pipe.read()
-        _, status = os.waitpid(child, 0)
-        return marshal.loads(sent) if status == 0 and sent else None
-
-    return collect
+def _holds(places: PlacesFile | None) -> bool:
+    """Whether records the models accepted pass the checks across them too (references,
+    coordinates against their countries): the file is then valid as a whole."""
+    return places is not None and references_hold(places) and not coordinate_problems(places.places)
 
 
 def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -> PlacesFile:
@@ -936,20 +890,26 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
     validated. When something is wrong, the messages' lines and columns are read off the
     file's layout (positions.py), and only where that leaves a doubt is the file parsed again by
     ruamel, whose nodes know their lines: a file that YAML itself cannot read goes to ruamel
-    straight away. `while_parsing`: see _parse_fast.
+    straight away.
+
+    A big file is parsed in a child process, in parts, while `while_parsing` (work that does
+    not need the data, like importing libraries) is done here: see parse_ahead.py. Otherwise
+    the file is parsed here and `while_parsing` is not called.
     """
     text = read_text(path)
-    data = _parse_fast(text, while_parsing)
+    child = None if while_parsing is None or _has_merge_key(text) else parse_ahead.start(text)
+    if child is not None:
+        del text  # the child has its own copy: read again only for the messages, if need be
+        if (places := child.places(while_parsing)) is not None:
+            return places
+        text = read_text(path)
+    data = _parse_fast(text)
     if isinstance(data, dict):
         try:
             places = PlacesFile.model_validate(data)
         except ValidationError:
             places = None
-        if (
-            places is not None
-            and not reference_problems(data, ids_checked=True)
-            and not coordinate_problems(places)
-        ):
+        if _holds(places):
             return places
         return validate(data, path, _Positions(text, path, data=data))
     return validate(parse_document(text, path), path)

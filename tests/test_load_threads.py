@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from routemap.load import PARSE_AHEAD_FROM
+from routemap.parse_ahead import PARSE_AHEAD_FROM
 
 from .synthetic import synthetic_places
 

@@ -253,6 +253,17 @@ CASES = [
         ],
     ),
     (
+        # `routes geocode` would add the keys again beside the empty ones.
+        "coordinates written with no value",
+        ("    lat: 41.69143\n    lon: 44.83412\n", "    lat:\n    lon: ~\n"),
+        [
+            "F:17:5: `lat` has no value — write it after `lat: `, or remove `lat:` and `lon:` "
+            "for `routes geocode` to look the place up",
+            "F:18:5: `lon` has no value — write it after `lon: `, or remove `lat:` and `lon:` "
+            "for `routes geocode` to look the place up",
+        ],
+    ),
+    (
         "swapped latitude and longitude",
         ("    lat: 41.69143\n    lon: 44.83412\n", "    lat: 44.83412\n    lon: 41.69143\n"),
         [
@@ -504,6 +515,13 @@ WHOLE_FILE_CASES = [
         "a file that is not a mapping",
         b"- kazan\n- moscow\n",
         "F:1:1: the file is not a mapping of keys (title:, sources:, places:, ...) — start from the example in the README",
+    ),
+    (
+        # NEL ends a line for YAML, not for the editor: the column the parser gives lies past
+        # the end of the line as the message's check for a runaway quote reads it.
+        "a bracket left open before a next-line character",
+        "{\u0085".encode(),
+        "F:1:1: YAML syntax: the `{` opened here is never closed — close it with `}`, or list the entries on lines of their own",
     ),
     (
         "bytes that are not UTF-8",

@@ -1,0 +1,438 @@
+"""A big places file read on the machine's other core, in parts, while this process gets on with
+the rest: the fast path of stage 1 for files of megabytes (50,000 places are 45 MB of YAML).
+
+A forked child parses the file one part of a few megabytes after another and hands each part's
+data over as soon as it has it (marshal data, in a file in memory both processes hold: plain
+dicts, lists, text and numbers, all a YAML parser returns, read back in a fraction of the
+parse's time). Meanwhile this process does the work it was given (importing what drawing
+needs), then validates each part's tables into records while the child parses the next, and
+checks the places' coordinates as soon as they are all in. Once it has handed a part over, the
+child gathers the ids it defines and refers to (models.References), and says last whether the
+file's references hold. The parts' records make the whole file's PlacesFile.
+
+Anything out of the ordinary makes this path answer None, and the caller reads the file as
+before, parsed whole here, with every message worded from that: a part that does not parse or
+is not a mapping, a key found in two parts, a table that does not validate. Nothing is lost but
+time, and only on a file with a mistake in it.
+
+Why parts parse as the whole does. A part ends before a line that starts, at its first column,
+with one of PlacesFile's tables as a key (`journeys:`), or, inside such a table written as a
+block list, before a line with an entry's `- ` at the entries' own column; a part that starts
+with an entry is parsed after the table's key line, and the part before must end in that table.
+If the part before the cut parses on its own, no quote or bracket is open at the cut (an
+unclosed one is an error at the end of a text), and no block scalar or plain text runs on over
+it (a line at an entry's column or to the left ends both): so the whole file's parser reads the
+cut line as a new top-level key, or the table's next entry, too. An alias in a later part to an
+anchor in an earlier one does not parse on its own; a key written in two parts is a duplicate
+the whole file's parser would refuse, so such a file is read whole. No cut is made right after
+a document marker or a directive (`...`, `---`, `%YAML`), which would end a document there; one
+anywhere else makes its part two documents, which that part's parse refuses.
+
+The parser. yaml-rs reads this file in half the time ryaml takes; it is used in the child only
+(first imported in a thread that then ends, it crashed the process: tests/test_load_threads.py;
+the child has one thread and never outlives it), and only on a part without the few things it
+reads otherwise than ryaml (tests/test_parse_ahead.py compares the two): characters YAML does
+not allow (it accepts them), tags (it drops unknown ones), and numbers written with `_` or `0X`
+(it reads `1_0` and `0X1f` as numbers, ryaml as text, which a number field would then refuse).
+Any other difference gives a value of the wrong type, which validation refuses, and the file is
+then read whole by ryaml. Other parts are parsed by ryaml, in the child all the same.
+"""
+
+from __future__ import annotations
+
+import marshal
+import mmap
+import os
+import re
+import signal
+import struct
+import sys
+from collections import deque
+from collections.abc import Callable
+from functools import cache
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import Any
+
+from pydantic import ValidationError
+
+from .models import DATA_FIELDS, TABLES, PlacesFile, References, references_hold
+from .whereabouts import coordinate_problems
+
+PARSE_AHEAD_FROM = 256_000
+"""Files of at least this many characters are parsed in a child process, on the machine's other
+core, while this one gets on with the rest (importing what drawing needs). A smaller file parses
+in less time than the child takes to start."""
+
+SMALLEST_PART = 1_000_000
+"""Characters a part has at least (a table shorter than this goes with the next): each part
+costs a message through the pipe and a parser's start."""
+
+PART_SIZE = 4_000_000
+"""Characters after which a big table is cut between its entries: the parts of a big file come
+in steps of a few megabytes, each validated here while the child parses the next, so that what
+is left to do once the child is done is one part's worth, and neither process holds more than a
+few parts' dicts at once."""
+
+
+_ALLOWED_BYTES = bytes([0x0A, 0x0D, *range(0x20, 0x7F), *range(0x80, 0x100)])
+"""Line ends, printable ASCII and every byte of a multi-byte UTF-8 character: what a part may
+hold for yaml-rs (tabs and control characters are left to ryaml, which refuses them)."""
+
+_NOT_ALLOWED_ABOVE_ASCII = re.compile("[\x80-\x9f\u2028\u2029\ufffe\uffff]")
+_TAG = re.compile(r"!(?<=[\s\[{,]!)")  # `!` where a value starts: a tag
+_UNDERSCORE_IN_NUMBER = re.compile(r"_(?:(?=\d)|(?<=\d_))")
+
+
+def yaml_rs_reads_as_ryaml(text: str) -> bool:
+    """Whether the text holds none of what yaml-rs reads otherwise than ryaml (see the module's
+    docstring): checked in a few fast passes over it, each a plain search or a pattern that
+    starts with a literal (about 0.1 s for 45 MB)."""
+    data = text.encode("utf-8", "surrogatepass")
+    if data.translate(None, _ALLOWED_BYTES):
+        return False  # a tab, a control character or DEL
+    if not text.isascii() and _NOT_ALLOWED_ABOVE_ASCII.search(text):
+        return False  # C1 controls (NEL among them), line and paragraph separators, non-characters
+    if text.startswith("!") or _TAG.search(text):
+        return False
+    return "0X" not in text and not _UNDERSCORE_IN_NUMBER.search(text)
+
+
+def parts(text: str) -> list[tuple[int, int, str]]:
+    """The parts the text is parsed in, as (start, end, the table it goes on with, or "").
+
+    A part ends before a table's key line once it has SMALLEST_PART characters, or, inside a
+    table written as a block list, before one of its entries' `- ` lines once it has PART_SIZE
+    characters: that part goes on with the table (it is parsed with the table's key line put
+    before it). A short last part joins the one before. Never right after a document marker or
+    a directive (`...`, `---`, `%YAML`): the part before would end a document that the whole
+    file's parser goes on from into a second one, which it refuses. A marker anywhere else
+    within a part makes that part two documents, which its own parse refuses."""
+    keys = _table_key_lines(text)
+    starts = [(0, "")]
+    for (at, table), region_end in zip(keys, [at for at, _ in keys[1:]] + [len(text)]):
+        if at - starts[-1][0] >= SMALLEST_PART and not _after_document_mark(text, at):
+            starts.append((at, ""))
+        first = _first_entry(text, at, table)
+        if first is None:
+            continue
+        entry = "\n" + " " * (first[1] - first[0]) + "- "  # each entry's line starts so
+        target = max(starts[-1][0] + PART_SIZE, first[0])
+        while target < region_end and (found := text.find(entry, target, region_end)) != -1:
+            if _after_document_mark(text, found + 1):
+                target = found + 1  # the next entry, then
+                continue
+            starts.append((found + 1, table))
+            target = found + 1 + PART_SIZE
+    if len(starts) > 1 and len(text) - starts[-1][0] < SMALLEST_PART:
+        starts.pop()
+    ends = [at for at, _ in starts[1:]] + [len(text)]
+    return [(at, end, table) for (at, table), end in zip(starts, ends)]
+
+
+def _after_document_mark(text: str, cut: int) -> bool:
+    """Whether the last line with content before `cut` (a line's start) is a document marker
+    or a directive."""
+    end = cut - 1
+    for _ in range(100):  # past blank lines and comments
+        if end < 0:
+            return False
+        start = text.rfind("\n", 0, end) + 1
+        line = text[start:end].strip()
+        if line and not line.startswith("#"):
+            return text.startswith(("---", "...", "%"), start)
+        end = start - 1
+    return True  # a hundred lines of comments: no cut here
+
+
+def _first_entry(text: str, at: int, table: str) -> tuple[int, int] | None:
+    """Where the line of the first entry of the table whose key line starts at `at` starts,
+    and where its `- ` stands, when the key line holds the key alone (or a comment after it)
+    and the entry starts on a line of its own with `- `; else None (the table is not cut)."""
+    line_end = text.find("\n", at)
+    rest = text[at + len(table) + 1 : line_end].strip() if line_end != -1 else "-"
+    if rest and not rest.startswith("#"):
+        return None
+    start = line_end + 1
+    for _ in range(100):  # past blank lines and comments
+        end = text.find("\n", start)
+        line = text[start:end] if end != -1 else text[start:]
+        if line.strip() and not line.lstrip().startswith("#"):
+            column = len(line) - len(line.lstrip(" "))
+            return (start, start + column) if line.startswith("- ", column) else None
+        if end == -1:
+            return None
+        start = end + 1
+    return None
+
+
+def _table_key_lines(text: str) -> list[tuple[int, str]]:
+    """Where the first line that starts with each table's key (`journeys:`, then a space or the
+    line's end) starts, and the table, in order: a plain search for each table's name after a
+    line end (a pattern anchored at every line's start took 0.8 s for 45 MB). A table's key
+    written again is a duplicate that the part holding both, or the parts' keys, show."""
+    found = []
+    for table in TABLES:
+        key = f"\n{table}:"
+        at = text.find(key)
+        while at != -1:
+            if text[at + len(key) : at + len(key) + 1] in (" ", "\t", "\n", "\r", ""):
+                found.append((at + 1, table))
+                break
+            at = text.find(key, at + 1)
+    return sorted(found)
+
+
+def _parse_part(part: str) -> Any:
+    """One part's data, by yaml-rs where it reads the part as ryaml would, else by ryaml."""
+    if yaml_rs_reads_as_ryaml(part):
+        try:
+            import yaml_rs
+        except ImportError:
+            pass
+        else:
+            return yaml_rs.loads(part, parse_datetime=False)
+    import ryaml
+
+    return ryaml.loads(part)
+
+
+VERDICT = 2**64 - 1
+"""Where a part would lie, in the child's last message: what follows is its verdict on the
+file's references, HOLD, BROKEN or UNKNOWN."""
+HOLD, BROKEN, UNKNOWN = 1, 0, 2
+PAGE = mmap.ALLOCATIONGRANULARITY
+_NUMBER_OF_TABLE = {"": 0} | {table: number for number, table in enumerate(TABLES, 1)}
+_TABLE_OF_NUMBER = {number: table for table, number in _NUMBER_OF_TABLE.items()}
+
+
+def _gather(references: References, part: Any) -> bool:
+    """Take in a part's tables for the check of references (models.References), on the data
+    as parsed, in the child, while this side validates them. False where the data is not what
+    records of a valid file are made of, for which this side checks the records instead: not a
+    mapping, an entry that is not one, an id that is a list; or a journey whose start is written
+    `start:` (the records' name, which the models accept for `from:`)."""
+    if not isinstance(part, dict):
+        return False
+    try:
+        for table, entries in part.items():
+            if table in TABLES:
+                if table == "journeys" and any("start" in journey for journey in entries):
+                    return False
+                references.add(table, entries)
+    except Exception:  # whatever the data holds, the records are checked instead
+        return False
+    return True
+
+
+VALIDATED_AT_ONCE = 4096
+"""Entries of a table validated at a time (see _records)."""
+
+
+def _records(table: str, entries: list) -> list:
+    """A table's records, validated a slice of entries at a time, each slice's dicts let go as
+    soon as its records are made: a big table's dicts and records are not all held at once
+    (the dicts of 50,000 journeys take about as much memory as their records)."""
+    validator = _table_validator(table)
+    records: list = []
+    for first in range(0, len(entries), VALIDATED_AT_ONCE):
+        last = min(first + VALIDATED_AT_ONCE, len(entries))
+        made = validator.validate_python(entries[first:last])
+        entries[first:last] = [None] * (last - first)
+        _share_fields_sets(made)
+        for inner in _INNER_RECORDS.get(table, ()):
+            _share_fields_sets(list(chain.from_iterable(map(inner, made))))
+        records += made
+    return records
+
+
+_FIELDS_SET = "__pydantic_fields_set__"
+_SHARED_FIELDS_SETS: dict[frozenset, set] = {}
+_INNER_RECORDS = {
+    "places": [attrgetter("accounts")],
+    "groups": [attrgetter("accounts")],
+    "journeys": [attrgetter("legs"), attrgetter("accounts")],
+    "quotes": [attrgetter("also")],
+}
+
+
+def _share_fields_sets(records: list) -> None:
+    """Give records that were given the same keys one set of those keys' names between them.
+
+    pydantic keeps, for each record, the set of fields the file gave it (model_fields_set, for
+    exclude_unset): a set of seven names takes 728 bytes, 120 MB for a file of 50,000 places,
+    a third of its records' memory, and a file has a dozen different ones. The records are
+    frozen, so nothing adds to a set once it is made (a copy with changes copies it first);
+    equality does not look at it. Done at C speed (map), about 0.1 s for 50,000 places."""
+    sets = list(map(attrgetter(_FIELDS_SET), records))
+    shared = map(_SHARED_FIELDS_SETS.setdefault, map(frozenset, sets), sets)
+    deque(map(object.__setattr__, records, repeat(_FIELDS_SET), shared), maxlen=0)
+
+
+@cache
+def _table_validator(table: str):
+    """The validator of one table's list of records (`places` → list[Place])."""
+    from pydantic import TypeAdapter
+
+    return TypeAdapter(PlacesFile.model_fields[table].annotation)
+
+
+class _Child:
+    """The forked child parsing the parts, and this side's reading of what it sends."""
+
+    def __init__(self, pid: int, pipe, parts: int):
+        self.pid, self.pipe, self.parts = pid, pipe, parts
+        self.verdict = UNKNOWN
+
+    def finish(self, stop: bool = False) -> int:
+        """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
+        first, as what it has yet to send will not be read); its exit status, 0 once it has
+        sent every part."""
+        self.pipe.close()
+        os.close(self.parts)
+        if stop:
+            os.kill(self.pid, signal.SIGKILL)
+        return os.waitpid(self.pid, 0)[1]
+
+    def _parts(self):
+        """Each part's data in the file's order, as the child sends them, with the table it
+        goes on with ("" for none); then the child's verdict on the file's references."""
+        while len(sent := self.pipe.read(24)) == 24:
+            offset, size, table = struct.unpack("<QQQ", sent)
+            if offset == VERDICT:
+                self.verdict = size
+                return
+            with mmap.mmap(self.parts, size, offset=offset) as sent_data:
+                data = marshal.loads(sent_data)
+                sent_data.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
+            yield data, _TABLE_OF_NUMBER[table]
+
+    def places(self, while_parsing: Callable[[], object]) -> PlacesFile | None:
+        """The file's records, once `while_parsing` is done (work that does not need them),
+        validated table by table as the parts come, and checked across (references,
+        coordinates against their countries); None if anything was out of the ordinary or
+        wrong (see the module's docstring). The places' coordinates are checked as soon as
+        they are all read, while the child reads on."""
+        try:
+            while_parsing()
+        except BaseException:
+            self.finish(stop=True)
+            raise
+        places = self._fields()
+        if places is None:
+            self.finish(stop=True)
+            return None
+        if self.finish() != 0:
+            return None
+        try:
+            places = PlacesFile.model_validate(places)  # records pass through as they are
+        except ValidationError:
+            return None
+        if self.verdict == UNKNOWN:
+            return places if references_hold(places) else None
+        return places if self.verdict == HOLD else None
+
+    def _fields(self) -> dict | None:
+        """PlacesFile's fields from the parts, each table's entries validated into records;
+        None at the first thing out of the ordinary or wrong."""
+        fields: dict[Any, Any] = {}
+        last_key = None
+        places_checked = False
+        for part, goes_on_with in self._parts():
+            if not isinstance(part, dict):
+                return None
+            keys = list(part)
+            if goes_on_with and not (
+                keys[:1] == [goes_on_with] == [last_key]
+                and isinstance(part[goes_on_with], list)
+                and isinstance(fields[goes_on_with], list)
+            ):
+                return None
+            if any(key in fields for key in keys[1 if goes_on_with else 0 :]):
+                return None  # a key written twice: the whole file's parser says so
+            for key, value in part.items():
+                if key in TABLES and isinstance(value, list):
+                    try:
+                        value = _records(key, value)
+                    except ValidationError:
+                        return None
+                if key == goes_on_with:
+                    fields[key] += value
+                else:
+                    fields[key] = value
+            last_key = keys[-1] if keys else last_key
+            del part  # its dicts go as soon as its records are made, before the next comes
+            if not places_checked and "places" in fields and last_key != "places":
+                places_checked = True  # all read: checked while the child reads on
+                if isinstance(fields["places"], list) and coordinate_problems(fields["places"]):
+                    return None
+        if not places_checked and isinstance(fields.get("places"), list):
+            if coordinate_problems(fields["places"]):
+                return None
+        return fields
+
+
+def _can_fork() -> bool:
+    """Whether a child process may be forked from this one: on Linux (macOS frameworks are not
+    safe to use in a forked child; Windows has no fork) and with no other thread running, as a
+    thread may hold a lock the child would then wait on forever (`routes watch` has threads)."""
+    import threading
+
+    return sys.platform == "linux" and threading.active_count() == 1
+
+
+def start(text: str) -> _Child | None:
+    """The child process that parses a big file's text in parts, started; None where this
+    path is not taken (a small file, threads running, no child to be had): the caller then
+    reads the file whole. The child has its own copy of the text: the caller may let go of its
+    own (45 MB for 50,000 places) until it needs it again."""
+    if len(text) < PARSE_AHEAD_FROM or not _can_fork():
+        return None
+    return _start(text)
+
+
+def _start(text: str) -> _Child | None:
+    """Fork the child that parses the text's parts; None if no child can be had (too many
+    processes, too little memory).
+
+    Each part's marshal data goes into a file in memory that both processes hold (memfd), at
+    a page's start, and only where it lies goes through the pipe: the child never waits for
+    this side to read (a pipe holds 64 kB, and this side is busy with `while_parsing` at first).
+    This side maps each part, reads it and gives its pages back (MADV_REMOVE), so the file holds
+    only the parts not yet read."""
+    try:
+        parts_file = os.memfd_create("routes-parts", os.MFD_CLOEXEC)
+    except (AttributeError, OSError):
+        return None
+    read_end, write_end = os.pipe()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in (parts_file, read_end, write_end):
+            os.close(fd)
+        return None
+    if pid == 0:  # the child: parse, send, and leave without the parent's exit handlers
+        status = 1
+        try:
+            os.close(read_end)
+            offset = 0
+            references, known = References(DATA_FIELDS), True
+            with os.fdopen(write_end, "wb", buffering=0) as pipe:
+                for start, end, goes_on_with in parts(text):
+                    key_line = f"{goes_on_with}:\n" if goes_on_with else ""
+                    data = _parse_part(key_line + text[start:end])
+                    sent = marshal.dumps(data)
+                    os.pwrite(parts_file, sent, offset)
+                    number = _NUMBER_OF_TABLE[goes_on_with]
+                    pipe.write(struct.pack("<QQQ", offset, len(sent), number))
+                    offset += -(-len(sent) // PAGE) * PAGE  # the next part at a page's start
+                    del sent
+                    known = known and _gather(references, data)  # while that side validates
+                    del data
+                verdict = UNKNOWN if not known else HOLD if references.hold() else BROKEN
+                pipe.write(struct.pack("<QQQ", VERDICT, verdict, 0))
+            status = 0
+        finally:
+            os._exit(status)
+    os.close(write_end)
+    return _Child(pid, os.fdopen(read_end, "rb"), parts_file)

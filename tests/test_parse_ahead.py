@@ -1,0 +1,353 @@
+"""A big file read in parts in a child process (parse_ahead.py) gives the records and the
+messages that reading it whole gives: cut where a cut is safe, read whole where one is not, and
+parsed by yaml-rs only where it reads the text as ryaml does."""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import ryaml
+import yaml_rs
+from pydantic import TypeAdapter, ValidationError
+
+from routemap.parse_ahead import parts, yaml_rs_reads_as_ryaml
+
+from .synthetic import synthetic_places
+
+ROOT = Path(__file__).parent.parent
+
+# Scalars and constructs where YAML parsers are known to differ: numbers in YAML 1.1's and 1.2's
+# forms, booleans and nulls, tags, odd keys, documents, tabs and control characters.
+SCALARS = """0o17 0x1F 0X1f 017 +1 -1 +0 -0 1_000 1e3 1E3 1.5e-3 1.5E+3 .5 5. -.5 +.5 .inf -.Inf +.INF
+.NaN .nan .NAN true True TRUE yes Yes on On y Y n N off no false False FALSE null Null NULL ~
+2022-09-21 2022-09-21T10:00:00Z 12:30 190:20:30 0b101 1,000 00 08 09 0.0 -0.0 1.0e1 1e 1.e3 0e0
+9223372036854775807 9223372036854775808 -9223372036854775809 18446744073709551616
+1.7976931348623157e309 4.9e-324 1e400 -1e400 0x 0o 0xG 1__0 _1 1_ -1_0 0x_1 0o8 +-1 =: << ~x x~
+123456789012345678901234567890 1.2.3 +.nan -.nan""".split()
+CONSTRUCTS = [
+    'v: "\\x41\\u00e9\\U0001F600\\N\\_\\L\\P\\a\\e\\0\\/\\t\\ \\""',
+    "v: 'it''s'",
+    'v: "a\n  b\n\n  c"',
+    "v: a\n  b\n  c",
+    "v: |\n  x\n  y\n",
+    "v: |-\n  x\n\n",
+    "v: |+\n  x\n\n",
+    "v: >\n  a\n  b\n\n  c\n",
+    "v: |2\n   x\n",
+    "v: |\n  \ta\n",
+    "v: a # c",
+    "v: a#b",
+    "v: [a, b, ]",
+    "v: {a: 1, b: }",
+    "v: {a, b}",
+    "v: [a: 1]",
+    "v: !!str 123",
+    "v: !!int '12'",
+    "v: !!float 1",
+    "v: !!null ''",
+    "v: !!binary aGVsbG8=",
+    "v: !custom x",
+    "v: !!set {a, b}",
+    "v: !",
+    "v: !!timestamp 2022-01-01",
+    "a: &x 1\nb: *x",
+    "a: &x [1, 2]\nb: *x",
+    "? a\n: b",
+    "? [a]\n: b",
+    "{[a]: b}",
+    "1: a",
+    "~: a",
+    "true: a",
+    ": v",
+    "'': v",
+    "a: 1\na: 2",
+    "--- \na: 1",
+    "a: 1\n...\n",
+    "a: 1\n---\nb: 2",
+    "%YAML 1.1\n---\nv: yes",
+    "v: a\r\nw: b\r\n",
+    "v:\ta",
+    "\tv: a",
+    'v: "a\tb"',
+    "v: x\u2028y",
+    "v: x\x85y",
+    "v: x\x1fy",
+    "v: x\x7fy",
+    "v: \ufeffx",
+    "v: \u00a0x",
+    "v: - a",
+    "v:\n  - a\n  -\n  - c",
+    'v: "\\U00110000"',
+    "- a\n- b",
+    "",
+    "v: [{to: x, mode: car, when: next week}]",
+    "v: 'x\\n'",
+    'v: "x\\\n  y"',
+]
+TEXTS = [f"v: {scalar}" for scalar in SCALARS] + CONSTRUCTS
+
+
+def _alike(fast, slow) -> bool:
+    """Whether the records validated from yaml-rs's data (`fast`) and from ryaml's (`slow`) are
+    the same: equal data of the same types all the way down (1, 1.0 and True are not the
+    same), except where yaml-rs reads a number that ryaml leaves as text (`017`): a text field
+    refuses the number, so the file is read again by ryaml, and a number field reads ryaml's
+    text as that same number."""
+    if isinstance(fast, int | float) and not isinstance(fast, bool) and isinstance(slow, str):
+        try:
+            as_number = TypeAdapter(type(fast)).validate_python(slow)
+        except ValidationError:
+            return False
+        return as_number == fast
+    if type(fast) is not type(slow):
+        return False
+    if isinstance(fast, dict):
+        return len(fast) == len(slow) and all(
+            _alike(key, other) and _alike(fast[key], slow[other])
+            for key, other in zip(fast, slow, strict=True)
+        )
+    if isinstance(fast, list):
+        return len(fast) == len(slow) and all(_alike(x, y) for x, y in zip(fast, slow, strict=True))
+    if isinstance(fast, float) and math.isnan(fast):
+        return math.isnan(slow)
+    return fast == slow
+
+
+def _never_valid(data) -> bool:
+    """Data no places file validates from, which the file's reading refuses: not a mapping, a
+    key that is not text (`? [a]`, `: v`), or a whole number past 64 bits (every number a places
+    file holds is small)."""
+    if not isinstance(data, dict):
+        return True
+
+    def odd(node) -> bool:
+        if isinstance(node, dict):
+            return any(not isinstance(key, str) or odd(value) for key, value in node.items())
+        if isinstance(node, list):
+            return any(map(odd, node))
+        return isinstance(node, int) and not -(2**63) <= node < 2**64
+
+    return odd(data)
+
+
+def _read(parse, text):
+    try:
+        return True, parse(text)
+    except Exception:
+        return False, None
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_yaml_rs_is_trusted_only_where_it_reads_as_ryaml(text):
+    """Where the two differ so that a file could be read differently (yaml-rs reads `1_0` and
+    `0X1f` as numbers, drops an unknown tag, accepts a tab or a control character), the text is
+    left to ryaml. Where ryaml refuses a text, yaml-rs refuses it too or makes of it what no
+    places file is made of."""
+    if yaml_rs_reads_as_ryaml(text):
+        fast, slow = (
+            _read(lambda t: yaml_rs.loads(t, parse_datetime=False), text),
+            _read(ryaml.loads, text),
+        )
+        if slow[0]:
+            assert fast[0] and _alike(fast[1], slow[1])
+        else:
+            assert not fast[0] or _never_valid(fast[1])
+
+
+def test_real_files_are_read_by_yaml_rs():
+    """What the check leaves to ryaml is rare in a places file: the shipped one and a big
+    synthetic one pass it."""
+    assert yaml_rs_reads_as_ryaml((ROOT / "places.yaml").read_text(encoding="utf-8"))
+    assert yaml_rs_reads_as_ryaml(synthetic_places(300, 300, 600, seed=5))
+
+
+def _read_in_parts(text: str) -> dict:
+    """Each part parsed alone (one that goes on with a table, after that table's key line),
+    the parts' data put together."""
+    data = {}
+    for start, end, goes_on_with in parts(text):
+        if goes_on_with:
+            part = ryaml.loads(f"{goes_on_with}:\n" + text[start:end])
+            assert list(data)[-1] == list(part)[0] == goes_on_with
+            data[goes_on_with] += part.pop(goes_on_with)
+        else:
+            part = ryaml.loads(text[start:end])
+        assert not set(part) & set(data)
+        data |= part
+    return data
+
+
+def test_a_file_cut_at_its_tables_reads_as_the_whole(monkeypatch):
+    """Cut before every table, each part read alone: the same data, in the same order."""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
+    text = synthetic_places(300, 300, 600, seed=5)
+    starts = [text[start : start + 8] for start, _, _ in parts(text)[1:]]
+    assert starts == ["places:\n", "groups:\n", "quotes:\n"]
+    assert _read_in_parts(text) == ryaml.loads(text)
+
+
+@pytest.mark.parametrize("indent", ["  ", ""], ids=["indented", "at the key's column"])
+def test_a_file_cut_between_entries_reads_as_the_whole(monkeypatch, indent):
+    """Cut inside its tables too, between entries (`- ` at the entries' column, never a leg's
+    or a wording's, which stand further in), each part read alone: the same data."""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 3_000)
+    text = synthetic_places(300, 300, 600, seed=5)
+    text = re.sub(  # some legs in block style: `- to:` lines, at their own column
+        r"\n      - \{to: ([^,]+), mode: ([^,]+), when: ([^}]+)\}",
+        r"\n      - to: \1\n        mode: \2\n        when: \3",
+        text,
+        count=50,
+    )
+    if not indent:
+        text = "\n".join(line.removeprefix("  ") for line in text.split("\n"))
+    cut = parts(text)
+    assert len(cut) > 20 and {table for _, _, table in cut} >= {"places", "journeys", "quotes"}
+    for start, _, goes_on_with in cut:
+        if goes_on_with:
+            assert text[start : start + len(indent) + 2] == indent + "- "
+    assert _read_in_parts(text) == ryaml.loads(text)
+
+
+def test_a_table_is_cut_only_where_its_entries_are_plain_to_see(monkeypatch):
+    """A table whose key line holds more than the key, or whose first entry does not start
+    with `- ` on a line of its own, is not cut between entries."""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1_000)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 3_000)
+    text = synthetic_places(300, 300, 600, seed=5)
+    for changed in (
+        text.replace("quotes:\n", "quotes: &all\n"),
+        text.replace("quotes:\n", "quotes:\n  -\n    text: first\n    speaker: person-0\n"),
+    ):
+        assert "quotes" not in {table for _, _, table in parts(changed)}
+
+
+@pytest.mark.parametrize("mark", ["---", "...", "%YAML 1.2", "--- # a comment\n\n# another"])
+def test_no_cut_right_after_a_document_marker(monkeypatch, mark):
+    """The part before would end a document there, and the one after start another: two
+    documents, which the whole file's parser refuses. (A marker anywhere else is inside a part,
+    which its own parse refuses.)"""
+    monkeypatch.setattr("routemap.parse_ahead.SMALLEST_PART", 1)
+    monkeypatch.setattr("routemap.parse_ahead.PART_SIZE", 1)
+    text = f"title: x\nplaces:\n  - a\n{mark}\n  - b\nquotes: []\n{mark}\nunmapped: []\n"
+    starts = [text[start:].split("\n")[0] for start, _, _ in parts(text)]
+    assert starts == ["title: x", "places:", "quotes: []"]
+
+
+# A big file read in a child process, in parts of 20 to 30 kB (not megabytes), against the
+# same file read whole in this process: its records, or its messages.
+SCRIPT = """
+import sys
+from pathlib import Path
+import routemap.parse_ahead
+from routemap.errors import PlacesFileError
+from routemap.load import read_places
+
+routemap.parse_ahead.SMALLEST_PART = 20_000
+routemap.parse_ahead.PART_SIZE = 30_000
+path = Path(sys.argv[1])
+
+def read(**kwargs):
+    try:
+        return read_places(path, **kwargs)
+    except PlacesFileError as error:
+        return str(error)
+
+called = []
+ahead = read(while_parsing=lambda: called.append(1))
+whole = read()
+assert called == [1]
+same = ahead == whole and (  # and the fields each record was given, shared between records
+    isinstance(whole, str)
+    or ahead.model_dump(exclude_unset=True) == whole.model_dump(exclude_unset=True)
+)
+print("same" if same else f"differ:\\n{ahead}\\n{whole}")
+print(whole if isinstance(whole, str) else "valid")
+"""
+
+
+def _ahead_and_whole(tmp_path, text: str) -> list[str]:
+    path = tmp_path / "places.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.replace(str(path), "FILE").splitlines()
+
+
+BIG = synthetic_places(400, 400, 800, seed=3)
+
+
+def test_a_big_file_read_in_parts_gives_the_records_read_whole(tmp_path):
+    assert _ahead_and_whole(tmp_path, BIG) == ["same", "valid"]
+
+
+def _alias_across_parts(text: str) -> str:
+    """A source's id anchored in the first part and named by an alias in the last."""
+    text = text.replace("  - id: source-0\n", "  - id: &first source-0\n", 1)
+    return text.replace("    source: source-0\n", "    source: *first\n", 1)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        # A reference to a person who is not there, in the last part.
+        (
+            lambda text: text.replace("speaker: person-3\n", "speaker: person-9999\n", 1),
+            "the speaker “person-9999” is not in people",
+        ),
+        # Coordinates outside their country, in the places' part.
+        (lambda text: text.replace("lat: 5", "lat: -5", 1), "km outside"),
+        # A value not among the choices.
+        (
+            lambda text: text.replace("kind: city", "kind: town", 1),
+            "`kind` is 'town', which is not one of the choices",
+        ),
+        # A table written twice.
+        (
+            lambda text: text.replace("groups:\n", "places: []\ngroups:\n", 1),
+            "`places` appears twice in one entry",
+        ),
+        # An alias in a later part to an anchor in an earlier one: valid, read whole.
+        (_alias_across_parts, None),
+        # A journey's start written `start:`, the records' name for `from:`, which the models
+        # accept: its references are checked on the records.
+        (lambda text: text.replace("    from: place-", "    start: place-", 1), None),
+        # A document ends before a table: a second document, which a whole file may not have.
+        (lambda text: text.replace("\ngroups:\n", "\n...\ngroups:\n", 1), "YAML"),
+        (lambda text: text.replace("\nquotes:\n", "\n---\nquotes:\n", 1), "YAML"),
+        # A quoted text running over a table's key line: no cut there.
+        (
+            lambda text: text.replace(
+                "groups:\n", 'groups_note: "a text\nquotes:\n  that goes on"\ngroups:\n', 1
+            ),
+            "unknown key `groups_note`",
+        ),
+    ],
+    ids=[
+        "reference",
+        "coordinates",
+        "choice",
+        "table twice",
+        "alias",
+        "start for from",
+        "document end",
+        "document start",
+        "quote over a cut",
+    ],
+)
+def test_a_big_file_with_something_out_of_the_ordinary_is_read_whole(tmp_path, change, message):
+    text = change(BIG)
+    assert text != BIG
+    lines = _ahead_and_whole(tmp_path, text)
+    assert lines[0] == "same"
+    if message is None:
+        assert lines[1:] == ["valid"]
+    else:
+        assert message in "\n".join(lines[1:])
