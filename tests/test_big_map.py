@@ -147,8 +147,17 @@ def test_search_and_the_panel_work_on_the_big_map(big, open_map):
     page.keyboard.press("Enter")
     page.wait_for_selector(".leaflet-popup-content h2")
     assert page.locator(".leaflet-popup-content h2").inner_text() == "Place 123"
-    # The panel's list is written in batches once the map is drawn.
-    page.wait_for_function("document.querySelectorAll('.journeys-section .journey').length === 900")
+    # The panel's long list comes in parts of 200, the first open; each is written when opened.
+    parts = page.locator(".journeys-section .journey-part > summary")
+    assert parts.all_inner_texts() == [
+        f"Journeys {n + 1}–{min(n + 200, 900)}" for n in range(0, 900, 200)
+    ]
+    entries = page.locator(".journeys-section .journey")
+    assert entries.count() == 200
+    parts.last.click()
+    page.wait_for_function("document.querySelectorAll('.journeys-section .journey').length === 300")
+    last = [j for j in records.journeys if j.status == "trip"][-1]
+    assert entries.last.inner_text() == last.name
     page.locator("summary", has_text="Journey 0").first.click()
     # The chosen journey's popup (once its flight ends: the popup is first opened for a moment
     # to be measured, and fades as the flight starts) lists its legs in order.
@@ -359,13 +368,15 @@ def test_a_huge_maps_search_and_panel_find_every_kind(huge, open_map):
     first = page.locator(".search-results .result").filter(has_text=quote.text[:60]).first
     first.click()
     page.locator(".leaflet-popup-content blockquote", has_text=quote.text).first.wait_for()
-    # The panel lists every journey people describe (written in batches after the map).
-    trips = sum(1 for j in records.journeys if j.status == "trip")
-    page.wait_for_function(
-        f"document.querySelectorAll('.journeys-section .journey').length === {trips}",
-        timeout=60_000,
-    )
-    last = next(j for j in reversed(records.journeys) if j.status == "trip")
+    # The panel lists every journey people describe, in parts of 200: the last part's last one
+    # opens too.
+    trips = [j for j in records.journeys if j.status == "trip"]
+    parts = page.locator(".journeys-section .journey-part > summary")
+    assert parts.count() == -(-len(trips) // 200)
+    assert parts.last.inner_text() == f"Journeys {(len(trips) - 1) // 200 * 200 + 1}–{len(trips)}"
+    parts.last.scroll_into_view_if_needed()
+    parts.last.click()
+    last = trips[-1]
     entry = page.locator(f'.journeys-section .journey[data-journey="{last.id}"] summary')
     entry.scroll_into_view_if_needed()
     entry.click()

@@ -109,7 +109,9 @@ def test_journeys_here_in_a_place_popup_open_those_journeys(shipped_map, open_ma
     popup = shown.page.locator(".leaflet-popup-content")
     popup.get_by_role("button", name="Ilya, from Moscow to Kazakhstan").click()
     # (after the flight to the journey, which a loaded machine may draw slowly)
-    shown.page.locator(".leaflet-popup-content h2", has_text="Ilya, from Moscow").wait_for(timeout=15_000)
+    shown.page.locator(".leaflet-popup-content h2", has_text="Ilya, from Moscow").wait_for(
+        timeout=15_000
+    )
 
 
 def test_words_that_are_names_of_javascript_properties_find_nothing(shipped_map, open_map):

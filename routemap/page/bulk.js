@@ -17,8 +17,8 @@
 
 const BULK_TILE = 512; // CSS pixels a side
 const BULK_DETAIL_LEGS = 1500; // more legs across a tile than this, on average at a zoom: hairlines
-const BULK_PATH_LEGS = 256; // hairlines stroked as one path
-const BULK_STEP_MS = 12; // painting tiles yields to the reader's input this often
+const BULK_PATH_LEGS = 96; // hairlines stroked as one path
+const BULK_STEP_MS = 5; // painting tiles yields to the reader's input this often
 const WORLD = 256; // Leaflet's world at zoom 0, in pixels
 const MAX_LATITUDE = 85.0511287798; // Web Mercator's edge, as Leaflet's SphericalMercator
 
@@ -203,8 +203,10 @@ const BulkTiles = L.GridLayer.extend({
     const ratio = Math.min(2, window.devicePixelRatio || 1);
     tile.width = tile.height = Math.round(size * ratio);
     tile.style.width = tile.style.height = size + "px";
-    this._waiting.push({ tile, coords, done, key: this._tileCoordsToKey(coords), ratio, steps: null });
-    if (!this._painting) this._paintWaiting();
+    const entry = { layer: this, tile, coords, done, key: this._tileCoordsToKey(coords), ratio, steps: null };
+    this._waiting.push(entry);
+    BULK_WAITING.push(entry);
+    if (!BULK_WAITING.painting) paintWaiting();
     return tile;
   },
   // Whether a tile waiting to be painted is still wanted (not zoomed or panned past).
@@ -212,31 +214,7 @@ const BulkTiles = L.GridLayer.extend({
     const held = this._tiles && this._tiles[entry.key];
     return Boolean(held && held.el === entry.tile);
   },
-  // Tiles in the order Leaflet asked for them (nearest the middle first), after the frame that
-  // shows the move (the last tiles scaled or shifted), then BULK_STEP_MS of painting to a frame:
-  // a tile is painted in steps (paint yields between runs of legs), and shown when done.
-  async _paintWaiting() {
-    this._painting = true;
-    await afterFrame();
-    let since = performance.now();
-    while (this._waiting.length) {
-      const entry = this._waiting[0];
-      if (!this._wanted(entry)) {
-        this._waiting.shift();
-        continue;
-      }
-      entry.steps = entry.steps || this.paintTile(entry.tile, entry.coords, entry.ratio);
-      if (entry.steps.next().done) {
-        this._waiting.shift();
-        entry.done(null, entry.tile);
-      }
-      if (performance.now() - since > BULK_STEP_MS) {
-        await afterFrame();
-        since = performance.now();
-      }
-    }
-    this._painting = false;
-  },
+
   // The steps of painting a tile afresh (a generator).
   *paintTile(tile, coords, ratio) {
     const ctx = tile.getContext("2d");
@@ -247,9 +225,10 @@ const BulkTiles = L.GridLayer.extend({
   // Every tile in view painted at once (before printing, which waits for no timer).
   paintAll() {
     for (const entry of this._waiting.splice(0)) {
-      if (!this._wanted(entry)) continue;
+      if (!this._wanted(entry) || entry.painted) continue;
       const steps = entry.steps || this.paintTile(entry.tile, entry.coords, entry.ratio);
       while (!steps.next().done);
+      entry.painted = true;
       entry.done(null, entry.tile);
     }
   },
@@ -262,6 +241,40 @@ const BulkTiles = L.GridLayer.extend({
     }
   },
 });
+
+/* The tiles of every BulkTiles layer waiting to be painted, in the order Leaflet asked for them
+ * (nearest the middle first), painted by one loop (paintWaiting) so that the layers share one
+ * budget of BULK_STEP_MS between frames. */
+const BULK_WAITING = [];
+
+/* Paints the waiting tiles after the frame that shows the move (the last tiles scaled or
+ * shifted), then BULK_STEP_MS of painting to a frame: a tile is painted in steps (its painter
+ * yields between runs of legs or dots), and shown when done. A tile no longer wanted (zoomed or
+ * panned past) is left. */
+async function paintWaiting() {
+  BULK_WAITING.painting = true;
+  await afterFrame();
+  let since = performance.now();
+  while (BULK_WAITING.length) {
+    const entry = BULK_WAITING[0];
+    const { layer } = entry;
+    const finished = entry.painted || !layer._wanted(entry) || (entry.steps = entry.steps || layer.paintTile(entry.tile, entry.coords, entry.ratio)).next().done;
+    if (finished) {
+      BULK_WAITING.shift();
+      const at = layer._waiting.indexOf(entry);
+      if (at !== -1) layer._waiting.splice(at, 1);
+      if (!entry.painted && layer._wanted(entry)) {
+        entry.painted = true;
+        entry.done(null, entry.tile);
+      }
+    }
+    if (performance.now() - since > BULK_STEP_MS) {
+      await afterFrame();
+      since = performance.now();
+    }
+  }
+  BULK_WAITING.painting = false;
+}
 
 /* After the next frame is drawn (or at once where the page is hidden and draws none). */
 function afterFrame() {
@@ -363,9 +376,8 @@ function routePainter(view, legs, shown) {
   };
 }
 
-/* The dots' tiles: halos under areas first, then the dots, one path per style. */
+/* The dots' tiles: halos under areas first, then the dots, a path per style (or per few thousand). */
 function dotPainter(dots) {
-  // (A generator, as routePainter's; a tile's dots are few enough to paint in one step.)
   return function* paint(ctx, coords, size) {
     const scale = 2 ** coords.z;
     const left = coords.x * size;
@@ -390,20 +402,18 @@ function dotPainter(dots) {
       ctx.strokeStyle = style.color;
       ctx.stroke();
     };
-    dots.styles.forEach((style, number) => {
-      const halos = found.filter((i) => dots.area[i] && dots.style[i] === number);
-      if (!halos.length) return;
-      ctx.beginPath();
-      for (const i of halos) disc(style.halo, i);
-      fillStroke(style.halo);
-    });
-    dots.styles.forEach((style, number) => {
-      const members = found.filter((i) => dots.style[i] === number);
-      if (!members.length) return;
-      ctx.beginPath();
-      for (const i of members) disc(style, i);
-      fillStroke(style);
-    });
+    // (A few thousand dots to a path, with a pause for the page between paths.)
+    const groups = [];
+    dots.styles.forEach((style, number) => groups.push([style.halo, found.filter((i) => dots.area[i] && dots.style[i] === number)]));
+    dots.styles.forEach((style, number) => groups.push([style, found.filter((i) => dots.style[i] === number)]));
+    for (const [style, members] of groups) {
+      for (let from = 0; from < members.length; from += 20 * BULK_PATH_LEGS) {
+        ctx.beginPath();
+        for (const i of members.slice(from, from + 20 * BULK_PATH_LEGS)) disc(style, i);
+        fillStroke(style);
+        yield;
+      }
+    }
   };
 }
 

@@ -149,9 +149,6 @@ function buildPanel(view, words) {
   if (trips.length) {
     const section = el("section", null, "journeys-section");
     section.append(el("h2", say("panel.journeys")));
-    const list = el("ul", null, "journey-list");
-    // A long list lays out only the entries in view (map.css); a short one keeps focus rings whole.
-    if (trips.length > PANEL_BATCH) list.classList.add("long");
     const tripEntry = (journey) =>
       entry(journey.id, journey.name, journey.colour, (content) => {
         if (journey.person) content.append(told("p", words.personLabel(journey.person), "kicker"));
@@ -160,15 +157,34 @@ function buildPanel(view, words) {
         content.append(words.legList(journey), words.sourcesLine(journey.sources));
         words.appendQuotes(content, journey.quotes);
       }, { journey: journey.id });
-    // A long list is written in batches after the map is drawn, so the map is ready first.
-    list.append(...trips.slice(0, PANEL_BATCH).map(tripEntry));
-    const more = (from) => {
-      if (from >= trips.length) return;
-      list.append(...trips.slice(from, from + PANEL_BATCH).map(tripEntry));
-      later(() => more(from + PANEL_BATCH));
-    };
-    later(() => more(PANEL_BATCH));
-    section.append(list);
+    if (trips.length <= PANEL_BATCH) {
+      const list = el("ul", null, "journey-list");
+      list.append(...trips.map(tripEntry));
+      section.append(list);
+    } else {
+      // A long list comes in parts of PANEL_BATCH ("Journeys 201–400"), each written when first
+      // opened (the first is open): a reader finds their way among a few hundred parts, and the
+      // page keeps no tens of thousands of entries it may never show. (The search finds any.)
+      for (let from = 0; from < trips.length; from += PANEL_BATCH) {
+        const members = trips.slice(from, from + PANEL_BATCH);
+        const part = el("details", null, "journey-part");
+        part.append(el("summary", say("panel.journeysPart", { first: from + 1, last: from + members.length })));
+        let written = false;
+        part.routeFill = () => {
+          if (written) return;
+          written = true;
+          const list = el("ul", null, "journey-list");
+          list.append(...members.map(tripEntry));
+          part.append(list);
+        };
+        part.addEventListener("toggle", () => part.open && part.routeFill());
+        if (!from) {
+          part.routeFill();
+          part.open = true;
+        }
+        section.append(part);
+      }
+    }
     body.append(section);
   }
   if (data.groups.length) {

@@ -29,6 +29,12 @@ function preparePrinting(view, panel) {
     map.fitBounds(view.allBounds, { padding: [24, 24], animate: false });
     redrawNow();
     opened = [];
+    // A long list's parts first (panel.js), so that every entry is there to be printed.
+    for (const part of panel.root.querySelectorAll(".journey-part:not([open])")) {
+      part.routeFill();
+      part.open = true;
+      opened.push(part);
+    }
     for (const details of panel.root.querySelectorAll(".journey details:not([open])")) {
       details.dataset.printing = "true";
       details.routeFill();
