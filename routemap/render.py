@@ -44,6 +44,7 @@ from .models import PlacesFile, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
+    BIG_MAP_COLOURS,
     BIG_MAP_DETAIL_FROM,
     BIG_MAP_FROM,
     CASING_STYLE,
@@ -301,7 +302,7 @@ def json_for_script(data: dict) -> tuple[str, str]:
 
     lines = data.get("legLines")
     if lines is not None:
-        encoded = orjson.dumps({key: value for key, value in data.items() if key != "legLines"})
+        encoded = orjson.dumps(_packed_fields(data))
         padding = b" " * (-(4 + len(encoded)) % 4)  # (the binary's numbers start 4-aligned)
         block = struct.pack("<I", len(encoded) + len(padding)) + encoded + padding
         packed = gzip.compress(block + leg_lines_binary(lines), compresslevel=4, mtime=0)
@@ -318,6 +319,27 @@ def json_for_script(data: dict) -> tuple[str, str]:
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+
+
+def _packed_fields(data: dict) -> dict:
+    """A big map's data as its packed block carries it, less what the page can tell itself
+    (page/base.js: unpackFields puts it back): each place as [coordinates, properties] rather
+    than a GeoJSON feature, no journey's status where it is "trip", and no journey's colour (the
+    page gives them as styles.journey_colours does, from `palette`). A big map's JSON is the most
+    of what its page reads, unpacks and parses before it can draw."""
+    trips_palette = BIG_MAP_COLOURS
+    journeys = []
+    for journey in data["journeys"]:
+        packed = {key: value for key, value in journey.items() if key != "colour"}
+        if packed["status"] == "trip":
+            del packed["status"]
+        journeys.append(packed)
+    places = [
+        [feature["geometry"]["coordinates"], feature["properties"]]
+        for feature in data["places"]["features"]
+    ]
+    rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
+    return rest | {"journeys": journeys, "places": places, "palette": trips_palette}
 
 
 def leg_lines_binary(lines: LegLines) -> bytes:

@@ -407,3 +407,23 @@ def test_the_big_maps_packed_lines_are_its_lines(big, open_map):
     for got, want in zip(arrows, (leg[3] for legs in expected for leg in legs), strict=True):
         if want is not None:
             assert got == pytest.approx(want, abs=0.051)
+
+
+def test_the_big_maps_packed_data_is_its_data(big, open_map):
+    """A big map's packed block leaves out what the page can tell itself (render._packed_fields):
+    unpacked, its places, journeys and quotes are the map's data, colours included."""
+    records, out = big
+    page = open_map(out).page
+    unpacked = page.evaluate(
+        """async () => {
+            const data = await readRouteData(document.getElementById("route-data"));
+            const journeys = data.journeys.map(({ legs, ...journey }) => [journey, legs.map(({ number, from, at, ...leg }) => leg)]);
+            return [data.places, journeys, data.quotes];
+        }"""
+    )
+    data = map_data(records)
+    journeys = [
+        [{k: v for k, v in j.items() if k not in ("legs", "from")} | {"from": j["from"]}, j["legs"]]
+        for j in data["journeys"]
+    ]
+    assert unpacked == [data["places"], journeys, data["quotes"]]

@@ -129,7 +129,7 @@ async function readRouteData(element) {
   if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
   const bytes = await unpacked.arrayBuffer();
   const jsonLength = new DataView(bytes).getUint32(0, true);
-  const data = JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, jsonLength)));
+  const data = unpackFields(JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, jsonLength))));
   data.legLines = unpackLegLines(bytes, 4 + jsonLength);
   // Each leg's number, where it starts (the journey's start, then each leg's end) and where
   // its line is in legLines.
@@ -142,6 +142,21 @@ async function readRouteData(element) {
       leg.at = at++;
       from = leg.to;
     });
+  }
+  return data;
+}
+
+/* What a big map's packed JSON leaves out for the page to tell itself (render._packed_fields):
+ * places as GeoJSON features, journeys' status "trip", and journeys' colours, which people's
+ * journeys take from the palette in turn and the routes the articles discuss from their status
+ * (styles.journey_colours). */
+function unpackFields(data) {
+  const features = data.places.map(([coordinates, properties]) => ({ type: "Feature", geometry: { type: "Point", coordinates }, properties }));
+  data.places = { type: "FeatureCollection", features };
+  let turn = 0;
+  for (const journey of data.journeys) {
+    if (!journey.status) journey.status = "trip";
+    journey.colour = journey.status === "trip" ? data.palette[turn++ % data.palette.length] : data.styles.statuses[journey.status].color;
   }
   return data;
 }

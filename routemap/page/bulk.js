@@ -18,7 +18,7 @@
 const BULK_TILE = 512; // CSS pixels a side
 const BULK_DETAIL_LEGS = 1500; // more legs across a tile than this, on average at a zoom: hairlines
 const BULK_PATH_LEGS = 96; // hairlines stroked as one path
-const BULK_STEP_MS = 5; // painting tiles yields to the reader's input this often
+const BULK_STEP_MS = 5; // painting tiles yields to a frame (and the reader's input) this often
 const WORLD = 256; // Leaflet's world at zoom 0, in pixels
 const MAX_LATITUDE = 85.0511287798; // Web Mercator's edge, as Leaflet's SphericalMercator
 
