@@ -37,9 +37,9 @@ def test_the_big_map_is_compact(big):
     assert len(records.places) == 1000 and len(records.quotes) == 2000
 
 
-# For points of the map's container, the most opaque pixel within a pixel of each on the canvas
-# tiles of a pane (bulk.js paints a big map's routes and dots on tiles): 0 where nothing is
-# painted there.
+# For points of the map's container, the most opaque pixel within a pixel of each on the
+# canvases of a pane (bulk.js paints a big map's routes and dots on tiles, and its chosen journey
+# on a canvas of its own): 0 where nothing is painted there.
 INK_AT = """([pane, points]) => {
   const tiles = Array.from(document.querySelectorAll(".leaflet-" + pane + "-pane canvas"));
   const frame = window.routeMap.map.getContainer().getBoundingClientRect();
@@ -427,3 +427,40 @@ def test_the_big_maps_packed_data_is_its_data(big, open_map):
         for j in data["journeys"]
     ]
     assert unpacked == [data["places"], journeys, data["quotes"]]
+
+
+def test_a_journey_chosen_on_the_big_map_stands_out_until_its_popup_closes(big, open_map):
+    """On a big map's thicket the chosen journey is drawn over the others with its detail, and
+    the others step back; closing its popup brings them all back."""
+    records, out = big
+    shown = open_map(out)
+    page = shown.page
+    journey = next(j for j in with_leg_lines(map_data(records))["journeys"] if not j.get("group"))
+    page.evaluate("id => window.routeMap.selectJourney(id, null, true)", journey["id"])
+    page.wait_for_function(
+        "id => { const p = window.routeMap.map._popup; return Boolean(p && p.isOpen() && p.routeLink && p.routeLink.journey === id); }",
+        arg=journey["id"],
+    )
+    shown.redrawn()
+    box = page.locator(".folium-map")
+    assert "route-chosen" in box.get_attribute("class")
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.leaflet-bulkRoutes-pane')).opacity"
+        )
+        == "0.35"
+    )
+    # The chosen journey's lines are drawn on a canvas of their own, over the dots.
+    middles = [leg["arrow"][:2] for leg in journey["legs"] if leg.get("arrow")]
+    points = in_view(page, middles)
+    assert points and min(page.evaluate(INK_AT, ["chosenRoute", points])) > 200
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "!document.querySelector('.folium-map').classList.contains('route-chosen')"
+    )
+    assert (
+        page.evaluate(
+            "getComputedStyle(document.querySelector('.leaflet-bulkRoutes-pane')).opacity"
+        )
+        == "1"
+    )

@@ -290,6 +290,46 @@ function traceLeg(ctx, legs, i, scale, left, top) {
   for (p++; p < end; p++) ctx.lineTo(legs.x[p] * scale - left, legs.y[p] * scale - top);
 }
 
+const BULK_MARGIN = 16; // pixels beyond a tile's edge a leg is kept to (its casing reaches out)
+
+/* The parts of leg i inside the box min..max (in both directions) of a tile's pixels: each a
+ * run of its points, cut where it enters and leaves, with `along`, how far along the leg (in
+ * pixels) it starts. */
+function legPieces(legs, i, scale, left, top, min, max) {
+  const pieces = [];
+  let piece = null;
+  let along = 0;
+  for (let p = legs.first[i]; p + 1 < legs.first[i + 1]; p++) {
+    const ax = legs.x[p] * scale - left;
+    const ay = legs.y[p] * scale - top;
+    const dx = legs.x[p + 1] * scale - left - ax;
+    const dy = legs.y[p + 1] * scale - top - ay;
+    const length = Math.hypot(dx, dy);
+    // The part of this step inside the box, as fractions t0..t1 of it (Liang and Barsky's).
+    let t0 = 0;
+    let t1 = 1;
+    for (const [towards, room] of [[-dx, ax - min], [dx, max - ax], [-dy, ay - min], [dy, max - ay]]) {
+      if (towards === 0) {
+        if (room < 0) t1 = -1;
+        continue;
+      }
+      const t = room / towards;
+      if (towards < 0) t0 = Math.max(t0, t);
+      else t1 = Math.min(t1, t);
+    }
+    if (t0 <= t1) {
+      if (!piece || t0 > 0) {
+        piece = { along: along + length * t0, points: [ax + dx * t0, ay + dy * t0] };
+        pieces.push(piece);
+      }
+      piece.points.push(ax + dx * t1, ay + dy * t1);
+      if (t1 < 1) piece = null;
+    } else piece = null;
+    along += length;
+  }
+  return pieces;
+}
+
 /* The legs' tiles: `shown(i)` says whether leg i is to be drawn (its kind switched on). */
 function routePainter(view, legs, shown) {
   const { styles } = view;
@@ -336,26 +376,32 @@ function routePainter(view, legs, shown) {
     for (const i of found) {
       if (++drawn % BULK_PATH_LEGS === 0) yield;
       const style = legs.styles[legs.style[i]];
-      ctx.beginPath();
-      traceLeg(ctx, legs, i, scale, left, top);
-      if (cased) {
-        ctx.setLineDash([]);
-        ctx.globalAlpha = casing.opacity;
-        ctx.lineWidth = style.weight + casing.extraWeight;
-        ctx.strokeStyle = casing.color;
+      // Each piece of the leg that crosses the tile, stroked on its own with its dashes carried on
+      // from the leg's start: a zoomed-in leg runs for millions of pixels beyond, whose dashes
+      // would cost a canvas seconds to work out.
+      for (const piece of legPieces(legs, i, scale, left, top, -BULK_MARGIN, size + BULK_MARGIN)) {
+        ctx.beginPath();
+        ctx.moveTo(piece.points[0], piece.points[1]);
+        for (let n = 2; n < piece.points.length; n += 2) ctx.lineTo(piece.points[n], piece.points[n + 1]);
+        if (cased) {
+          ctx.setLineDash([]);
+          ctx.globalAlpha = casing.opacity;
+          ctx.lineWidth = style.weight + casing.extraWeight;
+          ctx.strokeStyle = casing.color;
+          ctx.stroke();
+        }
+        ctx.setLineDash(detail ? style.dashes : []);
+        ctx.lineDashOffset = (Number(style.dashOffset) || 0) + piece.along;
+        ctx.globalAlpha = style.opacity;
+        ctx.lineWidth = style.weight;
+        ctx.strokeStyle = style.color;
         ctx.stroke();
-      }
-      ctx.setLineDash(detail ? style.dashes : []);
-      ctx.lineDashOffset = Number(style.dashOffset) || 0;
-      ctx.globalAlpha = style.opacity;
-      ctx.lineWidth = style.weight;
-      ctx.strokeStyle = style.color;
-      ctx.stroke();
-      if (style.inferred) {
-        // Hollow, as drawing.js draws an inferred leg: a pale core down its middle.
-        ctx.lineWidth = Math.max(1, style.weight * styles.inferredLeg.coreWeight);
-        ctx.strokeStyle = styles.inferredLeg.core;
-        ctx.stroke();
+        if (style.inferred) {
+          // Hollow, as drawing.js draws an inferred leg: a pale core down its middle.
+          ctx.lineWidth = Math.max(1, style.weight * styles.inferredLeg.coreWeight);
+          ctx.strokeStyle = styles.inferredLeg.core;
+          ctx.stroke();
+        }
       }
       const x = legs.arrowX[i] * scale - left;
       const y = legs.arrowY[i] * scale - top;
@@ -486,6 +532,14 @@ function drawBulk(view, onLegClick) {
       // The other routes step back (map.css), so that the chosen one stands out of the thicket.
       map.getContainer().classList.toggle("route-chosen", ids.length > 0);
     };
+    // The reader closed the chosen journey's popup (and opened no other): all routes again. (A
+    // popup opened only to be measured, map.js selectJourney, is not the reader's.)
+    map.on("popupclose", (event) => {
+      if (event.popup.routeMeasured) return;
+      setTimeout(() => {
+        if (!(map._popup && map.hasLayer(map._popup))) bulk.showJourneys([]);
+      });
+    });
   }
   if (data.places.features.length > DENSE_FROM) {
     const dots = packDots(view);

@@ -210,24 +210,33 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // legend: the popup is anchored at the journey's northernmost point, and the fit leaves the
   // popup's height free above it, so the popup covers none of the journey.
   function selectJourney(id, from, jump, link) {
-    if (!view.journeys[id] && !view.groups[id]) return;
+    // (A group no route is in has nothing to show.)
+    if (view.groups[id] ? !data.journeys.some((journey) => journey.group === id) : !view.journeys[id]) return;
     link = link || (view.groups[id] ? { group: id } : { journey: id });
     view.links.record(link);
     const choice = ++views;
     if (small()) panel.fold(false);
     const { routes, points, north, content } = journeyView(id);
-    if (view.groups[id] && view.groupLayers[id]) {
-      if (!map.hasLayer(view.groupLayers[id])) view.groupLayers[id].addTo(map);
-    } else showJourneys(routes.map((journey) => journey.id));
+    // Its routes on the map now, and again as its popup opens (a popup closed on the way, as
+    // the reader's last one is, lets a big map's chosen routes go: bulk.js).
+    const reveal = () => {
+      if (view.groups[id] && view.groupLayers[id]) {
+        if (!map.hasLayer(view.groupLayers[id])) view.groupLayers[id].addTo(map);
+      } else showJourneys(routes.map((journey) => journey.id));
+    };
+    reveal();
     // The popup's size, measured by opening it once where the map is now.
     view.popupFrom(null);
-    const measured = openPopup(north, content, { autoPan: false }).getElement();
+    const measuring = openPopup(north, content, { autoPan: false });
+    measuring.routeMeasured = true;
+    const measured = measuring.getElement();
     const popupSize = L.point(measured.offsetWidth, measured.offsetHeight + 24); // with its tip
     map.closePopup();
     const target = frameBelowPopup(points, north, popupSize);
     const show = () => {
       if (choice !== views) return;
       view.popupFrom(from);
+      reveal();
       openPopup(north, content, { autoPan: !target }, link);
       if (link.quote) showQuote(link.quote);
     };
@@ -370,7 +379,8 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     if (Array.isArray(home)) {
       openPlace(home[1], target, still);
     } else if (home) {
-      const { north, content } = journeyView(home);
+      const { routes, north, content } = journeyView(home);
+      showJourneys(routes.map((journey) => journey.id));
       openPopup(north, content, still, target);
     }
     if (target.quote) showQuote(target.quote);
