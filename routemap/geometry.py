@@ -91,7 +91,7 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
     """The geodesic arcs of many legs at once, as lists of points (see great_circle)."""
     if not pairs:
         return []
-    counts, lat, lon = _arcs(pairs, step_km)
+    counts, lat, lon, _ = _arcs(pairs, step_km)
     lat, lon = lat.tolist(), lon.tolist()
     arcs, position = [], 0
     for (start, end), count in zip(pairs, counts.tolist()):
@@ -104,8 +104,9 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
 
 
 def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
-    """Every arc's points in flat arrays, not yet unwrapped: (points per arc, lat, lon), each
-    arc from its start to its end, which are exactly the inputs.
+    """Every arc's points in flat arrays, not yet unwrapped: (points per arc, lat, lon, the
+    indexes of the arcs geographiclib made), each arc from its start to its end, which are
+    exactly the inputs.
 
     A map of thousands of flights would spend seconds in geographiclib's pure-Python solver, so
     the arcs are computed together with numpy by Vincenty's formulae on the WGS84 ellipsoid
@@ -185,7 +186,7 @@ def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
     for index, arc in unsettled.items():
         lat[first[index] : first[index] + counts[index]] = [p[0] for p in arc]
         lon[first[index] : first[index] + counts[index]] = [p[1] for p in arc]
-    return counts, lat, lon
+    return counts, lat, lon, sorted(unsettled)
 
 
 def _geographiclib_arc(start: Point, end: Point, step_km: float) -> list[Point]:
@@ -275,7 +276,9 @@ class LegLines:
     """Every leg's line of a map in flat arrays (a big map has some 100,000 legs, and a list
     per leg would cost seconds): leg i's points are lat[first[i]:first[i + 1]] and lon[...],
     unwrapped, and its arrowhead arrow_lat[i], arrow_lon[i], heading[i] (NaN: no arrowhead).
-    `legs` are (journey, number from 1, where it starts, leg), in the order of the file."""
+    `legs` are (journey, number from 1, where it starts, leg), in the order of the file;
+    `by_geographiclib` the legs whose arc Vincenty's method did not settle (see _arcs), which a
+    big map's page, working out the others itself (page/arcs.js), is given."""
 
     legs: list
     first: object
@@ -284,13 +287,12 @@ class LegLines:
     arrow_lat: object
     arrow_lon: object
     heading: object
+    by_geographiclib: tuple = ()
 
 
 def leg_lines(places: PlacesFile) -> LegLines:
     """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
     arrowhead, computed together: journey_shapes and arrows for all the legs at once."""
-    import numpy as np
-
     shown = {place.id: shown_point(place) for place in places.places}
     legs, ends, flights = [], [], []
     for journey in places.journeys:
@@ -300,10 +302,19 @@ def leg_lines(places: PlacesFile) -> LegLines:
             ends.append((shown[start], shown[leg.to]))
             flights.append(leg.mode == "flight")
             start = leg.to
+    return LegLines(legs, *lines_between(ends, flights))
+
+
+def lines_between(ends: Sequence[tuple[Point, Point]], flights: Sequence[bool]) -> tuple:
+    """The lines of legs from ends[i][0] to ends[i][1], flying where flights[i]: LegLines's
+    fields after `legs` (a big map's page works them out as this does: page/arcs.js)."""
+    import numpy as np
+
     flight = np.array(flights, dtype=bool)
-    counts = np.full(len(legs), 2)
+    counts = np.full(len(ends), 2)
     ends_array = np.array(ends, dtype=float).reshape(-1, 4)
-    arcs = _arcs([ends[i] for i in np.flatnonzero(flight)]) if flight.any() else None
+    flights_at = np.flatnonzero(flight)
+    arcs = _arcs([ends[i] for i in flights_at]) if flight.any() else None
     if arcs is not None:
         counts[flight] = arcs[0]
     first = np.concatenate([[0], np.cumsum(counts)])
@@ -313,13 +324,14 @@ def leg_lines(places: PlacesFile) -> LegLines:
         values[first[:-1][land]] = ends_array[land, column]
         values[first[1:][land] - 1] = ends_array[land, column + 2]
     if arcs is not None:
-        arc_counts, arc_lat, arc_lon = arcs
+        arc_counts, arc_lat, arc_lon, _ = arcs
         starts = first[:-1][flight]
         at = np.repeat(starts - (np.cumsum(arc_counts) - arc_counts), arc_counts)
         at += np.arange(arc_counts.sum())
         lat[at], lon[at] = arc_lat, arc_lon
     lon = flat_unwrap(lon, first)
-    return LegLines(legs, first, lat, lon, *flat_arrows(lat, lon, first))
+    by_geographiclib = tuple(int(flights_at[n]) for n in arcs[3]) if arcs is not None else ()
+    return first, lat, lon, *flat_arrows(lat, lon, first), by_geographiclib
 
 
 def bounds(points: Sequence[Point]) -> tuple[Point, Point]:

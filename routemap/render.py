@@ -15,7 +15,6 @@ import html
 import importlib
 import itertools
 import re
-import struct
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -23,7 +22,10 @@ from pathlib import Path
 from .basemap import basemap_script
 from .errors import OutputError
 from .geometry import (
+    ARC_STEP_KM,
     COORDINATE_DIGITS,
+    WGS84_A,
+    WGS84_F,
     LegLines,
     bounds,
     leg_lines,
@@ -90,6 +92,20 @@ def quote_link_names(places: PlacesFile) -> list[str]:
         taken.add(unique)
         names.append(unique)
     return names
+
+
+PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+")
+
+
+def plain_link_name(speaker: str, text: str) -> str:
+    """The name a big map's page gives a quote whose link its data leaves out: its speaker and
+    its first QUOTE_LINK_WORDS runs of ASCII letters, digits and _, lower-cased (page/links.js:
+    plainLinkName, the same rule). It is a quote's own name (quote_link_names) only where the
+    quote starts in plain English and no quote before it took that name; elsewhere the data
+    carries the name."""
+    found = itertools.islice(PLAIN_WORD.finditer(text), QUOTE_LINK_WORDS)
+    words = [match.group().lower() for match in found]
+    return "-".join([speaker, *words])
 
 
 def _present(fields: dict) -> dict:
@@ -295,17 +311,12 @@ def json_for_script(data: dict) -> tuple[str, str]:
 
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
-    packed: its JSON, then its legs' lines and arrowheads as binary (leg_lines_binary), the
-    two gzip-compressed together (page/base.js: readRouteData).
+    packed (_packed_fields): its legs' lines are not in it, for its page works them out.
     """
     import orjson  # some seven times faster than json here, which a big map notices
 
-    lines = data.get("legLines")
-    if lines is not None:
-        encoded = orjson.dumps(_packed_fields(data))
-        padding = b" " * (-(4 + len(encoded)) % 4)  # (the binary's numbers start 4-aligned)
-        block = struct.pack("<I", len(encoded) + len(padding)) + encoded + padding
-        packed = gzip.compress(block + leg_lines_binary(lines), compresslevel=4, mtime=0)
+    if "legLines" in data:
+        packed = gzip.compress(orjson.dumps(_packed_fields(data)), compresslevel=4, mtime=0)
         return "packed-gzip-base64", base64.b64encode(packed).decode("ascii")
     encoded = orjson.dumps(data)
     if len(encoded) > COMPRESS_FROM:
@@ -324,10 +335,20 @@ def json_for_script(data: dict) -> tuple[str, str]:
 def _packed_fields(data: dict) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
     (page/base.js: unpackFields puts it back): each place as [coordinates, properties] rather
-    than a GeoJSON feature, no journey's status where it is "trip", and no journey's colour (the
-    page gives them as styles.journey_colours does, from `palette`). A big map's JSON is the most
-    of what its page reads, unpacks and parses before it can draw."""
+    than a GeoJSON feature, no quote's link name where the page can tell it (plain_link_name),
+    no journey's status where it is "trip", no journey's colour (the
+    page gives them as styles.journey_colours does, from `palette`), and no leg's line or
+    arrowhead: the page works them out from the places (page/arcs.js, by `geodesic`), but for
+    the rare flight whose arc only geographiclib settles, given in `explicitLines` as
+    [leg's number in the map, its points as [lat, lon]]. A big map's JSON is the most of what its
+    page reads, unpacks and parses before it can draw, and its lines were a third of its file."""
     trips_palette = BIG_MAP_COLOURS
+    quotes = [
+        {key: value for key, value in quote.items() if key != "link"}
+        if quote["link"] == plain_link_name(quote["speaker"], quote["text"])
+        else quote
+        for quote in data["quotes"]
+    ]
     journeys = []
     for journey in data["journeys"]:
         packed = {key: value for key, value in journey.items() if key != "colour"}
@@ -338,41 +359,22 @@ def _packed_fields(data: dict) -> dict:
         [feature["geometry"]["coordinates"], feature["properties"]]
         for feature in data["places"]["features"]
     ]
+    lines = data["legLines"]
+    explicit = []
+    for leg in lines.by_geographiclib:
+        points = slice(lines.first[leg], lines.first[leg + 1])
+        line = zip(lines.lat[points].tolist(), lines.lon[points].tolist(), strict=True)
+        explicit.append([leg, [list(point) for point in line]])
     rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
-    return rest | {"journeys": journeys, "places": places, "palette": trips_palette}
-
-
-def leg_lines_binary(lines: LegLines) -> bytes:
-    """Every leg's line and arrowhead as little-endian numbers, for a big map's page: their
-    counts, then in order: legs and points (uint32 each), each leg's number of points (uint16,
-    padded to 4 bytes), every point's longitude then every point's latitude (int32, in
-    1/100,000ths of a degree, as COORDINATE_DIGITS rounds them: a leg's first point itself, each
-    next one as the step from the one before), each arrowhead's longitude and latitude (int32,
-    from its leg's first point) and heading (int16, in tenths of a degree; -1: none).
-
-    Steps are small numbers, which gzip packs into far fewer bytes than JSON's text of each
-    point; the page reads them straight into typed arrays (page/base.js: readRouteData)."""
-    import numpy as np
-
-    first = lines.first
-    starts = first[:-1]
-    scale = 10**COORDINATE_DIGITS
-    parts = [np.array([len(starts), first[-1]], dtype="<u4")]
-    counts = np.diff(first).astype("<u2")
-    parts.append(np.concatenate([counts, np.zeros(len(counts) % 2, dtype="<u2")]))
-    whole = {}
-    for name, values in (("lon", lines.lon), ("lat", lines.lat)):
-        whole[name] = np.rint(values * scale).astype("<i4")
-        steps = np.diff(whole[name], prepend=0).astype("<i4")
-        steps[starts] = whole[name][starts]
-        parts.append(steps)
-    absent = np.isnan(lines.heading)
-    for name, values in (("lon", lines.arrow_lon), ("lat", lines.arrow_lat)):
-        at = np.where(absent, 0, np.rint(np.nan_to_num(values) * scale)).astype("<i4")
-        parts.append(np.where(absent, 0, at - whole[name][starts]).astype("<i4"))
-    heading = np.where(absent, -1, np.rint(np.nan_to_num(lines.heading) * 10) % 3600)
-    parts.append(heading.astype("<i2"))
-    return b"".join(part.tobytes() for part in parts)
+    return rest | {
+        "quotes": quotes,
+        "journeys": journeys,
+        "places": places,
+        "palette": trips_palette,
+        "linkWords": QUOTE_LINK_WORDS,
+        "geodesic": {"a": WGS84_A, "f": WGS84_F, "stepMetres": ARC_STEP_KM * 1000},
+        "explicitLines": explicit,
+    }
 
 
 @cache
@@ -403,6 +405,7 @@ def leaflet_assets() -> tuple[str, str]:
 
 PAGE_SCRIPTS = (
     "base.js",
+    "arcs.js",
     "boxes.js",
     "drawing.js",
     "bulk.js",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
 from routemap.build import build
+from routemap.geometry import lines_between
 from routemap.load import read_places
-from routemap.render import map_data, with_leg_lines
+from routemap.render import map_data, quote_link_names, with_leg_lines
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, uncased_strokes
@@ -383,12 +385,22 @@ def test_a_huge_maps_search_and_panel_find_every_kind(huge, open_map):
     page.locator(".leaflet-popup-content h2", has_text=last.name).wait_for()
 
 
-def test_the_big_maps_packed_lines_are_its_lines(big, open_map):
-    """A big map's legs' lines travel packed (render.leg_lines_binary): the page unpacks each
-    leg's number, start, points and arrowhead as the map's data has them."""
+def _close_lines(got, want, tolerance):
+    """Whether two lists of [lon, lat] points are the same points, each within `tolerance`."""
+    return len(got) == len(want) and all(
+        abs(a[0] - b[0]) <= tolerance and abs(a[1] - b[1]) <= tolerance
+        for a, b in zip(got, want, strict=True)
+    )
+
+
+def test_the_big_maps_page_works_out_its_lines_as_the_map_has_them(big, open_map):
+    """A big map's file carries no leg's line: its page works out each from the places it joins
+    (page/arcs.js). Every leg's number, start, points and arrowhead come out as the map's data
+    (geometry.leg_lines) has them, to a tenth of a metre beyond the places' own rounding (the page
+    starts from places rounded to COORDINATE_DIGITS)."""
     records, out = big
     page = open_map(out).page
-    unpacked = page.evaluate(
+    worked_out = page.evaluate(
         """async () => {
             const data = await readRouteData(document.getElementById("route-data"));
             return data.journeys.map(j => j.legs.map(leg => [leg.number, leg.from, legLine(data, leg), legArrow(data, leg)]));
@@ -399,14 +411,72 @@ def test_the_big_maps_packed_lines_are_its_lines(big, open_map):
         [[leg["number"], leg["from"], leg["line"], leg.get("arrow")] for leg in journey["legs"]]
         for journey in data["journeys"]
     ]
-    assert [[leg[:3] for leg in legs] for legs in unpacked] == [
-        [leg[:3] for leg in legs] for legs in expected
+    got = [leg for legs in worked_out for leg in legs]
+    want = [leg for legs in expected for leg in legs]
+    assert [leg[:2] for leg in got] == [leg[:2] for leg in want]
+    flights = sum(len(leg[2]) > 2 for leg in want)
+    assert flights > 100  # arcs, not only straight lines, are compared
+    far = [
+        n
+        for n, (a, b) in enumerate(zip(got, want, strict=True))
+        if not _close_lines(a[2], b[2], 1.1e-5)
     ]
-    arrows = [leg[3] for legs in unpacked for leg in legs]
-    assert [a is None for a in arrows] == [leg[3] is None for legs in expected for leg in legs]
-    for got, want in zip(arrows, (leg[3] for legs in expected for leg in legs), strict=True):
-        if want is not None:
-            assert got == pytest.approx(want, abs=0.051)
+    assert far == []
+    assert [leg[3] is None for leg in got] == [leg[3] is None for leg in want]
+    for a, b in zip(got, want, strict=True):
+        if b[3] is not None:
+            assert a[3][:2] == pytest.approx(b[3][:2], abs=1.1e-5)
+            # (A tenth of a degree turns an arrowhead's tip by a fiftieth of a pixel.)
+            assert (a[3][2] - b[3][2] + 180) % 360 - 180 == pytest.approx(0, abs=0.1)
+
+
+# Legs whose lines are hard to get right: across the 180° meridian by air and by land, nearly
+# antipodal (where Vincenty's method does not settle, and geographiclib's arc is given), to a
+# pole's neighbourhood, of no length, along the equator and along a meridian.
+HARD_LEGS = [
+    ((64.73, 177.5), (61.17, -149.99), True),
+    ((64.73, 177.5), (61.17, -149.99), False),
+    ((0.0, 0.0), (0.5, 179.7), True),
+    ((-33.9, 18.4), (35.0, -160.3), True),
+    ((55.75, 37.62), (89.9, -30.0), True),
+    ((43.24, 76.89), (43.24, 76.89), True),
+    ((43.24, 76.89), (43.24, 76.89), False),
+    ((0.0, 10.0), (0.0, 100.0), True),
+    ((10.0, 30.0), (60.0, 30.0), True),
+    ((-45.0, 170.0), (-40.0, -170.0), True),
+]
+
+
+def test_the_page_works_out_hard_legs_as_the_map_does(big, open_map):
+    """The page's lines (arcs.js legLinesOf) for the hard cases are geometry.lines_between's."""
+    page = open_map(big[1]).page
+    ends = [(start, end) for start, end, _ in HARD_LEGS]
+    flights = [flight for _, _, flight in HARD_LEGS]
+    first, lat, lon, arrow_lat, arrow_lon, heading, by_geographiclib = lines_between(ends, flights)
+    assert by_geographiclib == (2,)
+    explicit = [
+        [n, [[lat[p], lon[p]] for p in range(first[n], first[n + 1])]] for n in by_geographiclib
+    ]
+    got = page.evaluate(
+        """([ends, flights, explicit]) => {
+            const data = legLinesOf(new Float64Array(ends.flat(2)), Uint8Array.from(flights), { a: 6378137.0, f: 1 / 298.257223563, stepMetres: 250000 }, new Map(explicit));
+            const lines = [];
+            for (let i = 0; i < flights.length; i++) {
+                const line = [];
+                for (let p = data.first[i]; p < data.first[i + 1]; p++) line.push([data.lon[p], data.lat[p]]);
+                lines.push([line, Number.isNaN(data.heading[i]) ? null : [data.arrowLon[i], data.arrowLat[i], data.heading[i]]]);
+            }
+            return lines;
+        }""",
+        [ends, flights, explicit],
+    )
+    for n, (line, arrow) in enumerate(got):
+        want = [[lon[p], lat[p]] for p in range(first[n], first[n + 1])]
+        assert _close_lines(line, want, 1e-9), HARD_LEGS[n]
+        if math.isnan(heading[n]):
+            assert arrow is None, HARD_LEGS[n]
+        else:
+            assert arrow == pytest.approx([arrow_lon[n], arrow_lat[n], heading[n]], abs=1e-9)
 
 
 def test_the_big_maps_packed_data_is_its_data(big, open_map):
@@ -464,3 +534,43 @@ def test_a_journey_chosen_on_the_big_map_stands_out_until_its_popup_closes(big, 
         )
         == "1"
     )
+
+
+# Quotes whose names the page cannot tell from their plain English start (render.plain_link_name):
+# other letters and scripts, a name already taken, letters that fold to others, no words at all.
+TRICKY_QUOTES = [
+    "Café au lait, then the border.",
+    "Мы уехали ночью, в пятницу.",
+    "Same words, said twice.",
+    "Same words, said twice.",
+    "STRASSE und Straße sind gesperrt.",
+    "İstanbul was the only way.",
+    "… — …",
+    "under_score 42 words here and more",
+]
+
+
+def test_a_big_maps_quote_links_are_each_quotes_own_name(tmp_path, open_map):
+    """A big map's page names every quote as quote_link_names does (its data leaves out the
+    names the page can tell itself), so an address of any quote opens that quote."""
+    text = synthetic_places(60, 60, 20, seed=3) + "".join(
+        f"  - text: {json.dumps(quote)}\n    speaker: person-1\n    source: source-0\n"
+        f"    journey: journey-{n}\n"
+        for n, quote in enumerate(TRICKY_QUOTES)
+    )
+    places = tmp_path / "places.yaml"
+    places.write_text(text, encoding="utf-8")
+    out = tmp_path / "routes.html"
+    build(places, out)
+    records = read_places(places)
+    assert 'data-encoding="packed-gzip-base64"' in out.read_text(encoding="utf-8")
+    shown = open_map(out, tiles=False)
+    names = shown.page.evaluate(
+        """async () => (await readRouteData(document.getElementById("route-data"))).quotes.map(q => q.link)"""
+    )
+    assert names == quote_link_names(records)
+    assert "person-1-мы-уехали-ночью-в" in names and "person-1-same-words-said-twice-2" in names
+    shown.page.goto(out.resolve().as_uri() + "#quote=person-1-мы-уехали-ночью-в")
+    marked = shown.page.locator(".leaflet-popup-content .linked blockquote")
+    marked.wait_for()
+    assert marked.inner_text() == TRICKY_QUOTES[1]

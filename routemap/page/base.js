@@ -115,7 +115,7 @@ function latLng(coordinates) {
 }
 
 /* The map's data block: plain JSON; for a bigger map, gzip in base64; for a big one, packed
- * (JSON, then its legs' lines in binary: see render.json_for_script and leg_lines_binary). */
+ * (gzip in base64 of JSON that leaves out what the page can tell itself: render._packed_fields). */
 async function readRouteData(element) {
   const encoding = element.dataset.encoding;
   if (encoding === "json") return JSON.parse(element.textContent);
@@ -125,14 +125,11 @@ async function readRouteData(element) {
   const gzipped = Uint8Array.fromBase64
     ? new Blob([Uint8Array.fromBase64(text)]).stream()
     : (await fetch("data:application/octet-stream;base64," + text)).body;
-  const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
-  if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
-  const bytes = await unpacked.arrayBuffer();
-  const jsonLength = new DataView(bytes).getUint32(0, true);
-  const data = unpackFields(JSON.parse(new TextDecoder().decode(new Uint8Array(bytes, 4, jsonLength))));
-  data.legLines = unpackLegLines(bytes, 4 + jsonLength);
+  const data = JSON.parse(await new Response(gzipped.pipeThrough(new DecompressionStream("gzip"))).text());
+  if (encoding === "gzip-base64") return data;
+  unpackFields(data);
   // Each leg's number, where it starts (the journey's start, then each leg's end) and where
-  // its line is in legLines.
+  // its line is in legLines, which the page works out (arcs.js).
   let at = 0;
   for (const journey of data.journeys) {
     let from = journey.from;
@@ -143,14 +140,17 @@ async function readRouteData(element) {
       from = leg.to;
     });
   }
+  data.legLines = mapLegLines(data);
   return data;
 }
 
 /* What a big map's packed JSON leaves out for the page to tell itself (render._packed_fields):
- * places as GeoJSON features, journeys' status "trip", and journeys' colours, which people's
+ * places as GeoJSON features, the link names of quotes that start in plain English
+ * (links.js: plainLinkName), journeys' status "trip", and journeys' colours, which people's
  * journeys take from the palette in turn and the routes the articles discuss from their status
  * (styles.journey_colours). */
 function unpackFields(data) {
+  for (const quote of data.quotes) if (quote.link === undefined) quote.link = plainLinkName(quote, data.linkWords);
   const features = data.places.map(([coordinates, properties]) => ({ type: "Feature", geometry: { type: "Point", coordinates }, properties }));
   data.places = { type: "FeatureCollection", features };
   let turn = 0;
@@ -161,50 +161,8 @@ function unpackFields(data) {
   return data;
 }
 
-/* A big map's legs' lines from their binary (render.leg_lines_binary), from byte `offset`:
- * leg i's points are lon[first[i]] .. lon[first[i + 1] - 1] (and lat), in degrees; its
- * arrowhead arrowLon[i], arrowLat[i], heading[i] (NaN: none). (Typed arrays read the machine's
- * byte order: little-endian, as every browser's machine is.) */
-function unpackLegLines(bytes, offset) {
-  const [legs, points] = new Uint32Array(bytes, offset, 2);
-  let at = offset + 8;
-  const take = (Kind, count) => {
-    const values = new Kind(bytes, at, count);
-    at += Math.ceil((values.byteLength) / 4) * 4;
-    return values;
-  };
-  const counts = take(Uint16Array, legs);
-  const lonSteps = take(Int32Array, points);
-  const latSteps = take(Int32Array, points);
-  const arrowLon = take(Int32Array, legs);
-  const arrowLat = take(Int32Array, legs);
-  const headings = take(Int16Array, legs);
-  const first = new Uint32Array(legs + 1);
-  const lon = new Float64Array(points);
-  const lat = new Float64Array(points);
-  const lines = { first, lon, lat, arrowLon: new Float64Array(legs), arrowLat: new Float64Array(legs), heading: new Float64Array(legs) };
-  let p = 0;
-  for (let i = 0; i < legs; i++) {
-    first[i] = p;
-    let x = 0;
-    let y = 0;
-    for (const end = p + counts[i]; p < end; p++) {
-      x += lonSteps[p];
-      y += latSteps[p];
-      lon[p] = x / 1e5;
-      lat[p] = y / 1e5;
-    }
-    const none = headings[i] === -1;
-    lines.arrowLon[i] = none ? NaN : (lonSteps[first[i]] + arrowLon[i]) / 1e5;
-    lines.arrowLat[i] = none ? NaN : (latSteps[first[i]] + arrowLat[i]) / 1e5;
-    lines.heading[i] = none ? NaN : headings[i] / 10;
-  }
-  first[legs] = p;
-  return lines;
-}
-
 /* A leg's line as [lon, lat] points, and its arrowhead as [lon, lat, heading] (or null for a
- * leg of no length): in the leg itself on a small map, packed in data.legLines on a big one. */
+ * leg of no length): in the leg itself on a small map, in data.legLines on a big one (arcs.js). */
 function legLine(data, leg) {
   if (leg.line) return leg.line;
   const lines = data.legLines;

@@ -54,7 +54,7 @@ function extentOf(minX, minY, maxX, maxY) {
 }
 
 /* Every leg as typed arrays: its points, box, style and arrowhead in zoom-0 pixels, from the
- * big map's packed lines (data.legLines: see base.js readRouteData). */
+ * big map's lines (data.legLines, which arcs.js works out). */
 function packLegs(view, styleOf) {
   const { data } = view;
   const lines = data.legLines;

@@ -11,6 +11,15 @@
  * survives the page's reloads (and so does a switch between light and dark, scheme.js). What to show is map.js's (view.selectJourney, ...): this file
  * only reads and writes the address. */
 
+/* A quote's name as a big map's data leaves it to the page (render.plain_link_name, the same
+ * rule): its speaker and its first `words` runs of ASCII letters, digits and _, lower-cased. */
+function plainLinkName(quote, words) {
+  const parts = [quote.speaker];
+  const word = /[A-Za-z0-9_]+/g;
+  for (let found = word.exec(quote.text); found && parts.length <= words; found = word.exec(quote.text)) parts.push(found[0].toLowerCase());
+  return parts.join("-");
+}
+
 function routeLinks(view) {
   const { map, data } = view;
   // Each quote's number by its name in an address: made when first asked (a big map has
