@@ -311,12 +311,18 @@ def json_for_script(data: dict) -> tuple[str, str]:
 
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
-    packed (_packed_fields): its legs' lines are not in it, for its page works them out.
+    packed (_packed_fields): its legs' lines are not in it, for its page works them out, and
+    its quotes follow the rest as JSON of their own, after a newline (which JSON's text of the
+    rest cannot hold), for the page to read when first asked: most of a big map's text, and
+    none of it needed to draw the map.
     """
     import orjson  # some seven times faster than json here, which a big map notices
 
     if "legLines" in data:
-        packed = gzip.compress(orjson.dumps(_packed_fields(data)), compresslevel=4, mtime=0)
+        fields = _packed_fields(data)
+        quotes = orjson.dumps(fields.pop("quotes"))
+        block = orjson.dumps(fields) + b"\n" + quotes
+        packed = gzip.compress(block, compresslevel=4, mtime=0)
         return "packed-gzip-base64", base64.b64encode(packed).decode("ascii")
     encoded = orjson.dumps(data)
     if len(encoded) > COMPRESS_FROM:
@@ -335,8 +341,9 @@ def json_for_script(data: dict) -> tuple[str, str]:
 def _packed_fields(data: dict) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
     (page/base.js: unpackFields puts it back): each place as [coordinates, properties] rather
-    than a GeoJSON feature, no quote's link name where the page can tell it (plain_link_name),
-    no journey's status where it is "trip", no journey's colour (the
+    than a GeoJSON feature, where a journey starts and each leg ends as the place's number in
+    `places` rather than its id, no quote's link name where the page can tell it
+    (plain_link_name), no journey's status where it is "trip", no journey's colour (the
     page gives them as styles.journey_colours does, from `palette`), and no leg's line or
     arrowhead: the page works them out from the places (page/arcs.js, by `geodesic`), but for
     the rare flight whose arc only geographiclib settles, given in `explicitLines` as
@@ -349,11 +356,15 @@ def _packed_fields(data: dict) -> dict:
         else quote
         for quote in data["quotes"]
     ]
+    features = data["places"]["features"]
+    number = {feature["properties"]["id"]: n for n, feature in enumerate(features)}
     journeys = []
     for journey in data["journeys"]:
         packed = {key: value for key, value in journey.items() if key != "colour"}
         if packed["status"] == "trip":
             del packed["status"]
+        packed["from"] = number[packed["from"]]
+        packed["legs"] = [leg | {"to": number[leg["to"]]} for leg in packed["legs"]]
         journeys.append(packed)
     places = [
         [feature["geometry"]["coordinates"], feature["properties"]]
@@ -368,6 +379,7 @@ def _packed_fields(data: dict) -> dict:
     rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
     return rest | {
         "quotes": quotes,
+        "quoteCount": len(quotes),
         "journeys": journeys,
         "places": places,
         "palette": trips_palette,

@@ -488,6 +488,7 @@ def test_the_big_maps_packed_data_is_its_data(big, open_map):
         """async () => {
             const data = await readRouteData(document.getElementById("route-data"));
             const journeys = data.journeys.map(({ legs, ...journey }) => [journey, legs.map(({ number, from, at, ...leg }) => leg)]);
+            data.quotes.forEach(q => quoteLink(data, q));  // (a name the page tells, when asked)
             return [data.places, journeys, data.quotes];
         }"""
     )
@@ -566,7 +567,10 @@ def test_a_big_maps_quote_links_are_each_quotes_own_name(tmp_path, open_map):
     assert 'data-encoding="packed-gzip-base64"' in out.read_text(encoding="utf-8")
     shown = open_map(out, tiles=False)
     names = shown.page.evaluate(
-        """async () => (await readRouteData(document.getElementById("route-data"))).quotes.map(q => q.link)"""
+        """async () => {
+            const data = await readRouteData(document.getElementById("route-data"));
+            return data.quotes.map(q => quoteLink(data, q));
+        }"""
     )
     assert names == quote_link_names(records)
     assert "person-1-мы-уехали-ночью-в" in names and "person-1-same-words-said-twice-2" in names

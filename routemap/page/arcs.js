@@ -15,17 +15,15 @@ function legLinesOf(ends, flight, geodesic, explicit) {
   const count = flight.length;
   const arcs = geodesicInverse(ends, flight, geodesic);
   const counts = new Uint32Array(count);
-  for (let i = 0; i < count; i++) {
-    const given = explicit.get(i);
-    counts[i] = given ? given.length : flight[i] ? arcs.pieces[i] + 1 : 2;
-  }
+  for (let i = 0; i < count; i++) counts[i] = flight[i] ? arcs.pieces[i] + 1 : 2;
+  for (const [i, given] of explicit) counts[i] = given.length;
   const first = new Uint32Array(count + 1);
   for (let i = 0; i < count; i++) first[i + 1] = first[i] + counts[i];
   const lat = new Float64Array(first[count]);
   const lon = new Float64Array(first[count]);
   for (let i = 0; i < count; i++) {
     const at = first[i];
-    const given = explicit.get(i);
+    const given = explicit.size ? explicit.get(i) : undefined;
     if (given) {
       given.forEach(([y, x], n) => {
         lat[at + n] = y;
@@ -52,10 +50,16 @@ function geodesicInverse(ends, flight, geodesic) {
   const arcs = { sigma: new Float64Array(count), alpha1: new Float64Array(count), u1: new Float64Array(count), pieces: new Uint32Array(count) };
   for (let i = 0; i < count; i++) {
     if (!flight[i]) continue;
-    const [lat1, lon1, lat2, lon2] = [0, 1, 2, 3].map((n) => (ends[4 * i + n] * Math.PI) / 180);
+    const lat1 = (ends[4 * i] * Math.PI) / 180;
+    const lon1 = (ends[4 * i + 1] * Math.PI) / 180;
+    const lat2 = (ends[4 * i + 2] * Math.PI) / 180;
+    const lon2 = (ends[4 * i + 3] * Math.PI) / 180;
     const u1 = Math.atan((1 - f) * Math.tan(lat1));
     const u2 = Math.atan((1 - f) * Math.tan(lat2));
-    const [sinU1, cosU1, sinU2, cosU2] = [Math.sin(u1), Math.cos(u1), Math.sin(u2), Math.cos(u2)];
+    const sinU1 = Math.sin(u1);
+    const cosU1 = Math.cos(u1);
+    const sinU2 = Math.sin(u2);
+    const cosU2 = Math.cos(u2);
     const turn = 2 * Math.PI;
     const bigL = ((((lon2 - lon1 + Math.PI) % turn) + turn) % turn) - Math.PI;
     let lam = bigL;
@@ -107,7 +111,8 @@ function geodesicPoints(arcs, i, ends, geodesic, lat, lon, at) {
     const sinS = Math.sin(s);
     const cosS = Math.cos(s);
     const cos2Sm = Math.cos(2 * sigma1 + s);
-    const y = Math.atan2(su1 * cosS + cu1 * sinS * ca1, (1 - f) * Math.hypot(sinAlpha, su1 * sinS - cu1 * cosS * ca1));
+    const across = su1 * sinS - cu1 * cosS * ca1;
+    const y = Math.atan2(su1 * cosS + cu1 * sinS * ca1, (1 - f) * Math.sqrt(sinAlpha * sinAlpha + across * across));
     const lamP = Math.atan2(sinS * sa1, cu1 * cosS - su1 * sinS * ca1);
     const x = lon1 + lamP - (1 - c) * f * sinAlpha * (s + c * sinS * (cos2Sm + c * cosS * (-1 + 2 * cos2Sm ** 2)));
     lat[at + n] = (y * 180) / Math.PI;
@@ -154,20 +159,24 @@ function arrowheads(lat, lon, first) {
   return found;
 }
 
-/* A big map's legs' lines (see legLinesOf), from its journeys and places: each leg from where
- * its journey starts or its last leg ended. */
+/* A big map's legs' lines (see legLinesOf), from its journeys and places as its packed data has
+ * them (render._packed_fields): a journey's start and each leg's end as the place's number. */
 function mapLegLines(data) {
-  const where = new Map(data.places.features.map((feature) => [feature.properties.id, feature.geometry.coordinates]));
+  const features = data.places.features;
   const legs = data.journeys.reduce((sum, journey) => sum + journey.legs.length, 0);
   const ends = new Float64Array(4 * legs);
   const flight = new Uint8Array(legs);
   let i = 0;
   for (const journey of data.journeys) {
+    let start = features[journey.from].geometry.coordinates;
     for (const leg of journey.legs) {
-      const [x1, y1] = where.get(leg.from);
-      const [x2, y2] = where.get(leg.to);
-      ends.set([y1, x1, y2, x2], 4 * i);
+      const end = features[leg.to].geometry.coordinates;
+      ends[4 * i] = start[1];
+      ends[4 * i + 1] = start[0];
+      ends[4 * i + 2] = end[1];
+      ends[4 * i + 3] = end[0];
       flight[i++] = leg.mode === "flight" ? 1 : 0;
+      start = end;
     }
   }
   return legLinesOf(ends, flight, data.geodesic, new Map(data.explicitLines));

@@ -41,11 +41,11 @@ function reducedMotion() {
   return window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 }
 
-/* Lookups by id are objects without a prototype: an id such as "constructor" finds only itself. */
+/* Lookups by id are Maps: an id such as "constructor" finds only itself, and a big map's tens of
+ * thousands of ids go in without being made property names (which a browser interns, one by
+ * one: a tenth of a second at 50,000 journeys). */
 function byId(entries) {
-  const found = Object.create(null);
-  for (const [id, entry] of entries) found[id] = entry;
-  return found;
+  return new Map(entries);
 }
 
 /* The page's own words (routemap/words/<lang>.json, chosen by `routes --lang`): say("panel.show"),
@@ -125,32 +125,48 @@ async function readRouteData(element) {
   const gzipped = Uint8Array.fromBase64
     ? new Blob([Uint8Array.fromBase64(text)]).stream()
     : (await fetch("data:application/octet-stream;base64," + text)).body;
-  const data = JSON.parse(await new Response(gzipped.pipeThrough(new DecompressionStream("gzip"))).text());
-  if (encoding === "gzip-base64") return data;
+  const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
+  if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
+  // A big map's: its JSON, a newline, and its quotes' JSON, read when first asked for (most of
+  // its text, and none of it needed to draw the map) or when the page is next idle.
+  const bytes = new Uint8Array(await unpacked.arrayBuffer());
+  const split = bytes.indexOf(10);
+  const data = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split)));
+  Object.defineProperty(data, "quotes", {
+    configurable: true,
+    enumerable: true,
+    get() {
+      const quotes = JSON.parse(new TextDecoder().decode(bytes.subarray(split + 1)));
+      Object.defineProperty(data, "quotes", { value: quotes, enumerable: true, writable: true });
+      return quotes;
+    },
+  });
   unpackFields(data);
-  // Each leg's number, where it starts (the journey's start, then each leg's end) and where
-  // its line is in legLines, which the page works out (arcs.js).
+  // The legs' lines, worked out from the places they join (arcs.js), while the journeys name
+  // them by number; then each leg's number, where it starts (the journey's start, then each
+  // leg's end), where its line is in legLines, and places by id again.
+  data.legLines = mapLegLines(data);
+  const features = data.places.features;
   let at = 0;
   for (const journey of data.journeys) {
-    let from = journey.from;
+    let from = features[journey.from].properties.id;
+    journey.from = from;
     journey.legs.forEach((leg, n) => {
+      leg.to = features[leg.to].properties.id;
       leg.number = n + 1;
       leg.from = from;
       leg.at = at++;
       from = leg.to;
     });
   }
-  data.legLines = mapLegLines(data);
   return data;
 }
 
 /* What a big map's packed JSON leaves out for the page to tell itself (render._packed_fields):
- * places as GeoJSON features, the link names of quotes that start in plain English
- * (links.js: plainLinkName), journeys' status "trip", and journeys' colours, which people's
+ * places as GeoJSON features, journeys' status "trip", and journeys' colours, which people's
  * journeys take from the palette in turn and the routes the articles discuss from their status
  * (styles.journey_colours). */
 function unpackFields(data) {
-  for (const quote of data.quotes) if (quote.link === undefined) quote.link = plainLinkName(quote, data.linkWords);
   const features = data.places.map(([coordinates, properties]) => ({ type: "Feature", geometry: { type: "Point", coordinates }, properties }));
   data.places = { type: "FeatureCollection", features };
   let turn = 0;

@@ -526,7 +526,7 @@ function drawBulk(view, onLegClick) {
       if (ids.join("\n") === highlight.ids.join("\n")) return;
       highlight.layer.clearLayers();
       highlight.ids = ids;
-      for (const id of ids) highlight.layer.addLayer(journeyLayer(view, view.journeys[id], styleOf, onLegClick, tip, renderer, null));
+      for (const id of ids) highlight.layer.addLayer(journeyLayer(view, view.journeys.get(id), styleOf, onLegClick, tip, renderer, null));
       if (ids.length && !map.hasLayer(highlight.layer)) highlight.layer.addTo(map);
       if (!ids.length) highlight.layer.remove();
       // The other routes step back (map.css), so that the chosen one stands out of the thicket.
@@ -613,9 +613,9 @@ function bulkPointer(view, onPlaceClick, onLegClick) {
     let words = null;
     let at = event.latlng;
     if (places.length) {
-      const name = view.places[places[0]].properties.name;
+      const name = view.places.get(places[0]).properties.name;
       words = places.length > 1 ? say("tip.more", { name, n: places.length - 1 }) : name;
-      at = latLng(view.places[places[0]].geometry.coordinates);
+      at = latLng(view.places.get(places[0]).geometry.coordinates);
     } else {
       const legs = bulkLegsAt(view, point);
       if (legs.length) words = legs[0].journey.name;

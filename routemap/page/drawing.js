@@ -122,29 +122,41 @@ const RouteCanvas = L.Canvas.extend({
 function legStyler(view) {
   const { data, styles } = view;
   const kindStyle = (journey, leg) => (journey.status === "trip" ? styles.modes[leg.mode] : styles.statuses[journey.status]);
-  const dashKey = (leg, style) => leg.from + " " + style.dashArray;
+  // The colours of the dashed legs that leave each place with each dash pattern: place →
+  // pattern → colours (Maps, not keys joined into strings: a big map has some 100,000 legs).
   const dashColours = new Map();
+  const coloursOf = (leg, style) => {
+    const patterns = dashColours.get(leg.from);
+    return patterns ? patterns.get(style.dashArray) : undefined;
+  };
   for (const journey of data.journeys) {
     for (const leg of journey.legs) {
       const style = kindStyle(journey, leg);
       if (!style.dashArray) continue;
-      const colours = dashColours.get(dashKey(leg, style)) || [];
+      let patterns = dashColours.get(leg.from);
+      if (!patterns) dashColours.set(leg.from, (patterns = new Map()));
+      let colours = patterns.get(style.dashArray);
+      if (!colours) patterns.set(style.dashArray, (colours = []));
       const colour = style.color || journey.colour;
       if (!colours.includes(colour)) colours.push(colour);
-      dashColours.set(dashKey(leg, style), colours);
     }
   }
   // Legs alike share one options object (a big map has tens of thousands of legs): not to be
-  // changed by the caller.
+  // changed by the caller. Found by their kind's style, colour, and how many share the dashes
+  // and which turn is theirs.
   const made = new Map();
   return (journey, leg) => {
     const kind = kindStyle(journey, leg);
     const colour = kind.color || journey.colour;
-    const colours = (kind.dashArray && dashColours.get(dashKey(leg, kind))) || null;
+    const colours = (kind.dashArray && coloursOf(leg, kind)) || null;
     const sharing = colours && colours.length > 1 && colours.length <= 4 ? colours.length : 1;
     const turn = sharing > 1 ? colours.indexOf(colour) : 0;
-    const key = colour + " " + journey.status + " " + (journey.status === "trip" ? leg.mode : "") + " " + sharing + " " + turn;
-    if (!made.has(key)) {
+    let byColour = made.get(kind);
+    if (!byColour) made.set(kind, (byColour = new Map()));
+    let alike = byColour.get(colour);
+    if (!alike) byColour.set(colour, (alike = []));
+    const slot = sharing * 4 + turn;
+    if (!alike[slot]) {
       const style = Object.assign({ color: journey.colour }, styles.line, kind);
       delete style.label;
       if (sharing > 1) {
@@ -152,9 +164,9 @@ function legStyler(view) {
         style.dashArray = dash + " " + dash * (sharing - 1);
         style.dashOffset = String(turn * dash);
       }
-      made.set(key, style);
+      alike[slot] = style;
     }
-    return made.get(key);
+    return alike[slot];
   };
 }
 
@@ -232,7 +244,7 @@ function drawRoutes(view, onLegClick) {
     if (journey.group) {
       if (!view.groupLayers[journey.group]) {
         view.groupLayers[journey.group] = L.featureGroup();
-        overlays.push({ id: journey.group, name: groups[journey.group].name, told: true, colour: styles.statuses["sold-out"].color, layer: view.groupLayers[journey.group] });
+        overlays.push({ id: journey.group, name: groups.get(journey.group).name, told: true, colour: styles.statuses["sold-out"].color, layer: view.groupLayers[journey.group] });
       }
       view.groupLayers[journey.group].addLayer(layer);
     } else {
@@ -242,8 +254,8 @@ function drawRoutes(view, onLegClick) {
   // The layer control lists each journey and group; on a big map (where a list of thousands
   // would be unusable, and slow to build) it switches two layers: people's journeys, and routes.
   if (overlays.length <= MAX_LAYER_ENTRIES) return overlays;
-  const trips = overlays.filter((o) => !groups[o.id]);
-  const routes = overlays.filter((o) => groups[o.id]);
+  const trips = overlays.filter((o) => !groups.get(o.id));
+  const routes = overlays.filter((o) => groups.get(o.id));
   return [
     { name: say("layers.trips", { n: trips.length }), colour: styles.markers.origin.fillColor, layer: L.featureGroup(trips.map((o) => o.layer)) },
     { name: say("layers.routes", { n: data.journeys.filter((j) => j.group).length }), colour: styles.statuses["sold-out"].color, layer: L.featureGroup(routes.map((o) => o.layer)) },

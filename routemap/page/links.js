@@ -20,12 +20,19 @@ function plainLinkName(quote, words) {
   return parts.join("-");
 }
 
+/* A quote's name in an address: as the data gives it, or as a big map's page tells it (its data
+ * leaves out the names plainLinkName gives), worked out when first asked. */
+function quoteLink(data, quote) {
+  if (quote.link === undefined) quote.link = plainLinkName(quote, data.linkWords);
+  return quote.link;
+}
+
 function routeLinks(view) {
   const { map, data } = view;
   // Each quote's number by its name in an address: made when first asked (a big map has
   // thousands of quotes, and most readers open no link to one).
   let quoteNumbers = null;
-  const quoteByName = () => quoteNumbers || (quoteNumbers = new Map(data.quotes.map((quote, index) => [quote.link, index])));
+  const quoteByName = () => quoteNumbers || (quoteNumbers = new Map(data.quotes.map((quote, index) => [quoteLink(data, quote), index])));
   const KINDS = ["journey", "group", "place", "quote"];
 
   // {journey: "oleg", leg: 2} -> "journey=oleg&leg=2"
@@ -47,13 +54,13 @@ function routeLinks(view) {
     const kind = KINDS.find((k) => params.has(k));
     if (!kind) return null;
     const id = params.get(kind);
-    if (kind === "journey" && view.journeys[id]) {
+    if (kind === "journey" && view.journeys.get(id)) {
       const leg = Number(params.get("leg"));
-      const legs = view.journeys[id].legs;
+      const legs = view.journeys.get(id).legs;
       return Number.isInteger(leg) && leg >= 1 && leg <= legs.length ? { journey: id, leg } : { journey: id };
     }
-    if (kind === "group" && view.groups[id]) return { group: id };
-    if (kind === "place" && view.places[id]) return { place: id };
+    if (kind === "group" && view.groups.get(id)) return { group: id };
+    if (kind === "place" && view.places.get(id)) return { place: id };
     if (kind === "quote" && quoteByName().has(id)) return { quote: id };
     return null;
   }

@@ -108,7 +108,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // Where a place's dot is drawn: moved aside where dots crowd on a small map (labels.js).
   function dotLatLng(id) {
     const marker = view.markers[id];
-    return marker ? map.layerPointToLatLng(dotLayerPoint(map, marker)) : latLng(view.places[id].geometry.coordinates);
+    return marker ? map.layerPointToLatLng(dotLayerPoint(map, marker)) : latLng(view.places.get(id).geometry.coordinates);
   }
 
   // The places under a point of the map (in container pixels), topmost first, by id.
@@ -128,15 +128,15 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   function openPlace(id, link, options) {
     showJourneys([]);
-    return openPopup(dotLatLng(id), words.placePopup(view.places[id]), Object.assign({ offset: [0, -4] }, options), link || { place: id });
+    return openPopup(dotLatLng(id), words.placePopup(view.places.get(id)), Object.assign({ offset: [0, -4] }, options), link || { place: id });
   }
 
   // A journey's or a group's popup, and where it is anchored: the northernmost point.
   function journeyView(id) {
-    const routes = view.groups[id] ? data.journeys.filter((j) => j.group === id) : [view.journeys[id]];
+    const routes = view.groups.get(id) ? data.journeys.filter((j) => j.group === id) : [view.journeys.get(id)];
     const points = routes.flatMap((j) => j.legs.flatMap((leg) => legLine(data, leg)));
     const north = latLng(points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]));
-    const content = view.groups[id] ? words.groupPopup(view.groups[id], routes) : words.journeyPopup(routes[0], null);
+    const content = view.groups.get(id) ? words.groupPopup(view.groups.get(id), routes) : words.journeyPopup(routes[0], null);
     return { routes, points: points.map(latLng), north, content };
   }
 
@@ -149,7 +149,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       return;
     }
     const colour = (other) => dotColour(view.markers[other] ? view.markers[other].options : bulkDotStyle(view, other));
-    const choices = here.map((other) => ({ name: view.places[other].properties.name, colour: colour(other), pick: () => openPlace(other) }));
+    const choices = here.map((other) => ({ name: view.places.get(other).properties.name, colour: colour(other), pick: () => openPlace(other) }));
     view.popupFrom(null);
     openPopup(dotLatLng(id), words.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
   }
@@ -211,8 +211,8 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // popup's height free above it, so the popup covers none of the journey.
   function selectJourney(id, from, jump, link) {
     // (A group no route is in has nothing to show.)
-    if (view.groups[id] ? !data.journeys.some((journey) => journey.group === id) : !view.journeys[id]) return;
-    link = link || (view.groups[id] ? { group: id } : { journey: id });
+    if (view.groups.get(id) ? !data.journeys.some((journey) => journey.group === id) : !view.journeys.get(id)) return;
+    link = link || (view.groups.get(id) ? { group: id } : { journey: id });
     view.links.record(link);
     const choice = ++views;
     if (small()) panel.fold(false);
@@ -220,7 +220,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     // Its routes on the map now, and again as its popup opens (a popup closed on the way, as
     // the reader's last one is, lets a big map's chosen routes go: bulk.js).
     const reveal = () => {
-      if (view.groups[id] && view.groupLayers[id]) {
+      if (view.groups.get(id) && view.groupLayers[id]) {
         if (!map.hasLayer(view.groupLayers[id])) view.groupLayers[id].addTo(map);
       } else showJourneys(routes.map((journey) => journey.id));
     };
@@ -314,12 +314,12 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       openPlace(id, quote ? { quote } : null);
       if (quote) showQuote(quote);
     };
-    goTo({ center: latLng(view.places[id].geometry.coordinates), zoom }, jump, open);
+    goTo({ center: latLng(view.places.get(id).geometry.coordinates), zoom }, jump, open);
   }
 
   // Choosing one leg (a link to it): the leg framed, its popup open.
   function selectLeg(id, number, jump) {
-    const journey = view.journeys[id];
+    const journey = view.journeys.get(id);
     const leg = journey.legs[number - 1];
     showJourneys([id]);
     if (small()) panel.fold(false);
@@ -341,13 +341,13 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   // Where a quote is shown: its journey's, place's or group's popup, or the panel's "Also quoted".
   // (a journey's or group's id, or ["place", id]; undefined: the panel's).
-  const quoteHome = new Array(data.quotes.length);
+  const quoteHome = new Array(data.quoteCount === undefined ? data.quotes.length : data.quoteCount);
   for (const journey of data.journeys) for (const i of journey.quotes) quoteHome[i] = journey.id;
   for (const feature of data.places.features) for (const i of feature.properties.quotes) quoteHome[i] = ["place", feature.properties.id];
   for (const group of data.groups) for (const i of group.quotes) quoteHome[i] = group.id;
   function selectQuote(index, from, jump) {
     const home = quoteHome[index];
-    const quote = data.quotes[index].link;
+    const quote = quoteLink(data, data.quotes[index]);
     if (Array.isArray(home)) return selectPlace(home[1], from, jump, quote);
     if (home) return selectJourney(home, from, jump, { quote });
     view.links.record({ quote });
@@ -373,8 +373,8 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   function openPopupOf(target) {
     const still = { autoPan: false }; // the view is the reader's
     if (target.place) return openPlace(target.place, null, still);
-    if (target.leg) return openLeg(view.journeys[target.journey], view.journeys[target.journey].legs[target.leg - 1], null, still);
-    const index = target.quote === undefined ? -1 : data.quotes.findIndex((q) => q.link === target.quote);
+    if (target.leg) return openLeg(view.journeys.get(target.journey), view.journeys.get(target.journey).legs[target.leg - 1], null, still);
+    const index = target.quote === undefined ? -1 : data.quotes.findIndex((q) => quoteLink(data, q) === target.quote);
     const home = index >= 0 ? quoteHome[index] : target.journey || target.group;
     if (Array.isArray(home)) {
       openPlace(home[1], target, still);
@@ -420,6 +420,9 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   routesShown = true;
   basemapIfNeeded();
   view.setUp = true;
+  // A big map's quotes are read when first asked for (base.js readRouteData): now, while the
+  // reader looks, rather than at their first click.
+  later(() => data.quotes.length);
 
   // Served by `routes watch`: reload when a newer map has been built; while the last save
   // cannot be built, say why over the last good map.
@@ -479,7 +482,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       return [p.x, p.y, view.markers[id] ? view.markers[id].getRadius() : bulkDotStyle(view, id).radius];
     },
     placeIds: () => data.places.features.map((feature) => feature.properties.id),
-    placeLatLng: (id) => latLng(view.places[id].geometry.coordinates),
+    placeLatLng: (id) => latLng(view.places.get(id).geometry.coordinates),
     // The journeys whose lines lie under a point of the map's container, topmost first: what a
     // click there offers.
     routesAt: (x, y) => (view.bulk.legs ? bulkLegsAt(view, L.point(x, y)) : legsAt(view, L.point(x, y))).map((found) => found.journey.id),
@@ -489,7 +492,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       journeys: view.bulk.legs ? new Set(view.bulk.legs.journey).size : Object.keys(view.journeyLayers).length,
     }),
     openLeg: (id, number) => {
-      openLeg(view.journeys[id], view.journeys[id].legs[number - 1]);
+      openLeg(view.journeys.get(id), view.journeys.get(id).legs[number - 1]);
     },
   };
   return window.routeMap;

@@ -7,14 +7,14 @@ function popupContent(view) {
   const { data, people, sources, groups, places, styles } = view;
 
   function personLabel(id) {
-    const person = people[id];
+    const person = people.get(id);
     if (!person) return "";
     return [person.name, person.age, person.role].filter((x) => x !== null && x !== undefined).join(", ");
   }
 
   // How a source is named wherever it is cited: with its caveat (a re-translated text).
   function sourceLabel(id) {
-    return sources[id] ? sources[id].label : id;
+    return sources.get(id) ? sources.get(id).label : id;
   }
 
   // Who said it to whom: "Oleg, 29, … · The Guardian", or for words a source relays from
@@ -26,7 +26,7 @@ function popupContent(view) {
       caption.append(who, " · ", told("span", sourceLabel(source)));
       return caption;
     }
-    return sayInto(caption, "popup.relayed", { speaker: who, to: told("span", sources[via] ? sources[via].name : via), source: told("span", sourceLabel(source)) });
+    return sayInto(caption, "popup.relayed", { speaker: who, to: told("span", sources.get(via) ? sources.get(via).name : via), source: told("span", sourceLabel(source)) });
   }
 
   // <figure><blockquote>words</blockquote><figcaption>speaker, role · source</figcaption></figure>,
@@ -35,7 +35,7 @@ function popupContent(view) {
   function quoteFigure(index) {
     const quote = data.quotes[index];
     const entry = el("div", null, "quote-entry");
-    entry.dataset.quote = quote.link;
+    entry.dataset.quote = quoteLink(data, quote);
     const figure = el("figure", null, "quote");
     figure.append(told("blockquote", quote.text), attribution(quote.speaker, quote.source, quote.via));
     entry.append(figure);
@@ -46,7 +46,7 @@ function popupContent(view) {
       entry.append(other);
     }
     if (quote.also) entry.classList.add("quote-wordings");
-    entry.append(view.links.copyButton({ quote: quote.link }, say("link.quote", { speaker: personLabel(quote.speaker) })));
+    entry.append(view.links.copyButton({ quote: quoteLink(data, quote) }, say("link.quote", { speaker: personLabel(quote.speaker) })));
     return entry;
   }
 
@@ -86,7 +86,7 @@ function popupContent(view) {
     const lines = [];
     if (leg.number === 1 && journey.start_inferred) lines.push(inferredLine(say("popup.startInferred"), journey.start_inferred));
     if (leg.inferred) lines.push(inferredLine(say("popup.legInferred"), leg.inferred));
-    const to = places[leg.to].properties;
+    const to = places.get(leg.to).properties;
     if (to.inferred) lines.push(inferredLine(say("popup.placeInferred", { name: to.name }), to.inferred));
     return lines;
   }
@@ -94,7 +94,7 @@ function popupContent(view) {
   // "Moscow → Orenburg · by plane · that night" for a leg: the places' names and its `when:`
   // from places.yaml, the mode in the page's words.
   function legWords(leg, item) {
-    item.append(told("span", places[leg.from].properties.name + " → " + places[leg.to].properties.name), " · " + say("mode." + leg.mode));
+    item.append(told("span", places.get(leg.from).properties.name + " → " + places.get(leg.to).properties.name), " · " + say("mode." + leg.mode));
     if (leg.when) item.append(" · ", told("span", leg.when));
     return item;
   }
@@ -122,7 +122,7 @@ function popupContent(view) {
 
   function journeyKicker(journey) {
     if (journey.person) return personLabel(journey.person);
-    return groups[journey.group] ? groups[journey.group].name : null;
+    return groups.get(journey.group) ? groups.get(journey.group).name : null;
   }
 
   // A leg's popup (a click on a line), or with no leg the whole journey's (chosen in the panel).
@@ -138,7 +138,7 @@ function popupContent(view) {
     }
     if (journey.summary) box.append(told("p", journey.summary));
     if (journey.accounts) box.append(accountsBlock(journey.accounts));
-    const group = groups[journey.group];
+    const group = groups.get(journey.group);
     if (group && group.note) box.append(told("p", group.note));
     if (group && group.accounts && !journey.accounts) box.append(accountsBlock(group.accounts));
     box.append(sourcesLine(journey.sources));

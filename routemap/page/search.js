@@ -133,8 +133,8 @@ function searchIndex(view, words) {
     if (journey.group) continue;
     makers.push(() => {
       const legs = [];
-      for (const leg of journey.legs) legs.push(places[leg.from].properties.name, places[leg.to].properties.name, leg.note, leg.when);
-      add("journey", journey.id, journey.name, say("search.journey"), journey.name + " " + (people[journey.person] ? people[journey.person].name : ""), [words.personLabel(journey.person), journey.summary, ...legs]);
+      for (const leg of journey.legs) legs.push(places.get(leg.from).properties.name, places.get(leg.to).properties.name, leg.note, leg.when);
+      add("journey", journey.id, journey.name, say("search.journey"), journey.name + " " + (people.get(journey.person) ? people.get(journey.person).name : ""), [words.personLabel(journey.person), journey.summary, ...legs]);
     });
   }
   // A person with a journey is found as that journey; the others (quoted only) as themselves.
@@ -167,7 +167,7 @@ function searchIndex(view, words) {
   }
   data.quotes.forEach((quote, index) => {
     makers.push(() => {
-      const speaker = people[quote.speaker] ? people[quote.speaker].name : "";
+      const speaker = people.get(quote.speaker) ? people.get(quote.speaker).name : "";
       const text = quote.text.length > 70 ? quote.text.slice(0, 68) + "…" : quote.text;
       add("quote", index, "“" + text + "”", say("search.quote", { speaker }), "", [quote.text, speaker, ...(quote.also || []).map((w) => w.text)]);
     });
