@@ -312,16 +312,19 @@ def json_for_script(data: dict) -> tuple[str, str]:
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
     packed (_packed_fields): its legs' lines are not in it, for its page works them out, and
-    its quotes follow the rest as JSON of their own, after a newline (which JSON's text of the
-    rest cannot hold), for the page to read when first asked: most of a big map's text, and
-    none of it needed to draw the map.
+    its quotes follow the rest each as JSON of its own on a line of its own (JSON's text holds
+    no newline), for the page to read one by one as they are asked for: most of a big map's
+    text, none of it needed to draw the map, and a popup shows a few.
     """
     import orjson  # some seven times faster than json here, which a big map notices
 
     if "legLines" in data:
         fields = _packed_fields(data)
-        quotes = orjson.dumps(fields.pop("quotes"))
-        block = orjson.dumps(fields) + b"\n" + quotes
+        quotes = fields.pop("quotes")
+        block = bytearray(orjson.dumps(fields))
+        for quote in quotes:  # (each dumped and let go: orjson's bytes keep room to spare)
+            block += b"\n"
+            block += orjson.dumps(quote)
         packed = gzip.compress(block, compresslevel=4, mtime=0)
         return "packed-gzip-base64", base64.b64encode(packed).decode("ascii")
     encoded = orjson.dumps(data)

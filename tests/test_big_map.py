@@ -489,7 +489,7 @@ def test_the_big_maps_packed_data_is_its_data(big, open_map):
             const data = await readRouteData(document.getElementById("route-data"));
             const journeys = data.journeys.map(({ legs, ...journey }) => [journey, legs.map(({ number, from, at, ...leg }) => leg)]);
             data.quotes.forEach(q => quoteLink(data, q));  // (a name the page tells, when asked)
-            return [data.places, journeys, data.quotes];
+            return [data.places, journeys, Array.from(data.quotes)];
         }"""
     )
     data = map_data(records)

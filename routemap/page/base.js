@@ -127,20 +127,11 @@ async function readRouteData(element) {
     : (await fetch("data:application/octet-stream;base64," + text)).body;
   const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
   if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
-  // A big map's: its JSON, a newline, and its quotes' JSON, read when first asked for (most of
-  // its text, and none of it needed to draw the map) or when the page is next idle.
+  // A big map's: its JSON, then each quote's JSON on a line of its own, read as it is asked for.
   const bytes = new Uint8Array(await unpacked.arrayBuffer());
   const split = bytes.indexOf(10);
   const data = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split)));
-  Object.defineProperty(data, "quotes", {
-    configurable: true,
-    enumerable: true,
-    get() {
-      const quotes = JSON.parse(new TextDecoder().decode(bytes.subarray(split + 1)));
-      Object.defineProperty(data, "quotes", { value: quotes, enumerable: true, writable: true });
-      return quotes;
-    },
-  });
+  data.quotes = quotesAsAsked(bytes, split + 1, data.quoteCount);
   unpackFields(data);
   // The legs' lines, worked out from the places they join (arcs.js), while the journeys name
   // them by number; then each leg's number, where it starts (the journey's start, then each
@@ -160,6 +151,41 @@ async function readRouteData(element) {
     });
   }
   return data;
+}
+
+/* A big map's quotes as an array whose entries are read from their lines of JSON (from byte
+ * `start` of `bytes`, one per line) when first asked for: a popup shows a few of a hundred
+ * thousand, whose reading all at once would hold up the page's start or the reader's first
+ * click. Entries are read once and kept; they are the page's own objects, as any others. */
+function quotesAsAsked(bytes, start, count) {
+  const read = new Array(count).fill(undefined); // (no holes: forEach and map visit every entry)
+  let lineStarts = null; // where each quote's line starts: found when the first is asked for
+  const decoder = new TextDecoder();
+  const entry = (i) => {
+    if (read[i] === undefined) {
+      if (!lineStarts) {
+        lineStarts = new Uint32Array(count + 1);
+        let at = start;
+        for (let n = 0; n < count; n++) {
+          lineStarts[n] = at;
+          const end = bytes.indexOf(10, at);
+          at = end === -1 ? bytes.length + 1 : end + 1;
+        }
+        lineStarts[count] = at;
+      }
+      read[i] = JSON.parse(decoder.decode(bytes.subarray(lineStarts[i], lineStarts[i + 1] - 1)));
+    }
+    return read[i];
+  };
+  return new Proxy(read, {
+    get(target, key, receiver) {
+      if (typeof key === "string") {
+        const i = Number(key);
+        if (Number.isInteger(i) && i >= 0 && i < count && String(i) === key) return entry(i);
+      }
+      return Reflect.get(target, key, receiver);
+    },
+  });
 }
 
 /* What a big map's packed JSON leaves out for the page to tell itself (render._packed_fields):

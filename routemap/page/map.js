@@ -341,7 +341,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   // Where a quote is shown: its journey's, place's or group's popup, or the panel's "Also quoted".
   // (a journey's or group's id, or ["place", id]; undefined: the panel's).
-  const quoteHome = new Array(data.quoteCount === undefined ? data.quotes.length : data.quoteCount);
+  const quoteHome = new Array(data.quotes.length);
   for (const journey of data.journeys) for (const i of journey.quotes) quoteHome[i] = journey.id;
   for (const feature of data.places.features) for (const i of feature.properties.quotes) quoteHome[i] = ["place", feature.properties.id];
   for (const group of data.groups) for (const i of group.quotes) quoteHome[i] = group.id;
@@ -420,9 +420,6 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   routesShown = true;
   basemapIfNeeded();
   view.setUp = true;
-  // A big map's quotes are read when first asked for (base.js readRouteData): now, while the
-  // reader looks, rather than at their first click.
-  later(() => data.quotes.length);
 
   // Served by `routes watch`: reload when a newer map has been built; while the last save
   // cannot be built, say why over the last good map.
