@@ -334,6 +334,8 @@ def test_a_huge_maps_dots_and_lines_open_their_popups(huge, open_map):
     page.mouse.click(box["x"] + x, box["y"] + y)
     popup = page.locator(".leaflet-popup-content")
     popup.locator("h2").first.wait_for()
+    if popup.locator(".show-all").count():  # more cross there than are listed at first
+        popup.locator(".show-all").click()
     offered = popup.locator(".route-choices button").all_inner_texts()
     if offered:  # lines cross there: the journey is among those offered, and opens
         assert journey["name"] in offered
@@ -341,6 +343,46 @@ def test_a_huge_maps_dots_and_lines_open_their_popups(huge, open_map):
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
     popup.locator("h2", has_text=journey["name"]).wait_for()
     assert "Leg 1 of" in popup.inner_text()
+
+
+def test_hundreds_of_routes_under_a_click_are_offered_thirty_then_all(huge, open_map):
+    """On the overview of 20,000 journeys hundreds of routes cross under a click (off the dots):
+    the popup lists
+    the first 30 and "Show all N", which lists every one (the keyboard's focus on the first
+    added), each opening its own leg."""
+    _, out = huge
+    shown = open_map(out)
+    page = shown.page
+    found = page.evaluate(
+        """() => {
+            const map = window.routeMap.map;
+            const size = map.getSize();
+            const frame = map.getContainer().getBoundingClientRect();
+            for (let r = 0; r < 300; r += 5) for (let a = 0; a < 12; a++) {
+                const x = Math.round(size.x / 2 + r * Math.cos(a * Math.PI / 6));
+                const y = Math.round(size.y / 2 + r * Math.sin(a * Math.PI / 6));
+                const on = document.elementFromPoint(frame.left + x, frame.top + y);
+                if (!on || on.closest(".leaflet-control")) continue;  // (the legend is over the map)
+                const here = window.routeMap.routesAt(x, y);
+                if (here.length > 40 && !window.routeMap.placesAt(x, y).length) return [x, y, here];
+            }
+            return null;
+        }"""
+    )
+    assert found, "no point of the overview has more than 40 routes under it"
+    x, y, here = found
+    box = page.locator(".folium-map").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    popup = page.locator(".leaflet-popup-content")
+    popup.locator("h2", has_text=f"{len(here)} routes here").wait_for()
+    buttons = popup.locator(".route-choices button")
+    assert buttons.count() == 30
+    popup.get_by_role("button", name=f"Show all {len(here)}").click()
+    assert buttons.count() == len(here)
+    assert page.evaluate("document.activeElement.textContent") == buttons.nth(30).inner_text()
+    last = buttons.nth(len(here) - 1).inner_text()
+    buttons.nth(len(here) - 1).click()
+    popup.locator("h2", has_text=last).wait_for()
 
 
 def test_a_huge_maps_search_and_panel_find_every_kind(huge, open_map):

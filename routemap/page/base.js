@@ -11,6 +11,7 @@
 const LABEL_ALL_UP_TO = 30; // up to this many places, each is named on the map outright
 const MAX_LAYER_ENTRIES = 40; // more journeys than this: the layer control switches them by kind
 const DENSE_FROM = 300; // more places than this: smaller markers
+const CHOICES_SHOWN = 30; // where more routes or places than this lie under a click, the rest wait for "Show all"
 const PANEL_BATCH = 200; // journeys to a part of the panel's list, written when first opened
 const PHONE_WIDTH = 900; // below this (a phone, a tablet upright, a narrow embed) the panel folds away above the map (see map.css)
 const later = window.requestIdleCallback || ((work) => setTimeout(work, 16)); // after painting

@@ -482,6 +482,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     placeLatLng: (id) => latLng(view.places.get(id).geometry.coordinates),
     // The journeys whose lines lie under a point of the map's container, topmost first: what a
     // click there offers.
+    placesAt: (x, y) => placesAt(L.point(x, y)),
     routesAt: (x, y) => (view.bulk.legs ? bulkLegsAt(view, L.point(x, y)) : legsAt(view, L.point(x, y))).map((found) => found.journey.id),
     // How many places and journeys are drawn, whichever way (layers, or a big map's tiles).
     drawn: () => ({

@@ -213,23 +213,39 @@ function popupContent(view) {
   }
 
   // Where things overlap under a click: "3 routes here", each a button with its swatch that
-  // opens its own popup. `choices` are { name, colour, pick }.
+  // opens its own popup. `choices` are { name, colour, pick }. Past CHOICES_SHOWN (on a big
+  // map's overview hundreds of routes cross under a click) the rest come with "Show all", which
+  // adds them and takes the keyboard's focus to the first added.
   function choicePopup(title, choices) {
     const box = el("div", null, "route-popup");
     box.append(el("h2", title));
     const list = el("ul", null, "route-choices");
-    for (const choice of choices) {
-      const button = el("button", null, "link");
-      button.type = "button";
-      const swatch = el("span", null, "swatch");
-      swatch.style.background = choice.colour;
-      button.append(swatch, told("span", choice.name));
-      button.addEventListener("click", choice.pick);
-      const item = el("li");
-      item.append(button);
-      list.append(item);
-    }
+    const add = (some) => {
+      for (const choice of some) {
+        const button = el("button", null, "link");
+        button.type = "button";
+        const swatch = el("span", null, "swatch");
+        swatch.style.background = choice.colour;
+        button.append(swatch, told("span", choice.name));
+        button.addEventListener("click", choice.pick);
+        const item = el("li");
+        item.append(button);
+        list.append(item);
+      }
+    };
+    add(choices.slice(0, CHOICES_SHOWN));
     box.append(list);
+    if (choices.length > CHOICES_SHOWN) {
+      const more = el("button", say("popup.showAll", { n: choices.length }), "link show-all");
+      more.type = "button";
+      more.addEventListener("click", () => {
+        more.hidden = true; // (not removed: Leaflet takes a click on a node out of the page for a click on the map)
+        add(choices.slice(CHOICES_SHOWN));
+        if (view.map._popup) view.map._popup.update(); // (which puts the content in again: then the focus)
+        list.children[CHOICES_SHOWN].querySelector("button").focus();
+      });
+      box.append(more);
+    }
     return box;
   }
 
