@@ -128,11 +128,11 @@ async function readRouteData(element) {
     : (await fetch("data:application/octet-stream;base64," + text)).body;
   const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
   if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
-  // A big map's: its JSON, then each quote's JSON on a line of its own, read as it is asked for.
+  // A big map's: its JSON, then each quote's words as JSON on a line of their own, read as asked.
   const bytes = new Uint8Array(await unpacked.arrayBuffer());
   const split = bytes.indexOf(10);
   const data = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split)));
-  data.quotes = quotesAsAsked(bytes, split + 1, data.quoteCount);
+  data.quotes = quotesAsAsked(bytes, split + 1, data.quoteCount, data.quotes);
   unpackFields(data);
   // The legs' lines, worked out from the places they join (arcs.js), while the journeys name
   // them by number; then each leg's number, where it starts (the journey's start, then each
@@ -154,11 +154,12 @@ async function readRouteData(element) {
   return data;
 }
 
-/* A big map's quotes as an array whose entries are read from their lines of JSON (from byte
- * `start` of `bytes`, one per line) when first asked for: a popup shows a few of a hundred
- * thousand, whose reading all at once would hold up the page's start or the reader's first
- * click. Entries are read once and kept; they are the page's own objects, as any others. */
-function quotesAsAsked(bytes, start, count) {
+/* A big map's quotes as an array whose entries are made when first asked for, from their words'
+ * lines of JSON (from byte `start` of `bytes`, one per line) and their other fields' `columns`:
+ * a popup shows a few of a hundred thousand, whose reading all at once would hold up the page's
+ * start or the reader's first click. Entries are made once and kept; they are the page's own
+ * objects, as any others. */
+function quotesAsAsked(bytes, start, count, columns) {
   const read = new Array(count).fill(undefined); // (no holes: forEach and map visit every entry)
   let lineStarts = null; // where each quote's line starts: found when the first is asked for
   const decoder = new TextDecoder();
@@ -174,7 +175,9 @@ function quotesAsAsked(bytes, start, count) {
         }
         lineStarts[count] = at;
       }
-      read[i] = JSON.parse(decoder.decode(bytes.subarray(lineStarts[i], lineStarts[i + 1] - 1)));
+      const quote = rowOf(columns, i);
+      quote.text = JSON.parse(decoder.decode(bytes.subarray(lineStarts[i], lineStarts[i + 1] - 1)));
+      read[i] = quote;
     }
     return read[i];
   };
@@ -189,18 +192,43 @@ function quotesAsAsked(bytes, start, count) {
   });
 }
 
+/* Row `i` of a table a big map's data gives as columns (render._columns: each field's values in
+ * the rows' order, null where a row has none): an object with the fields it has. The keys are
+ * the data's own field names, never an id or a word from places.yaml. */
+function rowOf(columns, i) {
+  const row = {};
+  for (const key of Object.keys(columns)) {
+    const value = columns[key][i];
+    if (value !== null) row[key] = value;
+  }
+  return row;
+}
+
+function rowsOf(columns, count) {
+  const rows = new Array(count);
+  for (let i = 0; i < count; i++) rows[i] = rowOf(columns, i);
+  return rows;
+}
+
 /* What a big map's packed JSON leaves out for the page to tell itself (render._packed_fields):
- * places as GeoJSON features, journeys' status "trip", and journeys' colours, which people's
- * journeys take from the palette in turn and the routes the articles discuss from their status
- * (styles.journey_colours). */
+ * its tables as rows (places as GeoJSON features, each journey with its legs), journeys' status
+ * "trip", and journeys' colours, which people's journeys take from the palette in turn and the
+ * routes the articles discuss from their status (styles.journey_colours). */
 function unpackFields(data) {
-  const features = data.places.map(([coordinates, properties]) => ({ type: "Feature", geometry: { type: "Point", coordinates }, properties }));
+  const { lon, lat, properties } = data.places;
+  const features = rowsOf(properties, lon.length).map((props, n) => ({ type: "Feature", geometry: { type: "Point", coordinates: [lon[n], lat[n]] }, properties: props }));
   data.places = { type: "FeatureCollection", features };
+  const legs = rowsOf(data.legs, data.legs.to ? data.legs.to.length : 0);
+  delete data.legs;
   let turn = 0;
-  for (const journey of data.journeys) {
+  let leg = 0;
+  data.journeys = rowsOf(data.journeys, data.journeyCount).map((journey) => {
+    journey.legs = legs.slice(leg, (leg += journey.legCount));
+    delete journey.legCount;
     if (!journey.status) journey.status = "trip";
     journey.colour = journey.status === "trip" ? data.palette[turn++ % data.palette.length] : data.styles.statuses[journey.status].color;
-  }
+    return journey;
+  });
   return data;
 }
 
