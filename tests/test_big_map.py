@@ -5,7 +5,10 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import os
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -15,7 +18,7 @@ from routemap.load import read_places
 from routemap.render import gzip_in_parts, map_data, quote_link_names, with_leg_lines
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
-from .conftest import RECORD_DASHES, RECORD_STROKES, uncased_strokes
+from .conftest import RECORD_DASHES, RECORD_STROKES, REPO, uncased_strokes
 from .synthetic import synthetic_places
 
 
@@ -559,6 +562,26 @@ def test_a_block_compressed_in_parts_is_one_gzip_stream_of_it(block, parts):
     packed = gzip_in_parts(block, parts=parts)
     assert gzip.decompress(packed) == block
     assert len(packed) <= len(gzip_in_parts(block, parts=1)) * 1.01 + 64 * (parts or 2)
+
+
+def test_the_same_file_makes_the_same_big_map_byte_for_byte(tmp_path):
+    """A newsroom keeps its maps under version control: building an unchanged file again, in
+    another process (whose string hashing differs), writes the same bytes."""
+    places = tmp_path / "places.yaml"
+    places.write_text(synthetic_places(300, 300, 600, seed=11), encoding="utf-8")
+    pages = []
+    for seed in ("1", "2"):
+        out = tmp_path / f"routes-{seed}.html"
+        subprocess.run(
+            [sys.executable, "routes.py", "--places", str(places), "--out", str(out)],
+            cwd=REPO,
+            env=os.environ | {"PYTHONHASHSEED": seed},
+            check=True,
+            capture_output=True,
+        )
+        pages.append(out.read_bytes())
+    assert b'data-encoding="packed-gzip-base64"' in pages[0]
+    assert pages[0] == pages[1]
 
 
 def test_a_journey_chosen_on_the_big_map_stands_out_until_its_popup_closes(big, open_map):
