@@ -106,7 +106,7 @@ def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STE
 def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
     """Every arc's points in flat arrays, not yet unwrapped: (points per arc, lat, lon, the
     indexes of the arcs geographiclib made), each arc from its start to its end, which are
-    exactly the inputs.
+    exactly the inputs: pairs of points, or an array of rows lat1, lon1, lat2, lon2.
 
     A map of thousands of flights would spend seconds in geographiclib's pure-Python solver, so
     the arcs are computed together with numpy by Vincenty's formulae on the WGS84 ellipsoid
@@ -148,7 +148,9 @@ def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
         length = b * (1 + u_sq / 16384 * (4096 + u_sq * (-768 + u_sq * (320 - 175 * u_sq)))) * sigma
     pieces = np.maximum(1, np.ceil(np.nan_to_num(length) / (step_km * 1000))).astype(int)
     unsettled = {
-        int(i): _geographiclib_arc(pairs[i][0], pairs[i][1], step_km)
+        int(i): _geographiclib_arc(
+            (float(ends[i, 0]), float(ends[i, 1])), (float(ends[i, 2]), float(ends[i, 3])), step_km
+        )
         for i in np.flatnonzero(~settled)
     }
     for index, arc in unsettled.items():
@@ -293,28 +295,34 @@ class LegLines:
 def leg_lines(places: PlacesFile) -> LegLines:
     """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
     arrowhead, computed together: journey_shapes and arrows for all the legs at once."""
-    shown = {place.id: shown_point(place) for place in places.places}
-    legs, ends, flights = [], [], []
+    import numpy as np
+
+    number = {place.id: n for n, place in enumerate(places.places)}
+    shown = np.array([shown_point(place) for place in places.places], dtype=float).reshape(-1, 2)
+    legs, starts, stops, flights = [], [], [], []
     for journey in places.journeys:
         start = journey.start
-        for number, leg in enumerate(journey.legs, start=1):
-            legs.append((journey, number, start, leg))
-            ends.append((shown[start], shown[leg.to]))
+        for leg_number, leg in enumerate(journey.legs, start=1):
+            legs.append((journey, leg_number, start, leg))
+            starts.append(number[start])
+            stops.append(number[leg.to])
             flights.append(leg.mode == "flight")
             start = leg.to
+    ends = np.hstack([shown[starts], shown[stops]])  # each leg's start and end, as lat, lon
     return LegLines(legs, *lines_between(ends, flights))
 
 
 def lines_between(ends: Sequence[tuple[Point, Point]], flights: Sequence[bool]) -> tuple:
-    """The lines of legs from ends[i][0] to ends[i][1], flying where flights[i]: LegLines's
-    fields after `legs` (a big map's page works them out as this does: page/arcs.js)."""
+    """The lines of legs from ends[i][0] to ends[i][1] (or an array of rows lat1, lon1, lat2,
+    lon2), flying where flights[i]: LegLines's fields after `legs` (a big map's page works them
+    out as this does: page/arcs.js)."""
     import numpy as np
 
     flight = np.array(flights, dtype=bool)
     counts = np.full(len(ends), 2)
     ends_array = np.array(ends, dtype=float).reshape(-1, 4)
     flights_at = np.flatnonzero(flight)
-    arcs = _arcs([ends[i] for i in flights_at]) if flight.any() else None
+    arcs = _arcs(ends_array[flights_at]) if flight.any() else None
     if arcs is not None:
         counts[flight] = arcs[0]
     first = np.concatenate([[0], np.cumsum(counts)])
