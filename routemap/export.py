@@ -35,7 +35,7 @@ import io
 import json
 from pathlib import Path
 
-from .geometry import journey_shapes, place_feature, positions, shown_point, split_at_antimeridian
+from .geometry import leg_lines, place_feature, positions, shown_point, split_at_antimeridian
 from .models import PlacesFile, Quote, place_roles, quote_indexes
 from .render import write_atomic
 from .styles import MARKER_STYLES, journey_colours, leg_style
@@ -129,54 +129,54 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
                 ),
             }
         )
-    for journey, shapes in journey_shapes(places):
+    lines = leg_lines(places)
+    for leg_index, (journey, number, start, leg) in enumerate(lines.legs):
         person = cited.people.get(journey.person) if journey.person else None
-        for shape in shapes:
-            first = shape.number == 1
-            pieces = positions(split_at_antimeridian(shape.line))
-            if len(pieces) == 1:
-                geometry = {"type": "LineString", "coordinates": pieces[0]}
-            else:
-                geometry = {"type": "MultiLineString", "coordinates": pieces}
-            style = leg_style(journey.status, shape.leg.mode)
-            features.append(
-                {
-                    "type": "Feature",
-                    "id": f"leg:{journey.id}:{shape.number}",
-                    "geometry": geometry,
-                    "properties": {
-                        "feature": "leg",
-                        "journey": journey.id,
-                        "journey_name": journey.name,
-                        "status": journey.status,
-                        "group": journey.group,
-                        "person": person.name if person else None,
-                        "leg": shape.number,
-                        "legs": len(shapes),
-                        "from": shape.start,
-                        "to": shape.leg.to,
-                        "from_name": names[shape.start],
-                        "to_name": names[shape.leg.to],
-                        "mode": shape.leg.mode,
-                        "when": shape.leg.when,
-                        "note": shape.leg.note,
-                        # How each part of the leg is known: "stated" or "inferred", with why.
-                        "certainty": "inferred" if shape.leg.inferred else "stated",
-                        "inferred": shape.leg.inferred,
-                        "from_inferred": (journey.start_inferred if first else None)
-                        or by_id[shape.start].inferred,
-                        "to_inferred": by_id[shape.leg.to].inferred,
-                        "summary": journey.summary,
-                        "sources": cited.labels(journey.sources),
-                        # The journey's own, once: on its first leg.
-                        "accounts": cited.accounts(journey) if first else [],
-                        "quotes": quotes("journey", journey.id) if first else [],
-                        "stroke": colours[journey.id],
-                        "stroke-width": style["weight"],
-                        "stroke-opacity": style["opacity"],
-                    },
-                }
-            )
+        first = number == 1
+        pieces = positions(split_at_antimeridian(lines.line(leg_index)))
+        if len(pieces) == 1:
+            geometry = {"type": "LineString", "coordinates": pieces[0]}
+        else:
+            geometry = {"type": "MultiLineString", "coordinates": pieces}
+        style = leg_style(journey.status, leg.mode)
+        features.append(
+            {
+                "type": "Feature",
+                "id": f"leg:{journey.id}:{number}",
+                "geometry": geometry,
+                "properties": {
+                    "feature": "leg",
+                    "journey": journey.id,
+                    "journey_name": journey.name,
+                    "status": journey.status,
+                    "group": journey.group,
+                    "person": person.name if person else None,
+                    "leg": number,
+                    "legs": len(journey.legs),
+                    "from": start,
+                    "to": leg.to,
+                    "from_name": names[start],
+                    "to_name": names[leg.to],
+                    "mode": leg.mode,
+                    "when": leg.when,
+                    "note": leg.note,
+                    # How each part of the leg is known: "stated" or "inferred", with why.
+                    "certainty": "inferred" if leg.inferred else "stated",
+                    "inferred": leg.inferred,
+                    "from_inferred": (journey.start_inferred if first else None)
+                    or by_id[start].inferred,
+                    "to_inferred": by_id[leg.to].inferred,
+                    "summary": journey.summary,
+                    "sources": cited.labels(journey.sources),
+                    # The journey's own, once: on its first leg.
+                    "accounts": cited.accounts(journey) if first else [],
+                    "quotes": quotes("journey", journey.id) if first else [],
+                    "stroke": colours[journey.id],
+                    "stroke-width": style["weight"],
+                    "stroke-opacity": style["opacity"],
+                },
+            }
+        )
     for group in places.groups:
         features.append(
             {

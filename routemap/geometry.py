@@ -22,7 +22,7 @@ from itertools import chain
 from geographiclib.geodesic import Geodesic
 
 from .basemap import country_point
-from .models import Journey, Leg, Place, PlacesFile
+from .models import Place, PlacesFile
 
 Point = tuple[float, float]
 
@@ -291,10 +291,16 @@ class LegLines:
     heading: object
     by_geographiclib: tuple = ()
 
+    def line(self, leg: int) -> list[Point]:
+        """Leg `leg`'s points as (lat, lon), unwrapped (the exports cut them at 180°)."""
+        points = slice(int(self.first[leg]), int(self.first[leg + 1]))
+        return list(zip(self.lat[points].tolist(), self.lon[points].tolist(), strict=True))
+
 
 def leg_lines(places: PlacesFile) -> LegLines:
     """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
-    arrowhead, computed together: journey_shapes and arrows for all the legs at once."""
+    arrowhead, computed together with numpy (a big map has some 100,000 legs): the map and the
+    exports draw every leg from these."""
     import numpy as np
 
     number = {place.id: n for n, place in enumerate(places.places)}
@@ -347,42 +353,6 @@ def bounds(points: Sequence[Point]) -> tuple[Point, Point]:
     lats = [lat for lat, _ in points]
     lons = [lon for _, lon in points]
     return (min(lats), min(lons)), (max(lats), max(lons))
-
-
-@dataclass(frozen=True)
-class LegShape:
-    """One leg of a journey as drawn: its number (from 1), where it starts, and its line."""
-
-    number: int
-    start: str
-    leg: Leg
-    line: list[Point]
-
-
-def journey_shapes(places: PlacesFile) -> list[tuple[Journey, list[LegShape]]]:
-    """Every journey with the line of each of its legs, in the order of the file.
-
-    All flights' arcs are computed in one batch (see great_circles).
-    """
-    by_id = {place.id: shown_point(place) for place in places.places}
-    legs = []
-    for journey in places.journeys:
-        stops = [journey.start] + [leg.to for leg in journey.legs]
-        legs.append(
-            [(leg, start, by_id[start], by_id[leg.to]) for leg, start in zip(journey.legs, stops)]
-        )
-    flights = [
-        (a, b) for journey_legs in legs for leg, _, a, b in journey_legs if leg.mode == "flight"
-    ]
-    arcs = iter(great_circles(flights))
-    result = []
-    for journey, journey_legs in zip(places.journeys, legs):
-        shapes = [
-            LegShape(number, start, leg, next(arcs) if leg.mode == "flight" else straight(a, b))
-            for number, (leg, start, a, b) in enumerate(journey_legs, start=1)
-        ]
-        result.append((journey, shapes))
-    return result
 
 
 def split_at_antimeridian(line: Sequence[Point]) -> list[list[Point]]:

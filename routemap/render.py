@@ -421,9 +421,7 @@ def _packed_fields(data: dict) -> dict:
     lines = data["legLines"]
     explicit = []
     for leg in lines.by_geographiclib:
-        points = slice(lines.first[leg], lines.first[leg + 1])
-        line = zip(lines.lat[points].tolist(), lines.lon[points].tolist(), strict=True)
-        explicit.append([leg, [list(point) for point in line]])
+        explicit.append([leg, [list(point) for point in lines.line(leg)]])
     rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
     return rest | {
         "quotes": quotes,

@@ -10,7 +10,7 @@ from routemap.geometry import (
     arrows,
     great_circle,
     great_circles,
-    journey_shapes,
+    leg_lines,
     straight,
     unwrap,
 )
@@ -68,11 +68,11 @@ def test_land_legs_are_straight_and_flights_are_arcs():
 
     from .conftest import SHIPPED_PLACES
 
-    shaped = journey_shapes(read_places(SHIPPED_PLACES))
-    flight, drive = next(shapes for journey, shapes in shaped if journey.id == "oleg")
-    assert (flight.leg.mode, drive.leg.mode) == ("flight", "car")
-    assert len(flight.line) > 2
-    assert drive.line == [(51.76712, 55.09883), (50.82, 56.03)]
+    lines = leg_lines(read_places(SHIPPED_PLACES))
+    flight, drive = (n for n, (journey, *_) in enumerate(lines.legs) if journey.id == "oleg")
+    assert (lines.legs[flight][3].mode, lines.legs[drive][3].mode) == ("flight", "car")
+    assert len(lines.line(flight)) > 2
+    assert lines.line(drive) == [(51.76712, 55.09883), (50.82, 56.03)]
 
 
 @pytest.mark.parametrize(
