@@ -343,6 +343,11 @@ BIG_MAP_GZIP_LEVEL = 6
 than level 4 does, for twice the work, which gzip_in_parts shares among the machine's cores."""
 
 
+GZIP_PART_BYTES = 4_000_000
+"""The bytes of a part that gzip_in_parts compresses on its own: a big map's 33 MB of JSON are
+nine parts, shared among the cores, each costing some hundred bytes over one stream."""
+
+
 def gzip_in_parts(
     block: bytes | bytearray, level: int = BIG_MAP_GZIP_LEVEL, parts: int | None = None
 ) -> bytes:
@@ -350,14 +355,15 @@ def gzip_in_parts(
     part primed with the 32 kB before it, all but the last ended on a byte, so that the parts
     joined are one deflate stream). zlib lets go of Python's lock while it works, so threads
     share the work: a big map's 40 MB of JSON take a second at level 6 on one core. `parts`:
-    how many (by default one a core, each of a megabyte at least)."""
+    how many (by default one each GZIP_PART_BYTES: where the parts meet follows from the block
+    alone, never from the machine's cores, so the same map is the same bytes on every machine)."""
     import os
     import struct
     import zlib
     from concurrent.futures import ThreadPoolExecutor
 
     view = memoryview(block)
-    parts = parts or max(1, min(os.cpu_count() or 1, len(block) // 1_000_000))
+    parts = max(1, parts or -(-len(block) // GZIP_PART_BYTES))
     size = -(-len(block) // parts)
     starts = range(0, len(block), size) if block else [0]
     window = 32 * 1024
@@ -369,7 +375,7 @@ def gzip_in_parts(
         body = squeezer.compress(view[start : start + size])
         return body + squeezer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
 
-    with ThreadPoolExecutor(max_workers=parts) as pool:
+    with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
         bodies = list(pool.map(deflate, starts))
     header = bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255])  # no name, no time, any system
     trailer = struct.pack("<II", zlib.crc32(view), len(block) & 0xFFFFFFFF)

@@ -564,6 +564,36 @@ def test_a_block_compressed_in_parts_is_one_gzip_stream_of_it(block, parts):
     assert len(packed) <= len(gzip_in_parts(block, parts=1)) * 1.01 + 64 * (parts or 2)
 
 
+def test_a_big_maps_block_is_the_same_bytes_on_any_machine(monkeypatch):
+    """Where gzip_in_parts cuts a block follows from the block, not from the machine's cores:
+    a map rebuilt on a laptop with more cores than the newsroom's server is the same file."""
+    block = GZIP_BLOCKS[2] * 4  # (10 MB: several parts)
+    packed = []
+    for cores in (1, 2, 8):
+        monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
+        packed.append(gzip_in_parts(block))
+    assert packed[0] == packed[1] == packed[2]
+    assert gzip.decompress(packed[0]) == block
+
+
+def test_a_big_map_without_quotes_is_drawn(tmp_path, open_map):
+    """A big map may have no quotes at all (its data block then ends with its tables): it is
+    drawn, and its journeys open their popups."""
+    text = synthetic_places(60, 60, 0, seed=3).replace("\nquotes:\n", "\nquotes: []\n")
+    places = tmp_path / "places.yaml"
+    places.write_text(text, encoding="utf-8")
+    out = tmp_path / "routes.html"
+    build(places, out)
+    assert 'data-encoding="packed-gzip-base64"' in out.read_text(encoding="utf-8")
+    page = open_map(out, tiles=False).page
+    page.evaluate("window.routeMap.selectJourney('journey-7', null, true)")
+    page.wait_for_function(
+        "() => { const p = window.routeMap.map._popup; return Boolean(p && p.isOpen() && p.routeLink && p.routeLink.journey === 'journey-7'); }"
+    )
+    shown = page.evaluate("window.routeMap.map._popup.getElement().innerText")
+    assert "Journey 7" in shown
+
+
 def test_the_same_file_makes_the_same_big_map_byte_for_byte(tmp_path):
     """A newsroom keeps its maps under version control: building an unchanged file again, in
     another process (whose string hashing differs), writes the same bytes."""

@@ -130,8 +130,8 @@ async function readRouteData(element) {
   if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
   // A big map's: its JSON, then each quote's words as JSON on a line of their own, read as asked.
   const bytes = new Uint8Array(await unpacked.arrayBuffer());
-  const split = bytes.indexOf(10);
-  const data = JSON.parse(new TextDecoder().decode(bytes.subarray(0, split)));
+  const split = bytes.indexOf(10); // (none where the map has no quotes)
+  const data = JSON.parse(new TextDecoder().decode(split === -1 ? bytes : bytes.subarray(0, split)));
   data.quotes = quotesAsAsked(bytes, split + 1, data.quoteCount, data.quotes);
   unpackFields(data);
   // The legs' lines, worked out from the places they join (arcs.js), while the journeys name
