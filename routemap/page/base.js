@@ -195,18 +195,20 @@ function quotesAsAsked(bytes, start, count, columns) {
 /* Row `i` of a table a big map's data gives as columns (render._columns: each field's values in
  * the rows' order, null where a row has none): an object with the fields it has. The keys are
  * the data's own field names, never an id or a word from places.yaml. */
-function rowOf(columns, i) {
+function rowOf(columns, i, keys = Object.keys(columns)) {
   const row = {};
-  for (const key of Object.keys(columns)) {
+  for (const key of keys) {
     const value = columns[key][i];
     if (value !== null) row[key] = value;
   }
   return row;
 }
 
+/* Every row of such a table (the field names listed once, not once a row). */
 function rowsOf(columns, count) {
+  const keys = Object.keys(columns);
   const rows = new Array(count);
-  for (let i = 0; i < count; i++) rows[i] = rowOf(columns, i);
+  for (let i = 0; i < count; i++) rows[i] = rowOf(columns, i, keys);
   return rows;
 }
 
