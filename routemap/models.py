@@ -357,6 +357,12 @@ class PlacesFile(Record):
     """
 
 
+def columns_of(records: list, *fields: str) -> dict[str, list]:
+    """The records' named fields as columns, each its values in the records' order: one C
+    loop a field (the page's tables of a big map are columns, render.map_data)."""
+    return {field: list(map(attrgetter(field), records)) for field in fields}
+
+
 def place_roles(places: PlacesFile) -> dict[str, str]:
     """What each place is in the story: origin, stop, destination, border crossing or context.
 

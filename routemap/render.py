@@ -30,7 +30,7 @@ from .geometry import (
     bounds,
     leg_lines,
     lonlat,
-    place_feature,
+    place_properties,
     shown_point,
 )
 from .language import (
@@ -42,7 +42,7 @@ from .language import (
     search_letters,
     words,
 )
-from .models import PlacesFile, place_roles, quote_indexes
+from .models import PlacesFile, columns_of, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
@@ -112,88 +112,64 @@ def _present(fields: dict) -> dict:
 
 
 def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
-    """Everything the page draws, as plain JSON-ready data (places as a GeoJSON collection).
+    """Everything the page draws, as plain JSON-ready data.
 
     Quotes are listed once and referred to by index, so a quote shared by popups and the panel
     is carried once. It carries only what the page shows: the file is published, and what a
     reader cannot see should not be in it either (a place's kind, query, geocoder and precision,
     a source's file and url, who a person's sources are). Every point is where the place may be
     shown (geometry.shown_point), never more precise.
+
+    A big map's tables are columns, as its page takes them (json_for_script), each field's
+    values in the rows' order, None where a row has none: places as `lon`, `lat` and
+    `properties`; journeys with their number of legs (`legCount`) for their legs; all the
+    legs one after another in `legs`, their lines and arrowheads in `legLines`. A small map's
+    are rows (places a GeoJSON collection, each journey with its legs, lines and all):
+    with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
+    reads them (the still image). Columns are made from the records one C loop a field: 50,000
+    journeys' dicts took a second to make, and as long again to take apart into columns.
     """
     roles = place_roles(places)
     quotes = quote_indexes(places)
-    features = []
-    for place in places.places:
-        feature = place_feature(place, roles[place.id], quotes.get(("place", place.id), []))
-        feature["properties"] = _present(feature["properties"])
-        features.append(feature)
-    big = len(places.journeys) > BIG_MAP_FROM
     colours = journey_colours(places.journeys)
     lines = leg_lines(places)
-    legs_of: dict[str, list] = {journey.id: [] for journey in places.journeys}
-    if big:
-        # Each leg's line and arrowhead go into the page packed (json_for_script: with_leg_lines
-        # unpacks them for whatever else reads this data); each leg says only what the lines
-        # do not (its number and where it starts follow from the journey's order).
-        for journey, _, _, leg in lines.legs:
-            legs_of[journey.id].append(
-                _present(
-                    {
-                        "to": leg.to,
-                        "mode": leg.mode,
-                        "when": leg.when,
-                        "note": leg.note,
-                        "inferred": leg.inferred,
-                    }
-                )
-            )
-    else:
-        for (journey, number, start, leg), line, head in zip(
-            lines.legs, _positions(lines), _arrows(lines), strict=True
-        ):
-            legs_of[journey.id].append(
-                _present(
-                    {
-                        "number": number,
-                        "from": start,
-                        "to": leg.to,
-                        "mode": leg.mode,
-                        "when": leg.when,
-                        "note": leg.note,
-                        "inferred": leg.inferred,
-                        "line": line,
-                        "arrow": head,
-                    }
-                )
-            )
-    journeys = [
-        _present(
-            {
-                "id": journey.id,
-                "name": journey.name,
-                "from": journey.start if big else None,
-                "person": journey.person,
-                "status": journey.status,
-                "group": journey.group,
-                "summary": journey.summary,
-                "start_inferred": journey.start_inferred,
-                "accounts": [a.model_dump() for a in journey.accounts] or None,
-                "sources": journey.sources,
-                "colour": colours[journey.id],
-                "legs": legs_of[journey.id],
-                "quotes": quotes.get(("journey", journey.id), []),
-            }
-        )
-        for journey in places.journeys
-    ]
+    journeys = places.journeys
+    legs = [leg for _, _, _, leg in lines.legs]
     shown = [shown_point(place) for place in places.places]
+    tables = {
+        "places": {
+            "lon": [round(lon, COORDINATE_DIGITS) for _, lon in shown],
+            "lat": [round(lat, COORDINATE_DIGITS) for lat, _ in shown],
+            "properties": place_properties(places.places, roles, quotes),
+        },
+        "journeys": {
+            **columns_of(journeys, "id", "name"),
+            "from": [journey.start for journey in journeys],
+            **columns_of(journeys, "person", "status", "group", "summary", "start_inferred"),
+            "accounts": [
+                [account.model_dump() for account in journey.accounts] or None
+                for journey in journeys
+            ],
+            **columns_of(journeys, "sources"),
+            "colour": [colours[journey.id] for journey in journeys],
+            "legCount": [len(journey.legs) for journey in journeys],
+            "quotes": [quotes.get(("journey", journey.id), []) for journey in journeys],
+        },
+        "legs": columns_of(legs, "to", "mode", "when", "note", "inferred"),
+        "quotes": {
+            **columns_of(places.quotes, "text", "speaker", "source", "via"),
+            "also": [[w.model_dump() for w in quote.also] or None for quote in places.quotes],
+            "link": quote_link_names(places),
+        },
+    }
     if len(lines.lat):
-        shown += [
+        shown = shown + [
             (float(lines.lat.min()), float(lines.lon.min())),
             (float(lines.lat.max()), float(lines.lon.max())),
         ]
     south_west, north_east = bounds(shown)
-    return {
+    big = len(places.journeys) > BIG_MAP_FROM
+    data = {
         "title": places.title,
         "dated": places.dated,
         "dated_inferred": places.dated_inferred,
@@ -206,21 +182,7 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
             group.model_dump() | {"quotes": quotes.get(("group", group.id), [])}
             for group in places.groups
         ],
-        "places": {"type": "FeatureCollection", "features": features},
-        "journeys": journeys,
-        "quotes": [
-            _present(
-                {
-                    "text": quote.text,
-                    "speaker": quote.speaker,
-                    "source": quote.source,
-                    "via": quote.via,
-                    "also": [w.model_dump() for w in quote.also] or None,
-                    "link": link,
-                }
-            )
-            for quote, link in zip(places.quotes, quote_link_names(places), strict=True)
-        ],
+        **tables,
         # Quotes about no one journey, place or group: the panel lists them.
         "unplaced": [
             index
@@ -239,7 +201,9 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         "searchLetters": search_letters(),
         "styles": legend_labels(STYLE_TABLE, lang)
         | {"detailFromZoom": BIG_MAP_DETAIL_FROM if big else 0},
-    } | ({"legLines": lines} if big else {})
+        "legLines": lines,
+    }
+    return data if big else with_leg_lines(data)
 
 
 def _positions(lines: LegLines) -> list[list[list[float]]]:
@@ -260,25 +224,55 @@ def _arrows(lines: LegLines) -> list[list[float] | None]:
     ]
 
 
+def _rows(columns: dict[str, list]) -> list[dict]:
+    """A table's columns as rows (dicts) with the fields each has (page/base.js: rowsOf)."""
+    keys = list(columns)
+    return [
+        {key: value for key, value in zip(keys, values) if value is not None}
+        for values in zip(*columns.values())
+    ]
+
+
 def with_leg_lines(data: dict) -> dict:
-    """map_data's data with every leg's number, start, line and arrowhead in the leg itself,
-    as a small map's are: a big map's are packed for its page (see json_for_script)."""
+    """map_data's data with its tables as rows: places as a GeoJSON collection, each journey
+    with its legs, and every leg's number, start, line and arrowhead in the leg itself, as a
+    small map's are. A big map's are columns, packed for its page (see json_for_script)."""
     lines = data.get("legLines")
     if lines is None:
         return data
-    shapes = iter(zip(lines.legs, _positions(lines), _arrows(lines), strict=True))
+    places = data["places"]
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": row,
+        }
+        for lon, lat, row in zip(
+            places["lon"], places["lat"], _rows(places["properties"]), strict=True
+        )
+    ]
+    shapes = zip(lines.legs, _rows(data["legs"]), _positions(lines), _arrows(lines), strict=True)
     journeys = []
-    for journey in data["journeys"]:
+    for journey in _rows(data["journeys"]):
         legs = []
-        for leg in journey["legs"]:
-            (_, number, start, _), line, head = next(shapes)
+        for (_, number, start, _), leg, line, head in itertools.islice(shapes, journey["legCount"]):
             legs.append(
                 _present({"number": number, "from": start, **leg, "line": line, "arrow": head})
             )
         journeys.append(
-            {key: value for key, value in journey.items() if key != "from"} | {"legs": legs}
+            {
+                ("legs" if key == "legCount" else key): (legs if key == "legCount" else value)
+                for key, value in journey.items()
+                if key != "from"
+            }
         )
-    return {key: value for key, value in data.items() if key != "legLines"} | {"journeys": journeys}
+    rows = {
+        "places": {"type": "FeatureCollection", "features": features},
+        "journeys": journeys,
+        "quotes": _rows(data["quotes"]),
+    }
+    left_out = ("legLines", "legs")
+    return {key: rows.get(key, value) for key, value in data.items() if key not in left_out}
 
 
 STYLE_TABLE = {
@@ -382,47 +376,31 @@ def gzip_in_parts(
     return b"".join([header, *bodies, trailer])
 
 
-def _columns(rows: list[dict], leave_out: tuple[str, ...] = ()) -> dict[str, list]:
-    """Rows (dicts) as columns, but for the keys in `leave_out`: each key's values in the rows'
-    order, None where a row has none (page/base.js: rowsOf turns them back); keys in sorted
-    order, so that the same file makes the same page. Like things side by side compress better:
-    a big map's columns take a fifth less room gzipped than its rows. (Done by C loops:
-    set.union, map and methodcaller; 200,000 rows take a tenth of a second.)"""
-    from operator import methodcaller
-
-    keys = sorted(set().union(*map(dict.keys, rows)).difference(leave_out))
-    return {key: list(map(methodcaller("get", key), rows)) for key in keys}
-
-
 def _packed_fields(data: dict) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
-    (page/base.js: unpackFields puts it back). Its tables go as columns (_columns): places as
-    their longitudes, latitudes and properties; journeys without their legs, the number of legs
-    each has, and all the legs one after another; quotes without their words, which go in
-    `quoteTexts` (json_for_script puts them after the rest). Where a journey starts and each leg
-    ends is the place's number in `places` rather than its id; there is no quote's link name
-    where the page can tell it (plain_link_name), no journey's status where it is "trip", no
-    journey's colour (the page gives them as styles.journey_colours does, from `palette`), and
-    no leg's line or arrowhead: the page works them out from the places (page/arcs.js, by
-    `geodesic`), but for the rare flight whose arc only geographiclib settles, given in
-    `explicitLines` as [leg's number in the map, its points as [lat, lon]]. A big map's JSON
-    is the most of what its page reads, unpacks and parses before it can draw, and its lines
-    were a third of its file."""
-    quotes = _columns(data["quotes"], leave_out=("text",))
-    texts = [quote["text"] for quote in data["quotes"]]
-    if texts:
-        quotes["link"] = [
-            None if link == plain_link_name(speaker, text) else link
-            for link, speaker, text in zip(quotes["link"], quotes["speaker"], texts, strict=True)
-        ]
-    features = data["places"]["features"]
-    number = {feature["properties"]["id"]: n for n, feature in enumerate(features)}
-    journeys = _columns(data["journeys"], leave_out=("colour", "legs"))
+    (page/base.js: unpackFields puts it back). Its tables go as map_data's columns, those that
+    have a value, in sorted order (the same file makes the same page), but for the quotes'
+    words, which go in `quoteTexts` (json_for_script puts them after the rest). Where a journey
+    starts and each leg ends is the place's number in `places` rather than its id; there is no
+    quote's link name where the page can tell it (plain_link_name), no journey's status where
+    it is "trip", no journey's colour (the page gives them as styles.journey_colours does, from
+    `palette`), and no leg's line or arrowhead: the page works them out from the places
+    (page/arcs.js, by `geodesic`), but for the rare flight whose arc only geographiclib
+    settles, given in `explicitLines` as [leg's number in the map, its points as [lat, lon]].
+    A big map's JSON is the most of what its page reads, unpacks and parses before it can
+    draw, and its lines were a third of its file."""
+    quotes = dict(data["quotes"])
+    texts = quotes.pop("text")
+    quotes["link"] = [
+        None if link == plain_link_name(speaker, text) else link
+        for link, speaker, text in zip(quotes["link"], quotes["speaker"], texts, strict=True)
+    ]
+    places = data["places"]
+    number = {place: n for n, place in enumerate(places["properties"]["id"])}
+    journeys = {key: values for key, values in data["journeys"].items() if key != "colour"}
     journeys["from"] = [number[start] for start in journeys["from"]]
     journeys["status"] = [None if status == "trip" else status for status in journeys["status"]]
-    legs_of = [journey["legs"] for journey in data["journeys"]]
-    journeys["legCount"] = list(map(len, legs_of))
-    legs = _columns(list(itertools.chain.from_iterable(legs_of)))
+    legs = dict(data["legs"])
     legs["to"] = [number[end] for end in legs["to"]]
     lines = data["legLines"]
     explicit = []
@@ -430,21 +408,29 @@ def _packed_fields(data: dict) -> dict:
         explicit.append([leg, [list(point) for point in lines.line(leg)]])
     rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
     return rest | {
-        "quotes": quotes,
+        "quotes": _with_values(quotes),
         "quoteTexts": texts,
         "quoteCount": len(texts),
-        "journeys": journeys,
-        "journeyCount": len(legs_of),
-        "legs": legs,
+        "journeys": _with_values(journeys),
+        "journeyCount": len(journeys["id"]),
+        "legs": _with_values(legs),
         "places": {
-            "lon": [feature["geometry"]["coordinates"][0] for feature in features],
-            "lat": [feature["geometry"]["coordinates"][1] for feature in features],
-            "properties": _columns([feature["properties"] for feature in features]),
+            "lon": places["lon"],
+            "lat": places["lat"],
+            "properties": _with_values(places["properties"]),
         },
         "palette": BIG_MAP_COLOURS,
         "linkWords": QUOTE_LINK_WORDS,
         "geodesic": {"a": WGS84_A, "f": WGS84_F, "stepMetres": ARC_STEP_KM * 1000},
         "explicitLines": explicit,
+    }
+
+
+def _with_values(columns: dict[str, list]) -> dict[str, list]:
+    """The columns that hold a value in some row, in sorted order (the page's rowsOf makes the
+    rows again; a column of nulls only would say nothing)."""
+    return {
+        key: columns[key] for key in sorted(columns) if columns[key].count(None) < len(columns[key])
     }
 
 
@@ -604,7 +590,9 @@ and slow to make, and it says in words what the page needs instead."""
 
 def noscript_image(data: dict) -> str | None:
     """The still image as an inline <svg>, for readers without JavaScript (image.py)."""
-    if max(len(data["places"]["features"]), len(data["journeys"])) > NOSCRIPT_IMAGE_UP_TO:
+    places = data["places"]
+    counts = len(places["lon"] if "lon" in places else places["features"]), len(_groups(data))
+    if max(counts) > NOSCRIPT_IMAGE_UP_TO:
         return None
     from . import image
 
@@ -659,9 +647,17 @@ def tiles_credit(lang: str) -> str:
     return html.escape(say(lang, "credit.tiles")).replace("{osm}", OSM_LINK)
 
 
+def _groups(data: dict) -> list[str | None]:
+    """Each journey's group, None for a person's own: from rows or columns (map_data)."""
+    journeys = data["journeys"]
+    if isinstance(journeys, dict):
+        return journeys["group"]
+    return [journey.get("group") for journey in journeys]
+
+
 def page_description(data: dict) -> str:
     """The page's meta description: what the map shows and from which sources."""
-    people = sum(1 for journey in data["journeys"] if not journey.get("group"))
+    people = _groups(data).count(None)
     sources = "; ".join(source["label"] for source in data["sources"])
     return say(data["lang"], "description", people, title=data["title"], sources=sources)
 

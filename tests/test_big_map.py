@@ -280,7 +280,7 @@ def test_the_big_maps_lines_keep_their_contrast_overview_and_zoomed_in(big, open
     """The overview draws no casings (for speed) and so only colours that keep 3:1 without one
     (tests/test_styles.py); zoomed in, every line lies on its pale casing."""
     records, out = big
-    colours = {journey["colour"] for journey in map_data(records)["journeys"]}
+    colours = set(map_data(records)["journeys"]["colour"])
     assert colours == set(BIG_MAP_COLOURS) | {s["color"] for s in STATUS_STYLES.values()}
     shown = open_map(out, before=RECORD_STROKES)
     drawn, bare = uncased_strokes(shown.page, colours, CASING_STYLE)
@@ -540,11 +540,17 @@ def test_the_big_maps_packed_data_is_its_data(big, open_map):
         }"""
     )
     data = map_data(records)
+    rows = with_leg_lines(data)
+    starts = data["journeys"]["from"]
+    leg_fields = ("to", "mode", "when", "note", "inferred")
     journeys = [
-        [{k: v for k, v in j.items() if k not in ("legs", "from")} | {"from": j["from"]}, j["legs"]]
-        for j in data["journeys"]
+        [
+            {k: v for k, v in journey.items() if k != "legs"} | {"from": start},
+            [{k: v for k, v in leg.items() if k in leg_fields} for leg in journey["legs"]],
+        ]
+        for journey, start in zip(rows["journeys"], starts, strict=True)
     ]
-    assert unpacked == [data["places"], journeys, data["quotes"]]
+    assert unpacked == [rows["places"], journeys, rows["quotes"]]
 
 
 # Blocks to compress: nothing, one byte, text that repeats across where the parts meet, and bytes
