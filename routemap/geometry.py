@@ -318,15 +318,43 @@ def leg_lines(places: PlacesFile) -> LegLines:
     return LegLines(legs, *lines_between(ends, flights))
 
 
+LEGS_AT_ONCE = 8192
+"""Legs whose lines lines_between computes together: numpy's work takes a score of arrays the
+size of all their points, 85 MB for a big map's 100,000 legs at once, a few in steps of this."""
+
+
 def lines_between(ends: Sequence[tuple[Point, Point]], flights: Sequence[bool]) -> tuple:
     """The lines of legs from ends[i][0] to ends[i][1] (or an array of rows lat1, lon1, lat2,
     lon2), flying where flights[i]: LegLines's fields after `legs` (a big map's page works them
-    out as this does: page/arcs.js)."""
+    out as this does: page/arcs.js). Worked out LEGS_AT_ONCE legs at a time, and joined."""
     import numpy as np
 
-    flight = np.array(flights, dtype=bool)
-    counts = np.full(len(ends), 2)
     ends_array = np.array(ends, dtype=float).reshape(-1, 4)
+    flight = np.array(flights, dtype=bool)
+    steps = range(0, len(ends_array), LEGS_AT_ONCE)
+    if len(steps) <= 1:
+        return _lines_between(ends_array, flight)
+    parts = [
+        _lines_between(ends_array[at : at + LEGS_AT_ONCE], flight[at : at + LEGS_AT_ONCE])
+        for at in steps
+    ]
+    points_before = np.cumsum([0] + [len(part[1]) for part in parts])
+    first = np.concatenate(
+        [part[0][:-1] + before for part, before in zip(parts, points_before, strict=False)]
+        + [points_before[-1:]]
+    )
+    joined = [np.concatenate([part[field] for part in parts]) for field in range(1, 6)]
+    by_geographiclib = tuple(
+        at + leg for at, part in zip(steps, parts, strict=True) for leg in part[6]
+    )
+    return first, *joined, by_geographiclib
+
+
+def _lines_between(ends_array, flight) -> tuple:
+    """lines_between of an array of ends and an array of which legs fly."""
+    import numpy as np
+
+    counts = np.full(len(ends_array), 2)
     flights_at = np.flatnonzero(flight)
     arcs = _arcs(ends_array[flights_at]) if flight.any() else None
     if arcs is not None:

@@ -137,3 +137,35 @@ def test_many_arrows_at_once_are_each_arrow():
             assert together is None
         else:
             assert together == pytest.approx(alone, abs=1e-9)
+
+
+def test_a_big_maps_lines_worked_out_in_steps_are_those_worked_out_at_once(monkeypatch):
+    """lines_between works out a big map's legs some thousands at a time (to hold its memory
+    down): its lines, arrowheads and the legs geographiclib settles are the same as all at once,
+    whatever step a leg falls in."""
+    import random
+
+    import numpy as np
+
+    from routemap import geometry
+
+    rng = random.Random(5)
+    ends = [
+        (
+            (rng.uniform(-80, 80), rng.uniform(-180, 180)),
+            (rng.uniform(-80, 80), rng.uniform(-180, 180)),
+        )
+        for _ in range(60)
+    ]
+    ends[23] = ((0.0, 0.0), (0.5, 179.7))  # nearly antipodal: geographiclib's, in the fourth step
+    ends[41] = ((10.0, 10.0), (10.0, 10.0))  # a leg of no length
+    flights = [n % 3 != 0 or n == 23 for n in range(len(ends))]
+    at_once = geometry.lines_between(ends, flights)
+    monkeypatch.setattr(geometry, "LEGS_AT_ONCE", 7)
+    in_steps = geometry.lines_between(ends, flights)
+    assert at_once[-1] == in_steps[-1] == (23,)
+    assert np.array_equal(at_once[0], in_steps[0])  # every leg has as many points
+    # (Vincenty's method iterates until every leg in a step settles, to 1e-12 of a radian: a
+    # leg may take another turn in one step than in another, a thousandth of a millimetre.)
+    for whole, stepped in zip(at_once[1:-1], in_steps[1:-1], strict=True):
+        assert np.allclose(whole, stepped, rtol=0, atol=1e-9, equal_nan=True)
