@@ -18,11 +18,15 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from geographiclib.geodesic import Geodesic
 
 from .basemap import country_point
 from .models import Place, PlacesFile, columns_of
+
+if TYPE_CHECKING:
+    from numpy import ndarray  # (numpy is imported where first used, not with this module)
 
 Point = tuple[float, float]
 
@@ -78,29 +82,8 @@ def unwrap(points: Sequence[Point]) -> list[Point]:
     return result
 
 
-def great_circle(start: Point, end: Point, step_km: float = ARC_STEP_KM) -> list[Point]:
-    """Points along the geodesic from start to end; the endpoints are exactly the inputs."""
-    return great_circles([(start, end)], step_km)[0]
-
-
 WGS84_A = 6378137.0
 WGS84_F = 1 / 298.257223563
-
-
-def great_circles(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
-    """The geodesic arcs of many legs at once, as lists of points (see great_circle)."""
-    if not pairs:
-        return []
-    counts, lat, lon, _ = _arcs(pairs, step_km)
-    lat, lon = lat.tolist(), lon.tolist()
-    arcs, position = [], 0
-    for (start, end), count in zip(pairs, counts.tolist()):
-        middle = zip(
-            lat[position + 1 : position + count - 1], lon[position + 1 : position + count - 1]
-        )
-        arcs.append(unwrap([start, *middle, end]))
-        position += count
-    return arcs
 
 
 def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
@@ -204,39 +187,16 @@ def _geographiclib_arc(start: Point, end: Point, step_km: float) -> list[Point]:
     return unwrap(points)
 
 
-def straight(start: Point, end: Point) -> list[Point]:
-    """A land leg: a straight line on the map, unwrapped across the 180° meridian."""
-    return unwrap([start, end])
-
-
-def arrow(line: Sequence[Point]) -> tuple[float, float, float] | None:
-    """Where to draw a leg's arrowhead and which way it points: (lat, lon, heading).
+def flat_arrows(lat, lon, first):
+    """Where to draw each leg's arrowhead and which way it points, for every line of flat
+    arrays, line i being points first[i] .. first[i + 1] - 1: arrays of the arrowheads' lat,
+    lon and heading, the heading NaN for a line of no length.
 
     The point is the middle of the line: its middle point, or the middle of its middle piece
     (the points of an arc are evenly spaced along it, so either is half-way). The heading is the
     direction of travel there as the reader sees it on the (Web Mercator) map, in degrees
     clockwise from north. The page draws a small triangle of fixed screen size there, so it
-    reads the same at every zoom. None for a leg of no length.
-    """
-    return arrows([line])[0]
-
-
-def arrows(lines: Sequence[Sequence[Point]]) -> list[tuple[float, float, float] | None]:
-    """arrow() of many lines at once, with numpy: a big map has thousands of legs."""
-    import numpy as np
-
-    if not lines:
-        return []
-    first = np.cumsum([0] + [len(line) for line in lines])
-    flat = np.array([point for line in lines for point in line], dtype=float)
-    lat, lon, heading = flat_arrows(flat[:, 0], flat[:, 1], first)
-    lat, lon, heading = lat.tolist(), lon.tolist(), heading.tolist()
-    return [None if h != h else (lat[i], lon[i], h) for i, h in enumerate(heading)]
-
-
-def flat_arrows(lat, lon, first):
-    """arrow() of every line of flat arrays, line i being points first[i] .. first[i + 1] - 1:
-    arrays of the arrowheads' lat, lon and heading, the heading NaN for a line of no length."""
+    reads the same at every zoom."""
     import numpy as np
 
     counts = np.diff(first)
@@ -323,7 +283,7 @@ LEGS_AT_ONCE = 8192
 size of all their points, 85 MB for a big map's 100,000 legs at once, a few in steps of this."""
 
 
-def lines_between(ends: Sequence[tuple[Point, Point]], flights: Sequence[bool]) -> tuple:
+def lines_between(ends: Sequence[tuple[Point, Point]] | ndarray, flights: Sequence[bool]) -> tuple:
     """The lines of legs from ends[i][0] to ends[i][1] (or an array of rows lat1, lon1, lat2,
     lon2), flying where flights[i]: LegLines's fields after `legs` (a big map's page works them
     out as this does: page/arcs.js). Worked out LEGS_AT_ONCE legs at a time, and joined."""
@@ -350,7 +310,7 @@ def lines_between(ends: Sequence[tuple[Point, Point]], flights: Sequence[bool]) 
     return first, *joined, by_geographiclib
 
 
-def _lines_between(ends_array, flight) -> tuple:
+def _lines_between(ends_array: ndarray, flight: ndarray) -> tuple:
     """lines_between of an array of ends and an array of which legs fly."""
     import numpy as np
 

@@ -21,6 +21,39 @@ SHIPPED_PLACES = REPO / "places.yaml"
 TILE_HOST = "tile.openstreetmap.org"
 
 
+def legs(pairs, flights=None) -> list[tuple[list, tuple | None]]:
+    """Each leg's line as (lat, lon) points and its arrowhead as (lat, lon, heading), None for
+    a leg of no length, as the map works them out together (geometry.lines_between): legs from
+    pairs[i][0] to pairs[i][1], flying unless flights[i] says otherwise."""
+    from routemap.geometry import lines_between
+
+    flights = [True] * len(pairs) if flights is None else flights
+    first, lat, lon, arrow_lat, arrow_lon, heading, _ = lines_between(pairs, flights)
+    lat, lon, first = lat.tolist(), lon.tolist(), first.tolist()
+    return [
+        (
+            list(zip(lat[first[n] : first[n + 1]], lon[first[n] : first[n + 1]])),
+            None if heading[n] != heading[n] else (arrow_lat[n], arrow_lon[n], heading[n]),
+        )
+        for n in range(len(pairs))
+    ]
+
+
+def great_circle(start, end) -> list:
+    """A flight's line from start to end."""
+    return legs([(start, end)])[0][0]
+
+
+def straight(start, end) -> list:
+    """A land leg's line from start to end."""
+    return legs([(start, end)], [False])[0][0]
+
+
+def arrow_of(start, end, flight: bool = True) -> tuple | None:
+    """A leg's arrowhead: (lat, lon, heading), None for a leg of no length."""
+    return legs([(start, end)], [flight])[0][1]
+
+
 def chromium_path() -> str:
     """Debian's Chromium: $ROUTES_CHROMIUM, else the first browser found on PATH."""
     if os.environ.get("ROUTES_CHROMIUM"):

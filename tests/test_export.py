@@ -17,12 +17,12 @@ import pytest
 from routemap.cli import main
 from routemap.export import geojson as export_geojson
 from routemap.export import quotes_csv
-from routemap.geometry import great_circle, split_at_antimeridian
+from routemap.geometry import split_at_antimeridian
 from routemap.load import read_places
 from routemap.render import map_data
 from routemap.styles import MARKER_STYLES, MODE_STYLES, STATUS_STYLES
 
-from .conftest import SHIPPED_PLACES
+from .conftest import SHIPPED_PLACES, great_circle
 
 DATA = Path(__file__).parent / "data"
 QUOTES = DATA / "quotes.yaml"

@@ -5,15 +5,9 @@ from __future__ import annotations
 import pytest
 from geographiclib.geodesic import Geodesic
 
-from routemap.geometry import (
-    arrow,
-    arrows,
-    great_circle,
-    great_circles,
-    leg_lines,
-    straight,
-    unwrap,
-)
+from routemap.geometry import leg_lines, unwrap
+
+from .conftest import arrow_of, great_circle, legs, straight
 
 MOSCOW = (55.75204, 37.61781)
 DUBAI = (25.07725, 55.30927)
@@ -85,7 +79,7 @@ def test_land_legs_are_straight_and_flights_are_arcs():
     ],
 )
 def test_arrow_sits_mid_leg_and_points_in_the_direction_of_travel(start, end, heading):
-    lat, lon, found = arrow(straight(start, end))
+    lat, lon, found = arrow_of(start, end, flight=False)
     assert found == pytest.approx(heading)
     assert lon == pytest.approx((start[1] + end[1]) / 2)
     assert min(start[0], end[0]) - 1e-9 <= lat <= max(start[0], end[0]) + 1e-9
@@ -93,13 +87,14 @@ def test_arrow_sits_mid_leg_and_points_in_the_direction_of_travel(start, end, he
 
 def test_arrow_on_an_arc_follows_the_arc_not_the_chord():
     # Moscow to Irkutsk bows north: at its middle the arc heads east-south-east, not east-north-east.
-    lat, lon, heading = arrow(great_circle(MOSCOW, (52.29566, 104.29076)))
+    lat, lon, heading = arrow_of(MOSCOW, (52.29566, 104.29076))
     assert 90 < heading < 120
     assert lat > 58
 
 
 def test_a_leg_of_no_length_has_no_arrow():
-    assert arrow([MOSCOW, MOSCOW]) is None
+    assert arrow_of(MOSCOW, MOSCOW, flight=False) is None
+    assert arrow_of(MOSCOW, MOSCOW) is None
 
 
 def test_many_arcs_at_once_all_lie_on_their_geodesics():
@@ -115,7 +110,7 @@ def test_many_arcs_at_once_all_lie_on_their_geodesics():
     ]
     pairs.append(((0.0, 0.0), (0.5, 179.7)))  # nearly antipodal: solved by geographiclib instead
     pairs.append(((10.0, 10.0), (10.0, 10.0)))  # a leg of no length
-    for (start, end), arc in zip(pairs, great_circles(pairs)):
+    for (start, end), (arc, _) in zip(pairs, legs(pairs), strict=True):
         assert arc[0] == start and (arc[-1][0], arc[-1][1] % 360) == pytest.approx(
             (end[0], end[1] % 360)
         )
@@ -125,18 +120,21 @@ def test_many_arcs_at_once_all_lie_on_their_geodesics():
 
 
 def test_many_arrows_at_once_are_each_arrow():
-    lines = [
-        great_circle(MOSCOW, (52.29566, 104.29076)),
-        straight((50, 30), (50, 40)),
-        straight((40, 30), (50, 30)),
-        [MOSCOW, MOSCOW],
-        great_circle(ANADYR, ANCHORAGE),
+    pairs = [
+        (MOSCOW, (52.29566, 104.29076)),
+        ((50, 30), (50, 40)),
+        ((40, 30), (50, 30)),
+        (MOSCOW, MOSCOW),
+        (ANADYR, ANCHORAGE),
     ]
-    for together, alone in zip(arrows(lines), [arrow(line) for line in lines]):
+    flights = [True, False, False, False, True]
+    together = [head for _, head in legs(pairs, flights)]
+    for head, pair, flight in zip(together, pairs, flights, strict=True):
+        alone = arrow_of(*pair, flight=flight)
         if alone is None:
-            assert together is None
+            assert head is None
         else:
-            assert together == pytest.approx(alone, abs=1e-9)
+            assert head == pytest.approx(alone, abs=1e-9)
 
 
 def test_a_big_maps_lines_worked_out_in_steps_are_those_worked_out_at_once(monkeypatch):

@@ -14,9 +14,11 @@ import pytest
 from routemap.build import page_data
 from routemap.cli import main
 from routemap.export import geojson, quotes_csv
-from routemap.geometry import arrow, lonlat, straight
+from routemap.geometry import lonlat
 from routemap.load import read_places
 from routemap.render import map_data, render_page
+
+from .conftest import arrow_of
 
 MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 EXACT = (41.69143, 44.83412)  # Tbilisi in minimal.yaml
@@ -63,7 +65,7 @@ def test_the_page_data_has_only_the_shown_point(tmp_path, precision):
     drive, flight = (journey["legs"][0] for journey in data["journeys"])
     assert drive["line"][0] == lonlat(shown) and flight["line"][-1] == lonlat(shown)
     # The arrowhead and the arc are drawn from the shown point, not from the exact one.
-    lat, lon, heading = arrow(straight(shown, YEREVAN))
+    lat, lon, heading = arrow_of(shown, YEREVAN, flight=False)
     assert drive["arrow"] == [*lonlat((lat, lon)), round(heading, 1)]
     assert len(flight["line"]) == 2  # 170 km: one piece of arc
     assert data["bounds"][1] == [max(shown[0], YEREVAN[0]), max(shown[1], YEREVAN[1])]

@@ -52,7 +52,7 @@ function dotLayerPoint(map, marker) {
 }
 
 /* A leg's arrowhead: a triangle of fixed screen size at the point and heading that Python
- * computed (routemap/geometry.py: arrows). Drawn on the canvas renderer like a circle marker,
+ * computed (routemap/geometry.py: flat_arrows). Drawn on the canvas renderer like a circle marker,
  * so it costs no DOM element; clicks use the circle marker's hit test. */
 const Arrowhead = L.CircleMarker.extend({
   // Its own triangle only: the renderer's wide tolerance would let it take a neighbour's clicks.
