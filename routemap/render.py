@@ -15,6 +15,7 @@ import html
 import importlib
 import itertools
 import re
+import sys
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -487,6 +488,39 @@ def page_script() -> str:
     return "\n".join(page_asset(name) for name in PAGE_SCRIPTS)
 
 
+def import_folium():
+    """folium, imported without pandas where pandas is installed but not yet imported: folium
+    imports it only to take DataFrames, which this tool never gives it, and it cost every build
+    33 MB and a seventh of a second. (A None in sys.modules makes that import fail as if pandas
+    were not installed, which folium allows for.) folium still takes a DataFrame from whoever
+    else uses it in this process: its `pd` then stands for pandas once pandas is imported."""
+    if "folium" not in sys.modules and "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # type: ignore[assignment]
+        try:
+            import folium.utilities
+        finally:
+            del sys.modules["pandas"]
+        folium.utilities.pd = _PandasOnceImported()
+    import folium
+
+    return folium
+
+
+class _NotADataFrame:
+    """A class nothing is an instance of: pandas' DataFrame before pandas is imported."""
+
+
+class _PandasOnceImported:
+    """pandas as folium.utilities asks after it (`isinstance(location, pd.DataFrame)`, its only
+    use): pandas' DataFrame once something has imported pandas, before which no object can be
+    one."""
+
+    @property
+    def DataFrame(self) -> type:  # noqa: N802 (pandas' name)
+        pandas = sys.modules.get("pandas")
+        return getattr(pandas, "DataFrame", _NotADataFrame)
+
+
 @cache
 def _page_classes():
     """The page's own folium/branca elements (made once: folium is imported only when drawing).
@@ -496,7 +530,7 @@ def _page_classes():
     the result to the figure as raw text, so nothing from places.yaml is ever parsed as a
     template.
     """
-    import folium
+    folium = import_folium()
     from branca.element import Element, MacroElement
     from jinja2 import Template
 
@@ -573,7 +607,8 @@ def _page_classes():
 def load_libraries() -> None:
     """Import what drawing needs and read the page's files: done while a big places file is
     parsed on the other core (see load.read_places), so the two take the time of one."""
-    for name in ("folium", "numpy", "orjson"):
+    import_folium()
+    for name in ("numpy", "orjson"):
         importlib.import_module(name)
     leaflet_assets()
     _page_classes()
@@ -603,7 +638,7 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     """The page for map_data's data. `live` is the version a page served by `routes watch`
     polls for, to reload itself when the map is rebuilt; `card` the social card image that
     link previews show ({url, width, height, alt}, see build.write_card)."""
-    import folium
+    folium = import_folium()
 
     RoutePage, RouteMap, RouteLayer = _page_classes()
     data = data | {"live": live}
