@@ -106,24 +106,33 @@ def _arcs(pairs: Sequence[tuple[Point, Point]], step_km: float = ARC_STEP_KM):
     u1, u2 = np.arctan((1 - f) * np.tan(lat1)), np.arctan((1 - f) * np.tan(lat2))
     sin_u1, cos_u1, sin_u2, cos_u2 = np.sin(u1), np.cos(u1), np.sin(u2), np.cos(u2)
     big_l = np.remainder(lon2 - lon1 + np.pi, 2 * np.pi) - np.pi
+    # Each leg iterates until its own λ settles, and keeps what it had then (as page/arcs.js
+    # does, one leg at a time): its arc is the same whichever legs it is worked out with.
     lam = big_l.copy()
+    sigma, cos2_alpha = np.zeros_like(lam), np.ones_like(lam)
+    settled = np.zeros(lam.shape, dtype=bool)
     with np.errstate(invalid="ignore", divide="ignore"):
         for _ in range(200):
+            going = ~settled
             sin_lam, cos_lam = np.sin(lam), np.cos(lam)
             sin_sigma = np.hypot(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
             cos_sigma = sin_u1 * sin_u2 + cos_u1 * cos_u2 * cos_lam
-            sigma = np.arctan2(sin_sigma, cos_sigma)
+            turn_sigma = np.arctan2(sin_sigma, cos_sigma)
             sin_alpha = np.where(sin_sigma > 0, cos_u1 * cos_u2 * sin_lam / sin_sigma, 0.0)
-            cos2_alpha = 1 - sin_alpha**2
-            cos_2sm = np.where(cos2_alpha > 0, cos_sigma - 2 * sin_u1 * sin_u2 / cos2_alpha, 0.0)
-            c = f / 16 * cos2_alpha * (4 + f * (4 - 3 * cos2_alpha))
-            previous = lam
-            lam = big_l + (1 - c) * f * sin_alpha * (
-                sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+            turn_cos2_alpha = 1 - sin_alpha**2
+            cos_2sm = np.where(
+                turn_cos2_alpha > 0, cos_sigma - 2 * sin_u1 * sin_u2 / turn_cos2_alpha, 0.0
             )
-            if np.all(np.abs(lam - previous) < 1e-12):
+            c = f / 16 * turn_cos2_alpha * (4 + f * (4 - 3 * turn_cos2_alpha))
+            following = big_l + (1 - c) * f * sin_alpha * (
+                turn_sigma + c * sin_sigma * (cos_2sm + c * cos_sigma * (-1 + 2 * cos_2sm**2))
+            )
+            sigma = np.where(going, turn_sigma, sigma)
+            cos2_alpha = np.where(going, turn_cos2_alpha, cos2_alpha)
+            settled |= going & (np.abs(following - lam) < 1e-12)
+            lam = np.where(going, following, lam)
+            if settled.all():
                 break
-        settled = np.abs(lam - previous) < 1e-12
         sin_lam, cos_lam = np.sin(lam), np.cos(lam)
         alpha1 = np.arctan2(cos_u2 * sin_lam, cos_u1 * sin_u2 - sin_u1 * cos_u2 * cos_lam)
         # Arc length on the ellipsoid, for the number of pieces (to a few metres: enough here).

@@ -192,7 +192,7 @@ function quotesAsAsked(bytes, start, count, columns) {
   });
 }
 
-/* Row `i` of a table a big map's data gives as columns (render._columns: each field's values in
+/* Row `i` of a table a big map's data gives as columns (render.map_data: each field's values in
  * the rows' order, null where a row has none): an object with the fields it has. The keys are
  * the data's own field names, never an id or a word from places.yaml. */
 function rowOf(columns, i, keys = Object.keys(columns)) {
