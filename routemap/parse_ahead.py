@@ -51,7 +51,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import cache
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
 
 from pydantic import ValidationError
@@ -225,6 +225,48 @@ def _gather(references: References, part: Any) -> bool:
     return True
 
 
+SHARED_IDS = {
+    "sources": ("id",),
+    "people": ("id",),
+    "places": ("id", "country"),
+    "groups": ("id",),
+    "journeys": ("id", "from", "person", "group"),
+    "quotes": ("speaker", "source", "via", "journey", "place", "group"),
+}
+"""The fields of each table whose texts _share_ids makes one object a value (and, in each
+journey's legs, `to`): ids, and the references to them."""
+
+
+def _share_ids(part: Any, shared: dict) -> None:
+    """Make each id in the part's entries, and each reference to one, the one text object of
+    its value that `shared` keeps, across every part: the parser makes a new text for each
+    time a value is written (a big file's 700,000 references to 125,000 ids), and the records
+    keep the text they are given (pydantic keeps a text it validates); 35 MB of a big file's
+    records. By C loops (filter, map, dict.setdefault). A value is only ever put for an equal
+    one, of the same type where it is a text; what does not fit (an entry that is not a
+    mapping, a value that is a list) is left as it is, for validation to judge."""
+    if not isinstance(part, dict):
+        return
+    try:
+        for table, fields in SHARED_IDS.items():
+            entries = part.get(table)
+            if isinstance(entries, list):
+                _share_fields(entries, fields, shared)
+                if table == "journeys":
+                    legs = chain.from_iterable(map(methodcaller("get", "legs", ()), entries))
+                    _share_fields(list(legs), ("to",), shared)
+    except Exception:  # whatever the data holds: left as it is
+        pass
+
+
+def _share_fields(entries: list, fields: tuple[str, ...], shared: dict) -> None:
+    for field in fields:
+        having = list(filter(methodcaller("__contains__", field), entries))
+        values = list(map(itemgetter(field), having))
+        ones = map(shared.setdefault, values, values)
+        deque(map(dict.__setitem__, having, repeat(field), ones), maxlen=0)
+
+
 VALIDATED_AT_ONCE = 4096
 """Entries of a table validated at a time (see _records)."""
 
@@ -283,6 +325,7 @@ class _Child:
     def __init__(self, pid: int, pipe, parts: int):
         self.pid, self.pipe, self.parts = pid, pipe, parts
         self.verdict = UNKNOWN
+        self.shared_ids: dict = {}  # see _share_ids
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
@@ -341,6 +384,7 @@ class _Child:
         for part, goes_on_with in self._parts():
             if not isinstance(part, dict):
                 return None
+            _share_ids(part, self.shared_ids)
             keys = list(part)
             if goes_on_with and not (
                 keys[:1] == [goes_on_with] == [last_key]
