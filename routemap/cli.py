@@ -207,13 +207,38 @@ def _geocode_summary(report, places_path: Path) -> str:
     return f"{summary}\n{report.fallback}." if report.fallback else summary
 
 
+BIG_BUFFER_BYTES = 1 << 20
+"""Blocks of memory at least this big are asked of the system on their own, and go back to it
+as soon as they are let go (see give_big_buffers_back)."""
+
+
+def give_big_buffers_back() -> bool:
+    """Have the C library (glibc) give each big block of memory back to the system as soon as
+    it is let go; whether it could. A big map is built through a few large buffers in turn (its
+    JSON, its gzip parts, its base64, its page), each let go before the next is made; by
+    default glibc keeps a block it took from the system once that block is let go, and the
+    next ones then come on top: at 50,000 journeys the build's peak was 415 MB, 385 MB with
+    this. (A fixed threshold: glibc's own raises itself to the biggest block let go.) Elsewhere
+    (macOS, musl, Windows) nothing changes."""
+    import ctypes
+
+    m_mmap_threshold = -3  # (malloc.h)
+    try:
+        mallopt = ctypes.CDLL(None).mallopt  # (the C library this process runs on)
+        return bool(mallopt(m_mmap_threshold, BIG_BUFFER_BYTES))
+    except (OSError, AttributeError, TypeError):
+        return False
+
+
 def run() -> None:
     """The `routes` command and `python routes.py`: main(), then end the process at once.
 
     Python's orderly shutdown frees every object one by one, a big map's hundreds of thousands:
     a tenth of a second the user waits for nothing. By here the map is written and closed, so
     the output is flushed and the process ends. (main() itself returns, for tests and callers.)
+    Big buffers go back to the system as they are let go (give_big_buffers_back).
     """
+    give_big_buffers_back()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

@@ -227,24 +227,26 @@ def _gather(references: References, part: Any) -> bool:
 
 SHARED_IDS = {
     "sources": ("id",),
-    "people": ("id",),
+    "people": ("id", "role"),
     "places": ("id", "country"),
     "groups": ("id",),
     "journeys": ("id", "from", "person", "group"),
     "quotes": ("speaker", "source", "via", "journey", "place", "group"),
 }
 """The fields of each table whose texts _share_ids makes one object a value (and, in each
-journey's legs, `to`): ids, and the references to them."""
+journey's legs, `to` and `when`): ids, the references to them, and short texts that repeat
+(a person's role, when a leg was travelled)."""
 
 
 def _share_ids(part: Any, shared: dict) -> None:
-    """Make each id in the part's entries, and each reference to one, the one text object of
-    its value that `shared` keeps, across every part: the parser makes a new text for each
-    time a value is written (a big file's 700,000 references to 125,000 ids), and the records
-    keep the text they are given (pydantic keeps a text it validates); 35 MB of a big file's
-    records. By C loops (filter, map, dict.setdefault). A value is only ever put for an equal
-    one, of the same type where it is a text; what does not fit (an entry that is not a
-    mapping, a value that is a list) is left as it is, for validation to judge."""
+    """Make each id in the part's entries, each reference to one, and each short text that
+    repeats (SHARED_IDS) the one text object of its value that `shared` keeps, across every
+    part: the parser makes a new text for each time a value is written (a big file's 700,000
+    references to 125,000 ids), and the records keep the text they are given (pydantic keeps a
+    text it validates); 40 MB of a big file's records. By C loops (filter, map,
+    dict.setdefault). A value is only ever put for an equal one, of the same type where it is
+    a text; what does not fit (an entry that is not a mapping, a value that is a list) is left
+    as it is, for validation to judge."""
     if not isinstance(part, dict):
         return
     try:
@@ -254,7 +256,7 @@ def _share_ids(part: Any, shared: dict) -> None:
                 _share_fields(entries, fields, shared)
                 if table == "journeys":
                     legs = chain.from_iterable(map(methodcaller("get", "legs", ()), entries))
-                    _share_fields(list(legs), ("to",), shared)
+                    _share_fields(list(legs), ("to", "when"), shared)
     except Exception:  # whatever the data holds: left as it is
         pass
 

@@ -16,9 +16,11 @@ import importlib
 import itertools
 import re
 import sys
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from .basemap import basemap_script
 from .errors import OutputError
@@ -314,11 +316,9 @@ def json_for_script(data: dict) -> tuple[str, str]:
     if "legLines" in data:
         fields = _packed_fields(data)
         texts = fields.pop("quoteTexts")
-        block = bytearray(orjson.dumps(fields))
-        for text in texts:  # (each dumped and let go: orjson's bytes keep room to spare)
-            block += b"\n"
-            block += orjson.dumps(text)
-        return "packed-gzip-base64", base64.b64encode(gzip_in_parts(block)).decode("ascii")
+        words = (b"\n" + orjson.dumps(text) for text in texts)
+        packed = gzip_in_parts(itertools.chain(json_pieces(fields), words))
+        return "packed-gzip-base64", base64.b64encode(packed).decode("ascii")
     encoded = orjson.dumps(data)
     if len(encoded) > COMPRESS_FROM:
         packed = gzip.compress(encoded, compresslevel=4, mtime=0)
@@ -344,37 +344,74 @@ nine parts, shared among the cores, each costing some hundred bytes over one str
 
 
 def gzip_in_parts(
-    block: bytes | bytearray, level: int = BIG_MAP_GZIP_LEVEL, parts: int | None = None
+    pieces: Iterable[bytes | bytearray],
+    level: int = BIG_MAP_GZIP_LEVEL,
+    part_bytes: int = GZIP_PART_BYTES,
 ) -> bytes:
-    """`block` as one gzip stream, its parts compressed at once, one a core (as pigz does: each
-    part primed with the 32 kB before it, all but the last ended on a byte, so that the parts
-    joined are one deflate stream). zlib lets go of Python's lock while it works, so threads
-    share the work: a big map's 40 MB of JSON take a second at level 6 on one core. `parts`:
-    how many (by default one each GZIP_PART_BYTES: where the parts meet follows from the block
-    alone, never from the machine's cores, so the same map is the same bytes on every machine)."""
+    """The pieces, one after another, as one gzip stream, cut into parts of `part_bytes` that
+    are compressed at once, one a core (as pigz does: each part primed with the 32 kB before
+    it, all but the last ended on a byte, so that the parts joined are one deflate stream).
+    zlib lets go of Python's lock while it works, so threads share the work (a big map's 33 MB
+    of JSON take a second at level 6 on one core), and the pieces are made while the parts
+    before them are compressed. Each part is compressed as soon as it is whole, and no more
+    than a part a core waits: the stream is never all in memory at once. Where the parts meet
+    follows from the bytes alone, never from the machine's cores or from the pieces, so the
+    same map is the same bytes on every machine."""
     import os
     import struct
     import zlib
+    from collections import deque
     from concurrent.futures import ThreadPoolExecutor
 
-    view = memoryview(block)
-    parts = max(1, parts or -(-len(block) // GZIP_PART_BYTES))
-    size = -(-len(block) // parts)
-    starts = range(0, len(block), size) if block else [0]
     window = 32 * 1024
+    cores = os.cpu_count() or 1
 
-    def deflate(start: int) -> bytes:
-        primer = {"zdict": view[max(0, start - window) : start]} if start else {}
-        squeezer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS, **primer)
-        last = start + size >= len(block)
-        body = squeezer.compress(view[start : start + size])
-        return body + squeezer.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH)
+    def deflate(part: bytes, primer: bytes, last: bool) -> bytes:
+        primed = {"zdict": primer} if primer else {}
+        squeezer = zlib.compressobj(level, zlib.DEFLATED, -zlib.MAX_WBITS, **primed)
+        return squeezer.compress(part) + squeezer.flush(
+            zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
+        )
 
-    with ThreadPoolExecutor(max_workers=min(parts, os.cpu_count() or 1)) as pool:
-        bodies = list(pool.map(deflate, starts))
+    bodies: list[bytes] = []
+    waiting: deque = deque()
+    crc, length, primer, buffer = 0, 0, b"", bytearray()
+    with ThreadPoolExecutor(max_workers=cores) as pool:
+
+        def send(part: bytes, last: bool) -> None:
+            nonlocal crc, length, primer
+            crc, length = zlib.crc32(part, crc), length + len(part)
+            waiting.append(pool.submit(deflate, part, primer, last))
+            primer = part[-window:]
+            while len(waiting) > 2 * cores:
+                bodies.append(waiting.popleft().result())
+
+        for piece in pieces:
+            buffer += piece
+            while len(buffer) > part_bytes:  # (one is always left for the last part)
+                send(bytes(buffer[:part_bytes]), last=False)
+                del buffer[:part_bytes]
+        send(bytes(buffer), last=True)
+        bodies += [body.result() for body in waiting]
     header = bytes([0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255])  # no name, no time, any system
-    trailer = struct.pack("<II", zlib.crc32(view), len(block) & 0xFFFFFFFF)
+    trailer = struct.pack("<II", crc, length & 0xFFFFFFFF)
     return b"".join([header, *bodies, trailer])
+
+
+def json_pieces(value: Any) -> Iterator[bytes]:
+    """orjson.dumps(value)'s bytes, in pieces: a mapping's members one at a time, and those of
+    a mapping in it, so that a big map's 22 MB of JSON is never one text (gzip_in_parts takes
+    the pieces as they come)."""
+    import orjson
+
+    if isinstance(value, dict):
+        yield b"{"
+        for number, (key, member) in enumerate(value.items()):
+            yield (b"," if number else b"") + orjson.dumps(key) + b":"
+            yield from json_pieces(member)
+        yield b"}"
+    else:
+        yield orjson.dumps(value)
 
 
 def _packed_fields(data: dict) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import math
 import os
@@ -15,7 +16,14 @@ import pytest
 from routemap.build import build
 from routemap.geometry import lines_between
 from routemap.load import read_places
-from routemap.render import gzip_in_parts, map_data, quote_link_names, with_leg_lines
+from routemap.render import (
+    _packed_fields,
+    gzip_in_parts,
+    json_pieces,
+    map_data,
+    quote_link_names,
+    with_leg_lines,
+)
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, REPO, uncased_strokes
@@ -559,27 +567,54 @@ _words = random.Random(5).choices(["border", "Верхний Ларс", "queue",
 GZIP_BLOCKS = [b"", b"x", " ".join(_words).encode(), random.Random(7).randbytes(300_000)]
 
 
-@pytest.mark.parametrize("parts", [None, 1, 2, 3, 7])
+def _cut(block: bytes, sizes: list[int]) -> list[bytes]:
+    """The block in pieces of the given sizes, in turn, the last what is left."""
+    pieces, at = [], 0
+    for size in itertools.cycle(sizes):
+        if at >= len(block):
+            return pieces or [block]
+        pieces.append(block[at : at + size])
+        at += size
+
+
+# Parts' sizes: one part for all, some parts (the text's 4 MB in 3, and in exactly 5), and
+# parts smaller than zlib's 32 kB window; pieces as they come: whole, or of sizes in turn.
+@pytest.mark.parametrize("part_bytes", [10**9, 1_500_000, 801_751, 20_000])
+@pytest.mark.parametrize("sizes", [[10**9], [7, 100_000, 1, 33_000, 0]], ids=["whole", "pieces"])
 @pytest.mark.parametrize("block", GZIP_BLOCKS, ids=["empty", "one byte", "text", "noise"])
-def test_a_block_compressed_in_parts_is_one_gzip_stream_of_it(block, parts):
-    """gzip_in_parts' output, the parts joined, reads back as the block (by Python's gzip, as
-    by the browser's: the big map tests read it there), and its parts, each primed with what
-    comes before it, cost next to nothing against one part."""
-    packed = gzip_in_parts(block, parts=parts)
+def test_a_block_compressed_in_parts_is_one_gzip_stream_of_it(block, sizes, part_bytes):
+    """gzip_in_parts' output, the parts joined, reads back as the block, whatever pieces it
+    came in (by Python's gzip, as by the browser's: the big map tests read it there), is the
+    same bytes whatever the pieces, and its parts, each primed with what comes before it, cost
+    next to nothing against one part."""
+    packed = gzip_in_parts(_cut(block, sizes), part_bytes=part_bytes)
     assert gzip.decompress(packed) == block
-    assert len(packed) <= len(gzip_in_parts(block, parts=1)) * 1.01 + 64 * (parts or 2)
+    assert packed == gzip_in_parts([block], part_bytes=part_bytes)
+    parts = -(-len(block) // part_bytes)
+    assert len(packed) <= len(gzip_in_parts([block], part_bytes=10**9)) * 1.01 + 64 * parts
 
 
 def test_a_big_maps_block_is_the_same_bytes_on_any_machine(monkeypatch):
     """Where gzip_in_parts cuts a block follows from the block, not from the machine's cores:
     a map rebuilt on a laptop with more cores than the newsroom's server is the same file."""
-    block = GZIP_BLOCKS[2] * 4  # (10 MB: several parts)
+    block = GZIP_BLOCKS[2]  # (4 MB: nine parts)
     packed = []
     for cores in (1, 2, 8):
         monkeypatch.setattr(os, "cpu_count", lambda cores=cores: cores)
-        packed.append(gzip_in_parts(block))
+        packed.append(gzip_in_parts([block], part_bytes=500_000))
     assert packed[0] == packed[1] == packed[2]
     assert gzip.decompress(packed[0]) == block
+
+
+def test_a_big_maps_json_in_pieces_is_its_json(tmp_path):
+    """json_pieces gives orjson's own bytes for a big map's data, a piece at a time."""
+    import orjson
+
+    places = tmp_path / "places.yaml"
+    places.write_text(synthetic_places(60, 60, 90, seed=2), encoding="utf-8")
+    data = _packed_fields(map_data(read_places(places)))
+    assert b"".join(json_pieces(data)) == orjson.dumps(data)
+    assert max(map(len, json_pieces(data))) < len(orjson.dumps(data)) / 4
 
 
 def test_a_big_map_without_quotes_is_drawn(tmp_path, open_map):
