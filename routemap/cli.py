@@ -217,7 +217,7 @@ def give_big_buffers_back() -> bool:
     it is let go; whether it could. A big map is built through a few large buffers in turn (its
     JSON, its gzip parts, its base64, its page), each let go before the next is made; by
     default glibc keeps a block it took from the system once that block is let go, and the
-    next ones then come on top: at 50,000 journeys the build's peak was 415 MB, 385 MB with
+    next ones then come on top: at 50,000 journeys the build's peak was 415 MB, 389 MB with
     this. (A fixed threshold: glibc's own raises itself to the biggest block let go.) Elsewhere
     (macOS, musl, Windows) nothing changes."""
     import ctypes

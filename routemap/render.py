@@ -354,7 +354,8 @@ def gzip_in_parts(
     zlib lets go of Python's lock while it works, so threads share the work (a big map's 33 MB
     of JSON take a second at level 6 on one core), and the pieces are made while the parts
     before them are compressed. Each part is compressed as soon as it is whole, and no more
-    than a part a core waits: the stream is never all in memory at once. Where the parts meet
+    than two parts a core are held, compressing or waiting: the stream is never all in memory
+    at once. Where the parts meet
     follows from the bytes alone, never from the machine's cores or from the pieces, so the
     same map is the same bytes on every machine."""
     import os
