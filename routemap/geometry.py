@@ -17,13 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import accumulate, chain, repeat
 from typing import TYPE_CHECKING
 
 from geographiclib.geodesic import Geodesic
 
 from .basemap import country_point
-from .models import Place, PlacesFile, columns_of
+from .models import Place, PlacesFile, columns_of, dicts_of
 
 if TYPE_CHECKING:
     from numpy import ndarray  # (numpy is imported where first used, not with this module)
@@ -274,17 +274,32 @@ def leg_lines(places: PlacesFile) -> LegLines:
 
     number = {place.id: n for n, place in enumerate(places.places)}
     shown = np.array([shown_point(place) for place in places.places], dtype=float).reshape(-1, 2)
-    legs, starts, stops, flights = [], [], [], []
-    for journey in places.journeys:
-        start = journey.start
-        for leg_number, leg in enumerate(journey.legs, start=1):
-            legs.append((journey, leg_number, start, leg))
-            starts.append(number[start])
-            stops.append(number[leg.to])
-            flights.append(leg.mode == "flight")
-            start = leg.to
-    ends = np.hstack([shown[starts], shown[stops]])  # each leg's start and end, as lat, lon
-    return LegLines(legs, *lines_between(ends, flights))
+    journeys = places.journeys
+    each_journeys_legs = columns_of(journeys, "start", "legs")
+    counts = list(map(len, each_journeys_legs["legs"]))
+    every_leg = list(chain.from_iterable(each_journeys_legs["legs"]))
+    ends = columns_of(every_leg, "to", "mode")
+    # Each leg starts where the leg before it ends, a journey's first at the journey's start.
+    tos = ends["to"]
+    start_ids = tos[-1:] + tos[:-1]
+    for first, start in zip(accumulate([0, *counts[:-1]]), each_journeys_legs["start"]):
+        start_ids[first] = start
+    starts, stops = (
+        np.fromiter(map(number.__getitem__, ids), dtype=np.intp, count=len(ids))
+        for ids in (start_ids, tos)
+    )
+    legs = list(
+        zip(
+            chain.from_iterable(map(repeat, journeys, counts)),
+            chain.from_iterable(map(range, repeat(1), [count + 1 for count in counts])),
+            start_ids,
+            every_leg,
+            strict=True,
+        )
+    )
+    flights = [mode == "flight" for mode in ends["mode"]]
+    lines = np.hstack([shown[starts], shown[stops]])  # each leg's start and end, as lat, lon
+    return LegLines(legs, *lines_between(lines, flights))
 
 
 LEGS_AT_ONCE = 8192
@@ -405,18 +420,22 @@ def place_properties(
     ("place", id) (models.quote_indexes). Columns, because a big map's page takes its tables so
     (render.map_data): 50,000 places are read by one C loop a field, not made into 50,000
     dicts first."""
+    columns = columns_of(
+        places, "id", "name", "country", "note", "also_called", "sources", "accounts", "inferred"
+    )
+    ids = columns["id"]
     return {
-        **columns_of(places, "id", "name"),
-        "role": [roles[place.id] for place in places],
-        **columns_of(places, "country", "note"),
-        "also_called": [place.also_called or None for place in places],
-        "sources": [place.sources or None for place in places],
-        "accounts": [
-            [account.model_dump() for account in place.accounts] or None for place in places
-        ],
-        **columns_of(places, "inferred"),
+        "id": ids,
+        "name": columns["name"],
+        "role": list(map(roles.__getitem__, ids)),
+        "country": columns["country"],
+        "note": columns["note"],
+        "also_called": [names or None for names in columns["also_called"]],
+        "sources": [sources or None for sources in columns["sources"]],
+        "accounts": list(map(dicts_of, columns["accounts"])),
+        "inferred": columns["inferred"],
         "area": [place.is_area or None for place in places],
-        "quotes": [quotes.get(("place", place.id), []) for place in places],
+        "quotes": [quotes.get(("place", place), []) for place in ids],
     }
 
 

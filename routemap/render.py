@@ -45,7 +45,7 @@ from .language import (
     search_letters,
     words,
 )
-from .models import PlacesFile, columns_of, place_roles, quote_indexes
+from .models import PlacesFile, columns_of, dicts_of, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
@@ -78,15 +78,27 @@ QUOTE_LINK_WORDS = 4
 
 
 def quote_link_names(places: PlacesFile) -> list[str]:
-    """A name for each quote in the page's address (`#quote=oleg-my-heart-sank-when`): its
-    speaker and first words, so it stays the same across builds while the quote does (an index
-    would change whenever a quote is added above it). A repeated name takes -2, -3, ..."""
+    """Each quote's name in the page's address (link_names)."""
+    return link_names(*columns_of(places.quotes, "speaker", "text").values())
+
+
+def link_names(speakers: list[str], texts: list[str]) -> list[str]:
+    """A name for each quote, by its speaker and text, in the page's address
+    (`#quote=oleg-my-heart-sank-when`): its speaker and first words, so it stays the same across
+    builds while the quote does (an index would change whenever a quote is added above it). A
+    repeated name takes -2, -3, ...
+
+    Its words are runs of letters, digits and _ (Python's \\w), case-folded; in a text of ASCII
+    only, which most are, these are plain_link_name's (casefold is lower there, and \\w is
+    [A-Za-z0-9_]), found by its quicker match."""
     names = []
     taken = set()
     word = re.compile(r"\w+")
-    for quote in places.quotes:
-        words = word.findall(quote.text.casefold())[:QUOTE_LINK_WORDS]  # (one C call each)
-        name = "-".join([quote.speaker, *words])
+    for speaker, text in zip(speakers, texts, strict=True):
+        if text.isascii():
+            name = plain_link_name(speaker, text)
+        else:
+            name = "-".join([speaker, *word.findall(text.casefold())[:QUOTE_LINK_WORDS]])
         unique, n = name, 1
         while unique in taken:
             n += 1
@@ -96,7 +108,12 @@ def quote_link_names(places: PlacesFile) -> list[str]:
     return names
 
 
-PLAIN_WORD = re.compile(r"[A-Za-z0-9_]+")
+_PLAIN = "A-Za-z0-9_"
+PLAIN_START = re.compile(
+    f"[^{_PLAIN}]*([{_PLAIN}]+)" + f"(?:[^{_PLAIN}]+([{_PLAIN}]+))?" * (QUOTE_LINK_WORDS - 1)
+)
+"""A text's first QUOTE_LINK_WORDS runs of ASCII letters, digits and _, each a group (None for
+those it has not): matched from the start, so a long text is not read to its end."""
 
 
 def plain_link_name(speaker: str, text: str) -> str:
@@ -105,8 +122,15 @@ def plain_link_name(speaker: str, text: str) -> str:
     plainLinkName, the same rule). It is a quote's own name (quote_link_names) only where the
     quote starts in plain English and no quote before it took that name; elsewhere the data
     carries the name."""
-    words = PLAIN_WORD.findall(text)[:QUOTE_LINK_WORDS]  # (one C call: a big map has 100,000)
-    return f"{speaker}-{'-'.join(words).lower()}" if words else speaker
+    found = PLAIN_START.match(text)  # (one C call: a big map has 100,000)
+    return f"{speaker}-{'-'.join(filter(None, found.groups())).lower()}" if found else speaker
+
+
+JOURNEY_FIELDS = (
+    "id", "name", "start", "person", "status", "group", "summary", "start_inferred",
+    "accounts", "sources", "legs",
+)  # fmt: skip
+"""The journeys' fields map_data reads, all in one pass (models.columns_of)."""
 
 
 def _present(fields: dict) -> dict:
@@ -139,6 +163,9 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     journeys = places.journeys
     legs = [leg for _, _, _, leg in lines.legs]
     shown = [shown_point(place) for place in places.places]
+    quote_columns = columns_of(places.quotes, "text", "speaker", "source", "via", "also")
+    journey_columns = columns_of(journeys, *JOURNEY_FIELDS)
+    ids = journey_columns["id"]
     tables = {
         "places": {
             "lon": [round(lon, COORDINATE_DIGITS) for _, lon in shown],
@@ -146,23 +173,21 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
             "properties": place_properties(places.places, roles, quotes),
         },
         "journeys": {
-            **columns_of(journeys, "id", "name"),
-            "from": [journey.start for journey in journeys],
-            **columns_of(journeys, "person", "status", "group", "summary", "start_inferred"),
-            "accounts": [
-                [account.model_dump() for account in journey.accounts] or None
-                for journey in journeys
-            ],
-            **columns_of(journeys, "sources"),
-            "colour": [colours[journey.id] for journey in journeys],
-            "legCount": [len(journey.legs) for journey in journeys],
-            "quotes": [quotes.get(("journey", journey.id), []) for journey in journeys],
+            "id": ids,
+            "name": journey_columns["name"],
+            "from": journey_columns["start"],
+            **{key: journey_columns[key] for key in JOURNEY_FIELDS[3:8]},
+            "accounts": list(map(dicts_of, journey_columns["accounts"])),
+            "sources": journey_columns["sources"],
+            "colour": list(map(colours.__getitem__, ids)),
+            "legCount": list(map(len, journey_columns["legs"])),
+            "quotes": [quotes.get(("journey", journey), []) for journey in ids],
         },
         "legs": columns_of(legs, "to", "mode", "when", "note", "inferred"),
         "quotes": {
-            **columns_of(places.quotes, "text", "speaker", "source", "via"),
-            "also": [[w.model_dump() for w in quote.also] or None for quote in places.quotes],
-            "link": quote_link_names(places),
+            **quote_columns,
+            "also": list(map(dicts_of, quote_columns["also"])),
+            "link": link_names(quote_columns["speaker"], quote_columns["text"]),
         },
     }
     if len(lines.lat):
