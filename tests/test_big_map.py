@@ -8,6 +8,7 @@ import json
 import math
 import os
 import random
+import re
 import subprocess
 import sys
 
@@ -16,10 +17,12 @@ import pytest
 from routemap.build import build
 from routemap.geometry import lines_between
 from routemap.load import read_places
+from routemap.models import columns_of
 from routemap.render import (
     _packed_fields,
     gzip_in_parts,
     json_pieces,
+    link_names,
     map_data,
     quote_link_names,
     with_leg_lines,
@@ -704,6 +707,40 @@ TRICKY_QUOTES = [
     "… — …",
     "under_score 42 words here and more",
 ]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        TRICKY_QUOTES,
+        ["Plain words, four of them here.", "Plain words four of", "plain-words-four-of"],
+        ["", "...", "a", "A_b 9", "x" * 300 + " y", "mixed Ünïcode and ASCII", "ß is ss"],
+    ],
+    ids=["tricky", "taken", "short"],
+)
+def test_a_quotes_link_name_is_its_speaker_and_first_four_words_case_folded(texts):
+    """link_names' rule, whichever way it finds the words: runs of letters, digits and _
+    (Python's \\w), case-folded, the first four; a name taken already gets -2, -3, ..."""
+    expected, taken = [], set()
+    for text in texts:
+        name = "-".join(["person-1", *re.findall(r"\w+", text.casefold())[:4]])
+        unique, n = name, 1
+        while unique in taken:
+            n += 1
+            unique = f"{name}-{n}"
+        taken.add(unique)
+        expected.append(unique)
+    assert link_names(["person-1"] * len(texts), texts) == expected
+
+
+def test_columns_of_gives_each_field_in_the_records_order():
+    places = read_places(REPO / "places.yaml").places
+    for fields in [("id",), ("id", "name", "country"), ("kind", "id")]:
+        columns = columns_of(places, *fields)
+        assert list(columns) == list(fields)
+        for field in fields:
+            assert columns[field] == [getattr(place, field) for place in places]
+    assert columns_of([], "id", "name") == {"id": [], "name": []}
 
 
 def test_a_big_maps_quote_links_are_each_quotes_own_name(tmp_path, open_map):
