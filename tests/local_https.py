@@ -15,6 +15,7 @@ import hashlib
 import http.server
 import ssl
 import subprocess
+import sys
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -57,7 +58,7 @@ class LocalHttps:
             def log_message(self, *args):
                 pass
 
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = _Server(("127.0.0.1", 0), Handler)
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(cert, key)
         self.server.socket = context.wrap_socket(self.server.socket, server_side=True)
@@ -74,6 +75,15 @@ class LocalHttps:
     def close(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+class _Server(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that hangs up in the middle of an answer (a page closed while a tile was
+        on its way) is no fault of the server's, and says nothing in the benchmark's output;
+        anything else is printed, as socketserver does."""
+        if not isinstance(sys.exc_info()[1], (ConnectionError, ssl.SSLEOFError)):
+            super().handle_error(request, client_address)
 
 
 def _spki_sha256(cert: Path) -> str:
