@@ -108,6 +108,38 @@ def test_an_inferred_point_says_why(shipped_map, open_map):
     assert "Inferred: The Guardian names the Russian-Georgian border, not a checkpoint." in text
 
 
+def test_a_journey_chosen_while_the_map_still_moves_opens_its_popup_after_its_flight(
+    shipped_map, open_map
+):
+    """A journey chosen as the map is still panning (a place's popup panning itself into view,
+    as when a reader picks one of the journeys it lists at once) flies there, then opens its
+    popup: the pan's end is not taken for the flight's."""
+    page = open_map(shipped_map).page
+    events = page.evaluate(
+        """() => new Promise((done) => {
+            const map = window.routeMap.map, seen = [];
+            let last = performance.now();
+            const note = (what) => { seen.push(what); last = performance.now(); };
+            map.on("popupopen", () => note("open"));
+            map.on("moveend", () => note("moveend"));
+            map.panBy([300, 0], { animate: true, duration: 1 });
+            setTimeout(() => window.routeMap.selectJourney("ilya"), 300);
+            // Done once the popup is open and nothing has happened for a second (the flight
+            // takes 0.8 s), or after 15 s.
+            const started = performance.now();
+            const check = () => {
+              const quiet = performance.now() - last > 1000 && seen.includes("open");
+              if (quiet || performance.now() - started > 15000) done(seen);
+              else setTimeout(check, 100);
+            };
+            setTimeout(check, 400);
+        })"""
+    )
+    assert events[-1] == "open" and "moveend" in events, events
+    heading = page.locator(".leaflet-popup-content h2")
+    assert heading.inner_text() == "Ilya, from Moscow to Kazakhstan"
+
+
 def test_the_layer_control_hides_a_journey(shipped_map, open_map):
     shown = open_map(shipped_map)
     page = shown.page

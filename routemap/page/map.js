@@ -250,7 +250,9 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   function goTo(to, jump, then) {
     const fly = motion && !jump;
     const how = fly ? { duration: 0.8 } : { animate: false };
-    if (fly) map.once("moveend", then);
+    // A move still under way (a popup panning itself into view) is ended first: its end would
+    // otherwise be taken for the flight's, and `then` run before the flight.
+    if (fly) map.stop().once("moveend", then);
     if (to.bounds) (fly ? map.flyToBounds : map.fitBounds).call(map, to.bounds, Object.assign(how, to.fit));
     else (fly ? map.flyTo : map.setView).call(map, to.center, to.zoom, how);
     if (!fly) then();
