@@ -418,8 +418,8 @@ def place_properties(
     alike), as columns: each field's values in the places' order, None where a place has none.
     `roles`: each place's role by id (models.place_roles); `quotes`: the quotes' indexes by
     ("place", id) (models.quote_indexes). Columns, because a big map's page takes its tables so
-    (render.map_data): 50,000 places are read by one C loop a field, not made into 50,000
-    dicts first."""
+    (render.map_data): 50,000 places are read in one pass (models.columns_of), not made into
+    50,000 dicts first."""
     columns = columns_of(
         places, "id", "name", "country", "note", "also_called", "sources", "accounts", "inferred"
     )

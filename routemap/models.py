@@ -358,14 +358,17 @@ class PlacesFile(Record):
 
 
 def columns_of(records: list, *fields: str) -> dict[str, list]:
-    """The records' named fields as columns, each its values in the records' order (the page's
-    tables of a big map are columns, render.map_data). One pass over the records for all the
-    fields, each record's fields taken from its __dict__ at once: a pass over a big table's
-    records costs a cache miss or two a record, most of its time, and a C loop a field made
-    one pass a field (three times as long for a journey's eight)."""
-    if len(fields) == 1 or not records:
-        return {field: list(map(attrgetter(field), records)) for field in fields}
+    """The records' named fields (fields they store, not properties) as columns, each its
+    values in the records' order (the page's tables of a big map are columns,
+    render.map_data). One pass over the records for all the fields, each record's fields taken
+    from its __dict__ at once: a pass over a big table's records costs a cache miss or two a
+    record, most of its time, and a C loop a field made one pass a field (three times as long
+    for a journey's eight)."""
+    if not records or not fields:
+        return {field: [] for field in fields}
     rows = map(itemgetter(*fields), map(vars, records))
+    if len(fields) == 1:
+        return {fields[0]: list(rows)}
     return dict(zip(fields, map(list, zip(*rows)), strict=True))
 
 

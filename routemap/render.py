@@ -113,7 +113,8 @@ PLAIN_START = re.compile(
     f"[^{_PLAIN}]*([{_PLAIN}]+)" + f"(?:[^{_PLAIN}]+([{_PLAIN}]+))?" * (QUOTE_LINK_WORDS - 1)
 )
 """A text's first QUOTE_LINK_WORDS runs of ASCII letters, digits and _, each a group (None for
-those it has not): matched from the start, so a long text is not read to its end."""
+those it has not): matched from the start, so a long text is read no further than its first
+words (one with fewer is read through)."""
 
 
 def plain_link_name(speaker: str, text: str) -> str:
@@ -153,8 +154,9 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     legs one after another in `legs`, their lines and arrowheads in `legLines`. A small map's
     are rows (places a GeoJSON collection, each journey with its legs, lines and all):
     with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
-    reads them (the still image). Columns are made from the records one C loop a field: 50,000
-    journeys' dicts took a second to make, and as long again to take apart into columns.
+    reads them (the still image). Columns are made from the records one pass a table
+    (models.columns_of): 50,000 journeys' dicts took a second to make, and as long again to take
+    apart into columns.
     """
     roles = place_roles(places)
     quotes = quote_indexes(places)
@@ -176,7 +178,11 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
             "id": ids,
             "name": journey_columns["name"],
             "from": journey_columns["start"],
-            **{key: journey_columns[key] for key in JOURNEY_FIELDS[3:8]},
+            "person": journey_columns["person"],
+            "status": journey_columns["status"],
+            "group": journey_columns["group"],
+            "summary": journey_columns["summary"],
+            "start_inferred": journey_columns["start_inferred"],
             "accounts": list(map(dicts_of, journey_columns["accounts"])),
             "sources": journey_columns["sources"],
             "colour": list(map(colours.__getitem__, ids)),

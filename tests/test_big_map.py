@@ -741,6 +741,7 @@ def test_columns_of_gives_each_field_in_the_records_order():
         for field in fields:
             assert columns[field] == [getattr(place, field) for place in places]
     assert columns_of([], "id", "name") == {"id": [], "name": []}
+    assert columns_of(places) == {}
 
 
 def test_a_big_maps_quote_links_are_each_quotes_own_name(tmp_path, open_map):
