@@ -19,6 +19,17 @@ def open_panel(page) -> None:
         toggle.click()
 
 
+def popup_shown(page) -> None:
+    """Wait for a popup to be fully on screen, faded in. (A journey's popup is first opened
+    unseen to be measured and closed again, and a closed popup fades out for a moment, its
+    heading still there: waiting for a heading alone could end before the flight, and the
+    checker then met the real popup half faded in, its text half as dark.)"""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll(".leaflet-popup")].some(
+            (popup) => popup.querySelector("h2") && getComputedStyle(popup).opacity === "1")"""
+    )
+
+
 def first_view(page):
     pass
 
@@ -26,12 +37,12 @@ def first_view(page):
 def journey_chosen(page):
     open_panel(page)
     page.locator(".journey summary", has_text="Tatayana").click()
-    page.wait_for_selector(".leaflet-popup-content h2")
+    popup_shown(page)
 
 
 def place_popup_open(page):
     page.evaluate("() => window.routeMap.openPlace('st-petersburg')")
-    page.wait_for_selector(".leaflet-popup-content h2")
+    popup_shown(page)
 
 
 def search_results_shown(page):
@@ -42,7 +53,7 @@ def search_results_shown(page):
 
 def routes_to_choose_from(page):
     page.evaluate("() => window.routeMap.openLeg('igor', 1)")  # (a popup; then the chooser)
-    page.wait_for_selector(".leaflet-popup-content h2")
+    popup_shown(page)
 
 
 STATES = {
