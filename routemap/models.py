@@ -383,11 +383,12 @@ def place_roles(places: PlacesFile) -> dict[str, str]:
 
     A border crossing is always shown as one. Otherwise a place that starts any journey is an
     origin, one that ends any is a destination, one passed through is a stop, and one that no
-    journey touches was named only for context. (The journeys' ends are gathered by C loops:
-    a big map has 100,000 legs.)
+    journey touches was named only for context. (The journeys are read in one pass, their
+    legs' ends by C loops: a big map has 100,000 legs.)
     """
-    legs = list(map(attrgetter("legs"), places.journeys))
-    starts = set(map(attrgetter("start"), places.journeys))
+    journeys = columns_of(places.journeys, "start", "legs")
+    legs = journeys["legs"]
+    starts = set(journeys["start"])
     ends = set(map(attrgetter("to"), map(itemgetter(-1), legs)))
     passed = set(map(attrgetter("to"), chain.from_iterable(map(itemgetter(slice(-1)), legs))))
     roles = {}
