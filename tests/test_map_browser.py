@@ -140,6 +140,27 @@ def test_a_journey_chosen_while_the_map_still_moves_opens_its_popup_after_its_fl
     assert heading.inner_text() == "Ilya, from Moscow to Kazakhstan"
 
 
+def test_a_chosen_journey_s_popup_is_on_the_page_once_and_only_after_its_flight(
+    shipped_map, open_map
+):
+    """Its popup, opened unseen to be measured before the flight, leaves no copy on the page
+    (a closed popup fades out for a moment, its content still there for a screen reader)."""
+    page = open_map(shipped_map).page
+    counts = page.evaluate(
+        """() => {
+            window.routeMap.selectJourney("tatayana");
+            const during = document.querySelectorAll(".leaflet-popup").length;
+            return new Promise((done) => setTimeout(
+                () => done([during, document.querySelectorAll(".leaflet-popup").length]), 100));
+        }"""
+    )
+    assert counts == [0, 0]  # (the flight takes 0.8 s)
+    page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+    assert (
+        page.locator(".leaflet-popup-content h2").inner_text() == "Tatayana, from Irkutsk to Baku"
+    )
+
+
 def test_the_layer_control_hides_a_journey(shipped_map, open_map):
     shown = open_map(shipped_map)
     page = shown.page

@@ -232,6 +232,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     const measured = measuring.getElement();
     const popupSize = L.point(measured.offsetWidth, measured.offsetHeight + 24); // with its tip
     map.closePopup();
+    measured.remove(); // at once, not after Leaflet's fade: no unseen copy of the popup lingers
     const target = frameBelowPopup(points, north, popupSize);
     const show = () => {
       if (choice !== views) return;
