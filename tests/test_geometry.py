@@ -69,7 +69,7 @@ def test_land_legs_are_straight_and_flights_are_arcs():
     assert lines.line(drive) == [(51.76712, 55.09883), (50.82, 56.03)]
 
 
-def test_each_leg_starts_where_the_leg_before_it_ends_and_is_numbered_from_one():
+def test_each_leg_starts_where_the_leg_before_it_ends_and_is_numbered_from_one(tmp_path):
     """leg_lines' legs, in the file's order: a journey's first leg from its start, each other
     from the end of the leg before it (a big map's starts are worked out in columns)."""
     from routemap.load import read_places
@@ -77,7 +77,9 @@ def test_each_leg_starts_where_the_leg_before_it_ends_and_is_numbered_from_one()
     from .conftest import SHIPPED_PLACES
     from .synthetic import synthetic_places
 
-    for places in (read_places(SHIPPED_PLACES), _read(synthetic_places(40, 60, 10, seed=5))):
+    synthetic = tmp_path / "places.yaml"
+    synthetic.write_text(synthetic_places(40, 60, 10, seed=5), encoding="utf-8")
+    for places in (read_places(SHIPPED_PLACES), read_places(synthetic)):
         expected = []
         for journey in places.journeys:
             start = journey.start
@@ -87,18 +89,6 @@ def test_each_leg_starts_where_the_leg_before_it_ends_and_is_numbered_from_one()
         lines = leg_lines(places)
         assert [(j.id, n, start, leg.to) for j, n, start, leg in lines.legs] == expected
         assert len(lines.first) == len(expected) + 1
-
-
-def _read(text: str):
-    import tempfile
-    from pathlib import Path
-
-    from routemap.load import read_places
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "places.yaml"
-        path.write_text(text, encoding="utf-8")
-        return read_places(path)
 
 
 @pytest.mark.parametrize(
