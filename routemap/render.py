@@ -386,9 +386,8 @@ def gzip_in_parts(
     of JSON take a second at level 6 on one core), and the pieces are made while the parts
     before them are compressed. Each part is compressed as soon as it is whole, and no more
     than two parts a core are held, compressing or waiting: the stream is never all in memory
-    at once. Where the parts meet
-    follows from the bytes alone, never from the machine's cores or from the pieces, so the
-    same map is the same bytes on every machine."""
+    at once. Where the parts meet follows from the bytes alone, never from the machine's cores
+    or from the pieces, so the same map is the same bytes on every machine."""
     import os
     import struct
     import zlib
