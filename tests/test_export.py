@@ -199,7 +199,7 @@ def test_a_group_is_a_feature_with_its_note_accounts_and_journeys(exported):
     assert group["geometry"] is None and group["id"] == "group:sold-out-flights"
     props = group["properties"]
     assert props["name"] == "Sold-out and costly flights"
-    assert props["note"].startswith("The two articles name different sold-out flights")
+    assert props["note"].startswith("The two articles name the sold-out flights differently")
     assert [a["source"] for a in props["accounts"]] == [
         "The Guardian (re-translated text)", "Chingkheinganbi Mayengbam"
     ]  # fmt: skip

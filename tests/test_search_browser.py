@@ -12,7 +12,7 @@ from tests.conftest import SHIPPED_PLACES
 LABEL = "Find a journey, person, place or quote"
 IRA = (
     "Ira Lobanovskaya",
-    "Person · founder of the NGO “Guide to the free World”, which helps Russians leave the country",
+    "Person · founder of the NGO “Guide to the free World”, which helps Russians leave the country against the war",
 )
 
 # What a reader types, and the results they see first, in order (name, then kind).
