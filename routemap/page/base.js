@@ -116,20 +116,21 @@ function latLng(coordinates) {
 }
 
 /* The map's data block: plain JSON; for a bigger map, gzip in base64; for a big one, packed
- * (gzip in base64 of JSON that leaves out what the page can tell itself: render._packed_fields). */
+ * (JSON that leaves out what the page can tell itself: render._packed_fields) and gzipped in
+ * parts, each part's base64 after a space (render.gzip_in_parts), unpacked here and joined. */
 async function readRouteData(element) {
   const encoding = element.dataset.encoding;
   if (encoding === "json") return JSON.parse(element.textContent);
-  // The browser's own base64 decoder feeds its own gunzip: no JS loop. Uint8Array.fromBase64
-  // (2025's browsers) decodes in place; older ones go through a data: address, which is slower.
   const text = element.textContent;
-  const gzipped = Uint8Array.fromBase64
-    ? new Blob([Uint8Array.fromBase64(text)]).stream()
-    : (await fetch("data:application/octet-stream;base64," + text)).body;
-  const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
-  if (encoding === "gzip-base64") return JSON.parse(await unpacked.text());
+  if (encoding === "gzip-base64") return JSON.parse(new TextDecoder().decode(await gunzipBase64(text)));
+  const parts = await Promise.all(text.split(" ").map(gunzipBase64));
+  const bytes = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let filled = 0;
+  for (const part of parts) {
+    bytes.set(part, filled);
+    filled += part.length;
+  }
   // A big map's: its JSON, then each quote's words as JSON on a line of their own, read as asked.
-  const bytes = new Uint8Array(await unpacked.arrayBuffer());
   const split = bytes.indexOf(10); // (none where the map has no quotes)
   const data = JSON.parse(new TextDecoder().decode(split === -1 ? bytes : bytes.subarray(0, split)));
   data.quotes = quotesAsAsked(bytes, split + 1, data.quoteCount, data.quotes);
@@ -152,6 +153,17 @@ async function readRouteData(element) {
     });
   }
   return data;
+}
+
+/* One gzip file in base64, unpacked: the browser's own base64 decoder feeds its own gunzip, no JS
+ * loop. Uint8Array.fromBase64 (2025's browsers) decodes in place; older ones go through a data:
+ * address, which is slower. */
+async function gunzipBase64(text) {
+  const gzipped = Uint8Array.fromBase64
+    ? new Blob([Uint8Array.fromBase64(text)]).stream()
+    : (await fetch("data:application/octet-stream;base64," + text)).body;
+  const unpacked = new Response(gzipped.pipeThrough(new DecompressionStream("gzip")));
+  return new Uint8Array(await unpacked.arrayBuffer());
 }
 
 /* A big map's quotes as an array whose entries are made when first asked for, from their words'
