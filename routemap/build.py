@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import PlacesFileError, Problem
+from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import locate, read_document, read_places
 from .models import PlacesFile
@@ -24,8 +24,9 @@ class BuildResult:
         """The line a build ends with."""
         places = self.places
         return (
-            f"Drew {len(places.places)} places, {len(places.journeys)} journeys and "
-            f"{len(places.quotes)} quotes: {self.out}"
+            f"Drew {counted(len(places.places), 'place')}, "
+            f"{counted(len(places.journeys), 'journey')} and "
+            f"{counted(len(places.quotes), 'quote')}: {self.out}"
         )
 
 
@@ -50,6 +51,11 @@ def require_coordinates(places: PlacesFile, path: Path) -> None:
     raise PlacesFileError(problems)
 
 
+NOTHING_DRAWN = "No map, export or image was written: each needs every place's coordinates."
+"""Said after a place that geocoding left without coordinates, by a command that draws: its
+line tells what `routes geocode` would, but not that the command's output was not made."""
+
+
 def load_with_coordinates(
     places_path: Path,
     geocoder: Callable[[], object] | None = None,
@@ -68,7 +74,10 @@ def load_with_coordinates(
         from .geocode import geocode_places, require_no_problems
 
         report = geocode_places(places_path, geocoder(), on_progress)
-        require_no_problems(report)
+        try:
+            require_no_problems(report)
+        except GeocodingError as error:  # the same words as `routes geocode`, and what it means
+            raise GeocodingError(f"{error}\n{NOTHING_DRAWN}") from None
         places = read_places(places_path)
     require_coordinates(places, places_path)
     return places, report

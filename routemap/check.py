@@ -21,7 +21,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ArticleCheckError, Problem
+from .errors import ArticleCheckError, Problem, counted
 from .load import locate, read_document, read_places, validate
 from .models import PRIVATE_KINDS, PlacesFile
 
@@ -37,6 +37,57 @@ def normalise(text: str) -> str:
 
 def _loosely(text: str) -> str:
     return normalise(text.translate(_TYPOGRAPHIC))
+
+
+_CUT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.|\[[^\[\]]*\])\s*")
+"""Where a quote marks its own edits: an ellipsis for words left out (…, ..., […]), brackets for
+words the editor put in ([the border]). The words between them are the article's."""
+
+
+def _cut_quote_in(text: str, article: str) -> bool:
+    """Whether a quote that marks its edits (_CUT) is the article's words but for them: each
+    piece between the marks in the article word for word, in the quote's order."""
+    pieces = [piece for piece in _CUT.split(normalise(text)) if piece]
+    if not _CUT.search(text) or not pieces:
+        return False
+    at = 0
+    for piece in pieces:
+        found = article.find(piece, at)
+        if found < 0:
+            return False
+        at = found + len(piece)
+    return True
+
+
+NEAREST_FOR = 20
+"""Quotes not found in their article for which the lint looks for the article's nearest
+passage (a comparison with each run of the article's words): a file whose every quote is
+missing gets the plain message for the rest, in bounded time."""
+
+
+def _nearest(text: str, article: str) -> str | None:
+    """The run of the article's words (as many as the quote's, or one fewer or more) most like
+    the quote (difflib's ratio over 0.75), for a quote with a word or two changed, dropped or
+    added; None where nothing comes close."""
+    import difflib
+
+    wanted = normalise(text)
+    words = article.split(" ")
+    count = len(wanted.split(" "))
+    matcher = difflib.SequenceMatcher(autojunk=False)
+    matcher.set_seq2(wanted)
+    best, best_ratio = None, 0.75
+    for length in sorted({max(1, count - 1), count, count + 1}):  # a word dropped or added
+        for start in range(max(1, len(words) - length + 1)):
+            run = " ".join(words[start : start + length])
+            run = run.lstrip("“‘\"'") if not wanted.startswith(("“", "‘", '"', "'")) else run
+            run = run.rstrip("”’\"'") if not wanted.endswith(("”", "’", '"', "'")) else run
+            matcher.set_seq1(run)
+            if matcher.real_quick_ratio() > best_ratio and matcher.quick_ratio() > best_ratio:
+                ratio = matcher.ratio()
+                if ratio > best_ratio:
+                    best, best_ratio = run, ratio
+    return best
 
 
 def _as_printed(words: str, article: str) -> str | None:
@@ -166,9 +217,11 @@ def lint(places_path: Path, articles: Path) -> list[str]:
             problems.append(f"{where(('sources', index, 'file'))}: {problem}")
             texts[source.id] = None
 
+    nearest_left = [NEAREST_FOR]
+
     def verbatim(path: tuple, text: str, source_id: str) -> None:
         article = texts[source_id]
-        if article is None or normalise(text) in article:
+        if article is None or normalise(text) in article or _cut_quote_in(text, article):
             return
         printed = _as_printed(text, article)
         name = sources[source_id].file
@@ -177,13 +230,25 @@ def lint(places_path: Path, articles: Path) -> list[str]:
                 f"{where(path)}: this quote's quote marks or apostrophes differ from {name} — "
                 f"copy it as the article prints it: {printed}"
             )
+        elif _CUT.search(text):
+            problems.append(
+                f"{where(path)}: the words between this quote's cuts (… or [ ]) are not all in "
+                f"{name} word for word, in its order — copy each piece exactly as the article "
+                "prints it"
+            )
         else:
             cited_elsewhere = [
                 other for other, body in texts.items() if body and normalise(text) in body
             ]
+            nearest = None
+            if not cited_elsewhere and nearest_left[0] > 0:
+                nearest_left[0] -= 1
+                nearest = _nearest(text, article)
             hint = (
                 f" (it is in {sources[cited_elsewhere[0]].file}: cite “{cited_elsewhere[0]}”)"
                 if cited_elsewhere
+                else f" (the nearest it has: “{nearest}”)"
+                if nearest
                 else ""
             )
             problems.append(
@@ -284,9 +349,16 @@ def check(places_path: Path, articles: Path | None) -> CheckReport:
     """Validate; with articles, also lint against them. Raises on errors; warns otherwise."""
     if articles is None:
         places = read_places(places_path)  # as a build reads it
+        unplaced = sum(place.lat is None or place.lon is None for place in places.places)
         return CheckReport(
-            f"{places_path} is valid: {len(places.places)} places, "
-            f"{len(places.journeys)} journeys, {len(places.quotes)} quotes.",
+            f"{places_path} is valid: {counted(len(places.places), 'place')}, "
+            f"{counted(len(places.journeys), 'journey')}, {counted(len(places.quotes), 'quote')}."
+            + (
+                f" {counted(unplaced, 'place')} without coordinates yet: `routes geocode` (or the "
+                "next build) looks them up."
+                if unplaced
+                else ""
+            ),
             privacy_warnings(places, places_path),
         )
     problems = lint(places_path, articles)

@@ -284,8 +284,9 @@ def _main(argv: list[str] | None) -> int:
             from .export import write_geojson, write_quotes_csv
 
             out = args.out or EXPORT_FILES[args.format]
-            refuse_input_as_output(out, places_path)  # before any work
+            refuse_input_as_output(out, places_path, kind=args.format)  # before any work
             places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
+            _warn_of_places_shown_exactly(places, places_path)
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
                 _say(
@@ -301,7 +302,7 @@ def _main(argv: list[str] | None) -> int:
             return 0
         if args.command == "image":
             return _image(args, places_path, progress)
-        refuse_input_as_output(out_path, places_path)
+        refuse_input_as_output(out_path, places_path, kind="map")
         if args.command == "watch":
             return _watch(args, places_path, out_path)
         from .build import build
@@ -324,6 +325,7 @@ def _main(argv: list[str] | None) -> int:
         return 130
     if result.geocoded is not None:
         _say(_geocode_summary(result.geocoded, places_path))
+    _warn_of_places_shown_exactly(result.places, places_path)
     _say(result.summary)
     if getattr(args, "url", None):
         from .build import card_path
@@ -334,6 +336,16 @@ def _main(argv: list[str] | None) -> int:
     return 0
 
 
+def _warn_of_places_shown_exactly(places, places_path: Path) -> None:
+    """The warning `routes check` gives for a home or a meeting point shown at its exact point
+    (check.privacy_warnings), given by every command that publishes the map too: an editor who
+    only builds, exports or watches would otherwise publish someone's address unwarned."""
+    from .check import privacy_warnings
+
+    for warning in privacy_warnings(places, places_path):
+        _say(f"Warning: {warning}", error=True)
+
+
 def _image(args, places_path: Path, progress) -> int:
     from .build import load_with_coordinates
     from .image import check_out_path, parse_size, write_image
@@ -341,6 +353,7 @@ def _image(args, places_path: Path, progress) -> int:
     size = parse_size(args.size, args.dpi)  # a wrong size or --out fails before any work
     check_out_path(args.out, places_path)
     places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
+    _warn_of_places_shown_exactly(places, places_path)
     kind = write_image(
         places, places_path, args.out, size, dark=args.dark, lang=getattr(args, "lang", "en")
     )
@@ -375,7 +388,7 @@ def _watch(args, places_path: Path, out_path: Path) -> int:
                 "as soon as a save builds.",
                 error=True,
             )
-        elif kind == "fault":
+        elif kind in ("fault", "warning"):
             _say(f"Warning: {text}", error=True)
         elif kind == "serving":
             _say(f"Serving the map at {text} (it reloads on every save); Ctrl-C stops.")

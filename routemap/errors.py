@@ -10,6 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def counted(number: int, noun: str) -> str:
+    """`1 journey`, `2 journeys`: a count in a command's own line (in English, as every message
+    is), the noun a regular one of this tool's (place, journey, quote)."""
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
 class RoutesError(Exception):
     """Base of every error the tool reports to its user."""
 

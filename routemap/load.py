@@ -50,8 +50,18 @@ def read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
+        folder = path.absolute().parent
         raise PlacesFileError(
-            [Problem(name, 1, 1, "the file does not exist", "check the path or create it")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    f"no such file in {folder}",
+                    "give the places file's path with --places, or create it (the first example "
+                    "under “Editing places.yaml” in the README is a whole file)",
+                )
+            ]
         ) from None
     except OSError as error:
         raise PlacesFileError(
@@ -346,7 +356,15 @@ def parse_document(text: str, path: Path) -> CommentedMap:
         ) from None
     if document is None:
         raise PlacesFileError(
-            [Problem(name, 1, 1, "the file is empty", "start from the example in the README")]
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "the file is empty",
+                    "start from the first example under “Editing places.yaml” in the README",
+                )
+            ]
         )
     if not isinstance(document, CommentedMap):
         line, column = _position(document)
@@ -357,7 +375,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
                     line,
                     column,
                     "the file is not a mapping of keys (title:, sources:, places:, ...)",
-                    "start from the example in the README",
+                    "start from the first example under “Editing places.yaml” in the README",
                 )
             ]
         )
@@ -629,6 +647,24 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     if problem.startswith("expected <block end>") and ("']'" in problem or "'}'" in problem):
         return (*at, "a closing bracket that closes nothing", "remove it")
     before = row[: mark.column].rstrip()
+    after = row[mark.column :]
+    if (
+        problem.startswith("expected <block end>")
+        and before.endswith("'")
+        and before[-2:-1].isalpha()
+        and after[:1].isalpha()
+        and (opening := before.find("'")) < len(before) - 1
+    ):
+        # `text: 'I didn't go'`: an apostrophe ends text in single quotes.
+        written = row[opening:].rstrip()
+        inner = written[1:-1] if written.endswith("'") and len(written) > 1 else written[1:]
+        fixed = f'"{inner}"' if '"' not in inner else "'" + inner.replace("'", "''") + "'"
+        return (
+            *at,
+            "an apostrophe ends the text in single quotes",
+            f"write `{row[:opening].strip()} {fixed}` (in double quotes, or with each ' inside "
+            "single quotes written twice)",
+        )
     if problem.startswith("expected <block end>") and before.endswith(('"', "'")):
         return (
             *at,
@@ -652,6 +688,15 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
             *at,
             "this line's indentation does not match the lines around it",
             "indent it like the other keys of the same entry (two spaces a level)",
+        )
+    if problem.startswith("expected '<document start>'"):
+        # `"a","b",...`: one value, then more on its line that YAML cannot go on with.
+        return (
+            *at,
+            "the file reads as one value and then text YAML cannot go on with (is it a places "
+            "file? a CSV, for one, reads so)",
+            "give the places file, written as `key: value` lines; its first line is like "
+            "`title: ...`",
         )
     what = problem or context or "not valid YAML"
     return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
@@ -731,6 +776,12 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
                 f"country {_shown(value)} is not an ISO 3166 code",
                 "use two capital letters, like RU",
             )
+        if field == "lang" and len(loc) == 1:
+            return (
+                f"`lang` {_shown(value)} is not a language tag",
+                "write the language's code in lowercase, like en or ru, with a region or script "
+                "after a dash where needed (BCP 47), like pt-BR or sr-Latn",
+            )
         return (
             f"`{field}` {_shown(value)} is not a valid id",
             "use lowercase letters, digits and single dashes, like st-petersburg",
@@ -758,6 +809,20 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
         )
     if kind == "string_type":
         return f"`{field}` must be text, not {_shown(value)}", "put the value in quotes"
+    if kind in {"model_type", "dict_type", "model_attributes_type"} and isinstance(loc[-1], int):
+        # One entry of a list (`places`, a journey's `legs`): an empty `-`, or a `- ` of text.
+        keys = allowed_keys(loc)
+        what = (
+            "empty (a `-` with nothing after it)"
+            if value is None
+            else f"{_shown(value)}, not a mapping of keys"
+        )
+        return (
+            f"entry {loc[-1] + 1} of `{field}` is {what}",
+            f"write its keys after the `- `, like `- {keys[0]}: ...`, or delete the line"
+            if keys
+            else "write it as `key: value` lines after the `- `, or delete the line",
+        )
     if kind in {"list_type", "model_type", "dict_type", "model_attributes_type"}:
         if kind == "list_type":
             return f"`{field}` must be a list", "write each entry on a line starting with `- `"
@@ -820,7 +885,7 @@ def validate(document: Any, path: Path, positions: _Positions | None = None) -> 
                 line, column = where.key(loc)
             elif item["type"] == "invalid_key":
                 line, column = _odd_key_position(where, loc)
-            elif item.get("input", "") is None:
+            elif item.get("input", "") is None and not isinstance(loc[-1], int):
                 line, column = where.key(loc)  # an empty value has no place of its own
             else:
                 line, column = where.value(loc)

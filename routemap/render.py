@@ -759,9 +759,22 @@ def write_atomic(path: Path, text: str, before_replace=None) -> None:
     write_atomic_bytes(path, text.encode("utf-8"), before_replace)
 
 
-def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") -> None:
+OUTPUT_SUFFIXES = {
+    "map": ((".html", ".htm"), "the map is a web page, which a browser opens by its name"),
+    "geojson": ((".geojson", ".json"), "the export is GeoJSON"),
+    "csv": ((".csv",), "the export is CSV"),
+}
+"""The names each command's output may have, and why: an output never takes the name of an
+input (another places file, an article's text) or of another kind of file (`--out map.png` for
+the HTML map), and a browser shows an HTML page as a page only by its name."""
+
+
+def refuse_input_as_output(
+    out: Path, places_path: Path, option: str = "--out", kind: str | None = None
+) -> None:
     """An OutputError when `out` is the places file itself, by its name or through a link:
-    writing the map there would destroy the map's only source. Also, before any work, an
+    writing the map there would destroy the map's only source. Then, for an output `kind`
+    (OUTPUT_SUFFIXES), one for a name that is not that kind's. Also, before any work, an
     OutputError for a path no file can be written at (see _output_target)."""
     import os
 
@@ -774,6 +787,13 @@ def refuse_input_as_output(out: Path, places_path: Path, option: str = "--out") 
             f"{option} {out}: that is the places file, which this would overwrite — name "
             "another file"
         )
+    if kind is not None:
+        suffixes, why = OUTPUT_SUFFIXES[kind]
+        if out.suffix.lower() not in suffixes:
+            raise OutputError(
+                f"{option} {out}: {why} — name a {suffixes[0]} file, like "
+                f"{out.with_suffix(suffixes[0]).name}"
+            )
 
 
 NAME_MAX = 255

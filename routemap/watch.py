@@ -19,16 +19,18 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .build import BuildResult, load_with_coordinates, page_data
+from .check import privacy_warnings
 from .errors import RoutesError
 from .render import render_page, write_atomic
 
-STATUS_PATH = "/__status"  # {"version": n, "error": the last save's message, or null}
+STATUS_PATH = "/__status"  # {"version": n, "error": the last save's message, or null, "file"}
 
 
 class LiveMap:
     """The latest good map, as the local server hands it out."""
 
-    def __init__(self):
+    def __init__(self, file: str = "places.yaml"):
+        self.file = file  # the places file's name, as the page says it
         self.version = 0
         self.page = b""
         self.error: str | None = None  # why the last save could not be built
@@ -143,11 +145,12 @@ def _server(
             with live.lock:
                 version, page, error = live.version, live.page, live.error
             if path == STATUS_PATH:
-                body = json.dumps({"version": version, "error": error}).encode()
+                body = json.dumps({"version": version, "error": error, "file": live.file})
+                body = body.encode()
                 kind = "application/json"
             elif path in ("/", "/index.html"):
                 # No save has built yet: the page that says why is made outside the lock.
-                body, kind = page or no_map_page(error, lang), "text/html; charset=utf-8"
+                body, kind = page or no_map_page(error, lang, live.file), "text/html; charset=utf-8"
             else:
                 self.send_error(404)
                 return
@@ -165,7 +168,7 @@ def _server(
     return _LocalServer(("127.0.0.1", port), Handler, on_fault)
 
 
-def no_map_page(error: str | None, lang: str = "en") -> bytes:
+def no_map_page(error: str | None, lang: str = "en", file: str = "places.yaml") -> bytes:
     """What the address shows while no save has built yet: why (escaped: the message quotes the
     file), and a script that waits for the first good build and then loads it."""
     from jinja2 import Environment
@@ -178,7 +181,7 @@ def no_map_page(error: str | None, lang: str = "en") -> bytes:
         lang=lang,
         direction=words(lang)["dir"],
         title=say(lang, "watch.nomap.title"),
-        text=say(lang, "watch.nomap.error" if error else "watch.nomap.drawing"),
+        text=say(lang, "watch.nomap.error" if error else "watch.nomap.drawing", file=file),
         error=error or "",
         status_path=STATUS_PATH.lstrip("/"),
     ).encode()
@@ -198,11 +201,13 @@ def watch(
 
     report(kind, text) is told what happens: "serving" (the URL), "built" (a summary line),
     "error" (the message of a save that could not be built, the last good map kept), "no map"
-    (the same, when no save has built yet) and "fault" (the server could not answer a request).
+    (the same, when no save has built yet), "warning" (a home or meeting point the map shows
+    at its exact point, as `routes check` warns: check.privacy_warnings) and "fault" (the
+    server could not answer a request).
     """
     import watchfiles
 
-    live = LiveMap()
+    live = LiveMap(places_path.name)
     places_path = places_path.resolve()
 
     def rebuild() -> None:
@@ -215,6 +220,8 @@ def watch(
             live.fail(str(error))
             report("error" if live.version else "no map", str(error))
             return
+        for warning in privacy_warnings(places, places_path):
+            report("warning", str(warning))
         report("built", BuildResult(places, out_path).summary)
 
     server = _server(live, port, lang, lambda text: report("fault", text))

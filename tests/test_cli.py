@@ -12,9 +12,14 @@ from routemap.build import build
 from routemap.cli import main
 from routemap.errors import PlacesFileError
 
-from .conftest import SHIPPED_PLACES
+from .conftest import REPO, SHIPPED_PLACES
 
 DATA = Path(__file__).parent / "data"
+
+MISSING = (
+    "no such file in {folder} — give the places file's path with --places, or create it (the "
+    "first example under “Editing places.yaml” in the README is a whole file)"
+)
 
 
 def test_build_writes_the_map_and_says_what_it_drew(tmp_path, capsys):
@@ -30,7 +35,7 @@ def test_defaults_are_places_yaml_and_routes_html_in_the_current_folder(
     shutil.copy(DATA / "minimal.yaml", tmp_path / "places.yaml")
     monkeypatch.chdir(tmp_path)
     assert main([]) == 0
-    assert capsys.readouterr().out == "Drew 2 places, 1 journeys and 1 quotes: routes.html\n"
+    assert capsys.readouterr().out == "Drew 2 places, 1 journey and 1 quote: routes.html\n"
     assert (tmp_path / "routes.html").exists()
 
 
@@ -44,10 +49,7 @@ def test_a_missing_places_file_is_an_error_not_a_traceback(tmp_path, capsys):
     missing = tmp_path / "nope.yaml"
     assert main(["--places", str(missing), "--out", str(tmp_path / "m.html")]) == 1
     captured = capsys.readouterr()
-    assert (
-        captured.err
-        == f"Error: {missing}:1:1: the file does not exist — check the path or create it\n"
-    )
+    assert captured.err == f"Error: {missing}:1:1: " + MISSING.format(folder=tmp_path) + "\n"
     assert captured.out == ""
     assert not (tmp_path / "m.html").exists()
 
@@ -88,15 +90,29 @@ def test_a_place_the_geocoder_cannot_find_stops_the_build(tmp_path, capsys):
     assert capsys.readouterr().err == (
         f"Error: {places}:19:5: place “yerevan”: no result for “Nowhere At All” in AM — add a "
         "`query:` that names it more exactly, or write `lat:` and `lon:` by hand\n"
+        "No map, export or image was written: each needs every place's coordinates.\n"
     )
     assert not out.exists()
+
+
+def test_check_says_which_places_have_no_coordinates_yet(tmp_path, capsys):
+    """A file whose places lack coordinates is valid, but no map can be drawn until they are
+    found: check says so, and how."""
+    places = tmp_path / "places.yaml"
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    places.write_text(text.replace("    lat: 40.17765\n    lon: 44.5126\n", ""), encoding="utf-8")
+    assert main(["check", "--places", str(places)]) == 0
+    assert capsys.readouterr().out == (
+        f"{places} is valid: 2 places, 1 journey, 1 quote. 1 place without coordinates yet: "
+        "`routes geocode` (or the next build) looks them up.\n"
+    )
 
 
 def test_check_validates_without_writing(tmp_path, capsys):
     assert main(["check", "--places", str(DATA / "minimal.yaml")]) == 0
     assert (
         capsys.readouterr().out
-        == f"{DATA / 'minimal.yaml'} is valid: 2 places, 1 journeys, 1 quotes.\n"
+        == f"{DATA / 'minimal.yaml'} is valid: 2 places, 1 journey, 1 quote.\n"
     )
 
 
@@ -112,8 +128,8 @@ def test_check_with_articles_lists_quotes_that_are_not_verbatim(tmp_path, capsys
     )
     assert main(["check", "--places", str(places), "--articles", str(articles)]) == 1
     assert capsys.readouterr().err == (
-        f"Error: {places}:35:11: this quote is not in story.txt word for word — "
-        "copy it exactly as the article prints it\n"
+        f"Error: {places}:35:11: this quote is not in story.txt word for word (the nearest it "
+        "has: “I’m leaving,”) — copy it exactly as the article prints it\n"
     )
     places.write_text(places.read_text().replace("I am leaving.", "I’m leaving"))
     assert main(["check", "--places", str(places), "--articles", str(articles)]) == 0
@@ -145,7 +161,7 @@ def test_the_installed_routes_command_is_this_cli():
             Path("no-such.yaml"),
             1,
             "stderr",
-            "Error: no-such.yaml:1:1: the file does not exist — check the path or create it\n",
+            "Error: no-such.yaml:1:1: " + MISSING.format(folder=REPO) + "\n",
         ),
     ],
 )

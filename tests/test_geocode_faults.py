@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 import routemap.geocode
+from routemap.build import NOTHING_DRAWN
 from routemap.cli import main
 from routemap.geocode import NominatimGeocoder, geocode_places
 from routemap.load import read_places
@@ -137,7 +138,8 @@ def test_the_build_stops_on_a_failing_place_in_the_same_words(failing, fake, qui
     args = ["--places", str(failing), "--out", str(out), "--nominatim-url", fake.url]
     assert main(args) == 1
     captured = capsys.readouterr()
-    assert captured.err.endswith("Error: " + "\n".join(fault_lines(failing, fake.url)) + "\n")
+    lines = [*fault_lines(failing, fake.url), NOTHING_DRAWN]
+    assert captured.err.endswith("Error: " + "\n".join(lines) + "\n")
     assert_no_geopy_words(captured.out, captured.err)
     assert not out.exists()
 

@@ -47,8 +47,23 @@ def test_the_small_file_passes():
         (
             "a relayed wording changed",
             ("it is my choice,", "it was my choice,"),
-            "F:56:16: this quote is not in other.txt word for word — copy it exactly as the "
+            "F:56:16: this quote is not in other.txt word for word (the nearest it has: “I am "
+            "going now, it is my choice,”) — copy it exactly as the article prints it",
+        ),
+        (
+            "a quote with nothing like it in its article",
+            ("  - text: unusual number\n", "  - text: the road was closed\n"),
+            "F:58:11: this quote is not in paper.txt word for word — copy it exactly as the "
             "article prints it",
+        ),
+        (
+            "a quote cut with an ellipsis whose pieces are not in the article's order",
+            (
+                "  - text: I am leaving. That’s my choice,",
+                "  - text: That’s my choice … I am leaving.",
+            ),
+            "F:52:11: the words between this quote's cuts (… or [ ]) are not all in paper.txt word "
+            "for word, in its order — copy each piece exactly as the article prints it",
         ),
         (
             "a quoted phrase in a note that its source does not have",
@@ -88,6 +103,28 @@ def test_each_mistake_gives_its_message(tmp_path, case, change, expected):
         for p in lint(changed, ARTICLES)
     ]
     assert problems == [expected]
+
+
+@pytest.mark.parametrize(
+    "quote",
+    [
+        "I am leaving … my choice,",  # words left out, marked
+        "I am leaving... That’s my choice,",
+        "I am leaving. […] my choice,",
+        '"[She is] leaving. That’s my choice,"',  # words put in, in brackets (quoted in YAML)
+        "I am leaving. [This is] my choice,",
+    ],
+)
+def test_a_quote_that_marks_its_own_cuts_passes_when_the_rest_is_word_for_word(tmp_path, quote):
+    """A journalist's cut quote: each piece between its marks (an ellipsis, words in brackets)
+    is the article's, in the article's order."""
+    text = GOOD.read_text(encoding="utf-8")
+    changed = tmp_path / "places.yaml"
+    changed.write_text(
+        text.replace("  - text: I am leaving. That’s my choice,", f"  - text: {quote}"),
+        encoding="utf-8",
+    )
+    assert lint(changed, ARTICLES) == []
 
 
 def test_a_source_nothing_cites_is_reported(tmp_path):

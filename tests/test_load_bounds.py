@@ -76,7 +76,7 @@ def test_shared_values_by_anchor_and_merge_key_are_still_welcome(tmp_path, capsy
     places = tmp_path / "places.yaml"
     places.write_text(text, encoding="utf-8")
     assert main(["check", "--places", str(places)]) == 0
-    assert capsys.readouterr().out == f"{places} is valid: 2 places, 301 journeys, 1 quotes.\n"
+    assert capsys.readouterr().out == f"{places} is valid: 2 places, 301 journeys, 1 quote.\n"
     yerevan = read_places(places).places[1]
     assert (yerevan.kind, yerevan.country) == ("city", "AM")
 

@@ -13,6 +13,8 @@ from routemap.styles import CASING_STYLE
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, SHIPPED_PLACES, TILE_HOST, uncased_strokes
 
+DATA = Path(__file__).parent / "data"
+
 
 @pytest.fixture(scope="module")
 def places():
@@ -207,6 +209,17 @@ def test_the_title_names_the_sources_and_the_legend_names_the_kinds(shipped_map,
         assert label in legend
 
 
+def test_a_source_known_by_its_title_alone_is_named_once(tmp_path, open_map):
+    """A source with no publisher or author is named by its title: the panel says it once, not
+    as its name and then its title in quotes."""
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    places = tmp_path / "places.yaml"
+    places.write_text(text.replace("    publisher: The Paper\n", ""), encoding="utf-8")
+    out = tmp_path / "routes.html"
+    build(places, out)
+    assert open_map(out).page.locator(".panel-sources li").inner_text() == "Source: A story"
+
+
 def test_with_tiles_blocked_the_map_still_shows_everything_and_says_why(shipped_map, open_map):
     shown = open_map(shipped_map, tiles=False)
     page = shown.page
@@ -291,7 +304,7 @@ LONG_NAME = "The journey of someone who left by car, then by bus, then on foot a
 def long_names_map(tmp_path_factory):
     """The small test map with 30 more journeys, each with a long name."""
     folder = tmp_path_factory.mktemp("long-names")
-    text = (Path(__file__).parent / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     journeys = "".join(
         f"  - id: j{n}\n    name: {LONG_NAME} {n}\n    person: ana\n    sources: [paper]\n"
         "    from: tbilisi\n    legs:\n      - {to: yerevan, mode: car}\n"

@@ -57,6 +57,43 @@ def test_an_output_that_is_the_input_is_refused(places, capsys, name, through):
     assert places.read_bytes() == before
 
 
+WRONG_NAMES = [
+    # Another places file beside this one: the map would have replaced it.
+    ([], "other.yaml", "the map is a web page, which a browser opens by its name — name a .html file, like other.html"),
+    ([], "map.png", "the map is a web page, which a browser opens by its name — name a .html file, like map.html"),
+    (["watch"], "notes.txt", "the map is a web page, which a browser opens by its name — name a .html file, like notes.html"),
+    (["export"], "routes.csv", "the export is GeoJSON — name a .geojson file, like routes.geojson"),
+    (["export", "--format", "csv"], "quotes.yaml", "the export is CSV — name a .csv file, like quotes.csv"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("command", "name", "message"), WRONG_NAMES)
+def test_an_output_named_as_another_kind_of_file_is_refused(places, capsys, command, name, message):
+    """`--out` names a file of the output's kind: an editor who types another places file's
+    name, or the image's, after --out keeps that file as it was."""
+    out = places.with_name(name)
+    out.write_text("kept: as it was\n", encoding="utf-8")
+    code, err = run(capsys, *command, "--places", str(places), "--out", str(out))
+    assert code == 1
+    assert err == f"Error: --out {out}: {message}\n"
+    assert out.read_text(encoding="utf-8") == "kept: as it was\n"
+
+
+@pytest.mark.parametrize(
+    ("command", "name"),
+    [
+        ([], "map.htm"),
+        ([], "MAP.HTML"),
+        (["export"], "routes.json"),
+        (["export", "--format", "csv"], "Q.CSV"),
+    ],
+)
+def test_an_output_of_its_kind_by_any_of_its_names_is_written(places, capsys, command, name):
+    out = places.with_name(name)
+    assert run(capsys, *command, "--places", str(places), "--out", str(out))[0] == 0
+    assert out.stat().st_size > 0
+
+
 def test_a_replaced_map_keeps_its_mode(places, tmp_path, capsys):
     out = tmp_path / "routes.html"
     out.write_text("old", encoding="utf-8")

@@ -162,6 +162,54 @@ def test_check_warns_about_a_private_place_shown_exactly(tmp_path, capsys, kind,
     assert captured.err == (WARNING.format(path=path, what=warned) if warned else "")
 
 
+# Every command that writes what readers get, and where it writes it.
+PUBLISHING = {
+    "build": ["--out", "{dir}/routes.html"],
+    "export geojson": ["export", "--out", "{dir}/routes.geojson"],
+    "export csv": ["export", "--format", "csv", "--out", "{dir}/routes-quotes.csv"],
+    "image": ["image", "--out", "{dir}/routes.png"],
+}
+
+
+@pytest.mark.parametrize("command", PUBLISHING)
+@pytest.mark.parametrize(
+    ("kind", "precision", "warned"), [("home", None, "home"), ("home", "region", None)]
+)
+def test_each_command_that_publishes_warns_as_check_does(
+    tmp_path, capsys, command, kind, precision, warned
+):
+    """An editor who only builds, exports or draws the image is warned too: the exact point of
+    someone's home is in what it writes, for anyone the map reaches."""
+    path = places_file(tmp_path, precision, kind)
+    argv = [arg.format(dir=tmp_path) for arg in PUBLISHING[command]]
+    assert main([*argv, "--places", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (WARNING.format(path=path, what=warned) if warned else "")
+    assert captured.out.startswith(("Drew", "Wrote"))
+
+
+def test_watch_warns_on_each_save_that_shows_a_home_exactly(tmp_path):
+    """`routes watch` reports the same warning with each build that has it."""
+    import threading
+
+    from routemap.watch import watch
+
+    path = places_file(tmp_path, None, "home")
+    reported = []
+    stop = threading.Event()
+
+    def report(kind, text):
+        reported.append((kind, text))
+        if kind == "built":
+            stop.set()
+
+    watch(path, tmp_path / "routes.html", report, port=0, stop=stop)
+    warning = WARNING.format(path=path.resolve(), what="home").removeprefix("Warning: ")
+    kinds = [kind for kind, _ in reported]
+    assert reported[kinds.index("warning")] == ("warning", warning.rstrip("\n"))
+    assert kinds.index("warning") < kinds.index("built")
+
+
 def test_check_with_articles_warns_too(tmp_path, capsys):
     articles = tmp_path / "articles"
     articles.mkdir()

@@ -27,3 +27,16 @@ def test_the_build_command_builds_with_routes_py():
 def test_the_screenshots_the_readme_shows_exist():
     for image in re.findall(r"\((docs/[\w-]+\.png)\)", README):
         assert (REPO / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_the_first_example_of_places_yaml_is_a_whole_file_that_builds(tmp_path, capsys):
+    """The example under "Editing places.yaml" is what an empty or missing file's message sends
+    an editor to ("start from the first example under “Editing places.yaml” in the README"): it
+    builds as it stands."""
+    from routemap.cli import main
+
+    example = re.findall(r"```yaml\n(.*?)```", README, re.S)[0]
+    places = tmp_path / "places.yaml"
+    places.write_text(example, encoding="utf-8")
+    assert main(["--places", str(places), "--out", str(tmp_path / "routes.html")]) == 0
+    assert capsys.readouterr().out.startswith("Drew 3 places, 1 journey and 1 quote:")

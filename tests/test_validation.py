@@ -475,6 +475,48 @@ CASES = [
         ],
     ),
     (
+        "an apostrophe inside single quotes",
+        ("  - text: I am leaving.", "  - text: 'I didn't leave'"),
+        [
+            "F:34:19: YAML syntax: an apostrophe ends the text in single quotes — write "
+            "`- text: \"I didn't leave\"` (in double quotes, or with each ' inside single quotes "
+            "written twice)"
+        ],
+    ),
+    (
+        "an empty entry in a table",
+        ("places:\n", "places:\n  -\n"),
+        [
+            "F:13:4: entry 1 of `places` is empty (a `-` with nothing after it) — write its keys "
+            "after the `- `, like `- id: ...`, or delete the line"
+        ],
+    ),
+    (
+        "an empty leg",
+        ("tomorrow}\n", "tomorrow}\n      -\n"),
+        [
+            "F:33:8: entry 2 of `legs` is empty (a `-` with nothing after it) — write its keys "
+            "after the `- `, like `- to: ...`, or delete the line"
+        ],
+    ),
+    (
+        "a quote written as text alone",
+        ("  - text: I am leaving.", "  - I am leaving.\n  - text: I am leaving."),
+        [
+            "F:34:5: entry 1 of `quotes` is 'I am leaving.', not a mapping of keys — write its "
+            "keys after the `- `, like `- text: ...`, or delete the line"
+        ],
+    ),
+    (
+        "a language in capitals",
+        ("title: A small map\n", "title: A small map\nlang: EN\n"),
+        [
+            "F:3:7: `lang` 'EN' is not a language tag — write the language's code in lowercase, "
+            "like en or ru, with a region or script after a dash where needed (BCP 47), like "
+            "pt-BR or sr-Latn"
+        ],
+    ),
+    (
         "a bracket that closes nothing",
         ("sources: [paper]", "sources: [paper]]"),
         ["F:29:21: YAML syntax: a closing bracket that closes nothing — remove it"],
@@ -505,16 +547,20 @@ def test_each_mistake_gets_its_message(tmp_path, capsys, change, expected):
 
 
 WHOLE_FILE_CASES = [
-    ("an empty file", b"", "F:1:1: the file is empty — start from the example in the README"),
+    (
+        "an empty file",
+        b"",
+        "F:1:1: the file is empty — start from the first example under “Editing places.yaml” in the README",
+    ),
     (
         "only comments",
         b"# nothing here yet\n",
-        "F:1:1: the file is empty — start from the example in the README",
+        "F:1:1: the file is empty — start from the first example under “Editing places.yaml” in the README",
     ),
     (
         "a file that is not a mapping",
         b"- kazan\n- moscow\n",
-        "F:1:1: the file is not a mapping of keys (title:, sources:, places:, ...) — start from the example in the README",
+        "F:1:1: the file is not a mapping of keys (title:, sources:, places:, ...) — start from the first example under “Editing places.yaml” in the README",
     ),
     (
         # NEL ends a line for YAML, not for the editor: the column the parser gives lies past
@@ -522,6 +568,13 @@ WHOLE_FILE_CASES = [
         "a bracket left open before a next-line character",
         "{\u0085".encode(),
         "F:1:1: YAML syntax: the `{` opened here is never closed — close it with `}`, or list the entries on lines of their own",
+    ),
+    (
+        "a CSV file given as the places file (the quotes' own export, say)",
+        b'"quote","text","speaker"\n"1","I am leaving.","Ana"\n',
+        "F:1:8: YAML syntax: the file reads as one value and then text YAML cannot go on with "
+        "(is it a places file? a CSV, for one, reads so) — give the places file, written as "
+        "`key: value` lines; its first line is like `title: ...`",
     ),
     (
         "bytes that are not UTF-8",
@@ -546,7 +599,9 @@ def test_a_missing_file(tmp_path, capsys):
     assert main(["check", "--places", str(missing)]) == 1
     assert (
         capsys.readouterr().err
-        == f"Error: {missing}:1:1: the file does not exist — check the path or create it\n"
+        == f"Error: {missing}:1:1: no such file in {tmp_path} — give the places file's path with "
+        "--places, or create it (the first example under “Editing places.yaml” in the README is a "
+        "whole file)\n"
     )
 
 

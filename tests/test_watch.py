@@ -28,12 +28,12 @@ MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
 @pytest.fixture
 def start_watching(tmp_path):
-    """start_watching(text) runs watch() on a places.yaml holding text, in a thread on a free
-    port; it returns (places, out, next_event). Every watch is stopped at the end."""
+    """start_watching(text) runs watch() on a places.yaml (or `name`) holding text, in a thread
+    on a free port; it returns (places, out, next_event). Every watch is stopped at the end."""
     stops = []
 
-    def start(text: str):
-        places = tmp_path / "places.yaml"
+    def start(text: str, name: str = "places.yaml"):
+        places = tmp_path / name
         places.write_text(text, encoding="utf-8")
         out = tmp_path / "routes.html"
         events: queue.Queue = queue.Queue()
@@ -61,9 +61,11 @@ def watching(start_watching):
     return start_watching(MINIMAL.read_text(encoding="utf-8"))
 
 
-def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(watching, browser):
-    places, out, next_event = watching
-    assert next_event() == ("built", f"Drew 2 places, 1 journeys and 1 quotes: {out}")
+def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(
+    start_watching, browser
+):
+    places, out, next_event = start_watching(MINIMAL.read_text(encoding="utf-8"), "story.yaml")
+    assert next_event() == ("built", f"Drew 2 places, 1 journey and 1 quote: {out}")
     kind, url = next_event()
     assert kind == "serving" and url.startswith("http://127.0.0.1:")
 
@@ -78,7 +80,7 @@ def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(wat
     places.write_text(
         places.read_text(encoding="utf-8").replace("title: A small map", "title: A changed map")
     )
-    assert next_event() == ("built", f"Drew 2 places, 1 journeys and 1 quotes: {out}")
+    assert next_event() == ("built", f"Drew 2 places, 1 journey and 1 quote: {out}")
     page.wait_for_function("document.title === 'A changed map'", timeout=10_000)
     assert "A changed map" in out.read_text(encoding="utf-8")
 
@@ -92,7 +94,7 @@ def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(wat
     banner = page.locator(".watch-error[role=alert]")
     banner.wait_for(timeout=10_000)
     assert banner.inner_text().startswith(
-        "This save of places.yaml could not be drawn; the map shows the last good one. "
+        "This save of story.yaml could not be drawn; the map shows the last good one. "
         f"{places}:1:8: YAML syntax: the `[` opened here is never closed"
     )
     assert page.title() == "A changed map"
@@ -271,7 +273,7 @@ BROKEN = MINIMAL.read_text(encoding="utf-8").replace(
 def test_started_on_a_broken_file_the_page_says_why_and_shows_the_map_once_fixed(
     start_watching, browser
 ):
-    places, out, next_event = start_watching(BROKEN)
+    places, out, next_event = start_watching(BROKEN, "story.yaml")
     kind, message = next_event()
     assert kind == "no map" and message.startswith(f"{places}:")
     assert "<img src=x onerror=window.ran=1>" in message
@@ -284,6 +286,7 @@ def test_started_on_a_broken_file_the_page_says_why_and_shows_the_map_once_fixed
     page.goto(url)
     assert page.title() == "No map yet"
     assert page.locator("h1").inner_text() == "No map yet"
+    assert page.locator("main p").inner_text().startswith("story.yaml could not be drawn.")
     assert page.locator("#error").inner_text() == message  # the message, as text
     assert page.evaluate("window.ran") is None  # the file's text ran nothing
     assert Axe().run(page).violations_count == 0

@@ -442,7 +442,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
             banner.setAttribute("role", "alert");
             document.body.append(banner);
           }
-          if (banner && status.error) banner.textContent = say("watch.error", { error: status.error });
+          if (banner && status.error) banner.textContent = say("watch.error", { error: status.error, file: status.file });
           if (banner && !status.error) {
             banner.remove();
             banner = null;

@@ -32,7 +32,8 @@ function buildPanel(view, words) {
     if (data.dated_inferred) dated.append(words.inferredLine(say("panel.dateInferred"), data.dated_inferred));
     body.append(dated);
   }
-  const names = data.sources.map((s) => [s.label, "“" + s.title + "”"].join(", "));
+  // A source known by its title alone (no publisher or author) is named by it once.
+  const names = data.sources.map((s) => (s.name === s.title ? s.label : [s.label, "“" + s.title + "”"].join(", ")));
   if (names.length <= 4) {
     const list = el("ul", null, "panel-sources");
     data.sources.forEach((source, n) => {
