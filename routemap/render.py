@@ -16,6 +16,7 @@ import importlib
 import itertools
 import re
 import sys
+import types
 from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
@@ -554,6 +555,7 @@ def import_folium():
     if "folium" not in sys.modules and "pandas" not in sys.modules:
         sys.modules["pandas"] = None  # type: ignore[assignment]
         try:
+            _import_lazily("requests")
             import folium.utilities
         finally:
             del sys.modules["pandas"]
@@ -561,6 +563,29 @@ def import_folium():
     import folium
 
     return folium
+
+
+def _import_lazily(name: str) -> None:
+    """Put in sys.modules, for a module not imported yet, a stand-in that imports it at its
+    first use (_ImportedOnUse): folium imports requests for one function (fetching GeoJSON by
+    its address) that this tool never calls, and importing it cost every build some 50 ms.
+    (importlib's LazyLoader does not help: the import statement itself asks the module for its
+    spec, which loads it.)"""
+    import importlib.util
+
+    if name not in sys.modules and importlib.util.find_spec(name) is not None:
+        sys.modules[name] = _ImportedOnUse(name)
+
+
+class _ImportedOnUse(types.ModuleType):
+    """A module's stand-in that imports it when any of its attributes is first asked for,
+    gives the real module its place in sys.modules, and answers for it from then on (folium's
+    `requests.get(...)` still works, as does `import requests` anywhere after)."""
+
+    def __getattr__(self, attribute: str):
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), attribute)
 
 
 class _NotADataFrame:

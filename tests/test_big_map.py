@@ -782,6 +782,15 @@ def test_a_big_maps_quote_links_are_each_quotes_own_name(tmp_path, open_map):
     assert marked.inner_text() == TRICKY_QUOTES[1]
 
 
+def printed_by(script: str) -> list[str]:
+    """The lines a Python script prints, run in a fresh interpreter of its own (what it has
+    imported is its own), in the repository."""
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
+    )
+    return done.stdout.split("\n")
+
+
 def test_a_build_does_without_pandas_where_it_is_installed(tmp_path):
     """folium imports pandas when it can, only to take DataFrames, which the tool never gives
     it: a build leaves it unimported (it cost every build 33 MB and a seventh of a second), and
@@ -799,8 +808,22 @@ def test_a_build_does_without_pandas_where_it_is_installed(tmp_path):
         "places = pandas.DataFrame({'lat': [50.0, 51.0], 'lon': [10.0, 11.0]})\n"
         "print(folium.plugins.HeatMap(places).data)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, check=True
-    )
-    assert done.stdout.split("\n")[-3:] == ["False", "[[50.0, 10.0], [51.0, 11.0]]", ""]
+    assert printed_by(script)[-3:] == ["False", "[[50.0, 10.0], [51.0, 11.0]]", ""]
     assert 'data-encoding="packed-gzip-parts"' in out.read_text(encoding="utf-8")
+
+
+def test_a_build_leaves_requests_unimported_until_something_uses_it(tmp_path):
+    """folium imports requests for one function the tool never calls: a build leaves it
+    unimported (some 50 ms of every build), and it is there, the real module, for whoever uses
+    it after (folium's GeoJson from an address, a geocoder)."""
+    out = tmp_path / "routes.html"
+    script = (
+        "import sys\n"
+        "from routemap.cli import main\n"
+        f"assert main(['--places', 'places.yaml', '--out', {str(out)!r}]) == 0\n"
+        "print('urllib3' in sys.modules)\n"
+        "import folium.features, requests\n"
+        "print(folium.features.requests.get is requests.get, requests.get.__module__)\n"
+        "print(type(sys.modules['requests']).__name__, requests.adapters.HTTPAdapter.__name__)\n"
+    )
+    assert printed_by(script)[-4:] == ["False", "True requests.api", "module HTTPAdapter", ""]
