@@ -98,10 +98,18 @@ def test_watch_rebuilds_on_save_reloads_the_page_and_keeps_the_last_good_map(
         f"{places}:1:8: YAML syntax: the `[` opened here is never closed"
     )
     assert page.title() == "A changed map"
+    # The page steps down below it: the title and the map's zoom buttons are not under it.
+    below = banner.bounding_box()["y"] + banner.bounding_box()["height"]
+    page.wait_for_function(
+        "below => document.querySelector('.leaflet-control-zoom-in').getBoundingClientRect().top >= below",
+        arg=below,
+    )
+    assert page.locator(".panel-head h1").bounding_box()["y"] >= below
     places.write_text(MINIMAL.read_text(encoding="utf-8"), encoding="utf-8")
     assert next_event()[0] == "built"
     page.wait_for_function("document.title === 'A small map'", timeout=10_000)
     assert page.locator(".watch-error").count() == 0
+    assert page.locator(".panel-head h1").bounding_box()["y"] < below  # (reloaded, no room kept)
     page.close()
 
 

@@ -447,6 +447,13 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
             banner.remove();
             banner = null;
           }
+          // The page steps down below the banner, so that it covers neither the title nor the
+          // map's controls.
+          const room = banner ? banner.offsetHeight + "px" : "";
+          if (document.body.style.paddingTop !== room) {
+            document.body.style.paddingTop = room;
+            map.invalidateSize();
+          }
           setTimeout(poll, 700);
         })
         .catch(() => setTimeout(poll, 2000));
