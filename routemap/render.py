@@ -83,7 +83,9 @@ def quote_link_names(places: PlacesFile) -> list[str]:
     return link_names(*columns_of(places.quotes, "speaker", "text").values())
 
 
-def link_names(speakers: list[str], texts: list[str]) -> list[str]:
+def link_names(
+    speakers: list[str], texts: list[str], *, none_where_plain: bool = False
+) -> list[str | None]:
     """A name for each quote, by its speaker and text, in the page's address
     (`#quote=oleg-my-heart-sank-when`): its speaker and first words, so it stays the same across
     builds while the quote does (an index would change whenever a quote is added above it). A
@@ -91,12 +93,14 @@ def link_names(speakers: list[str], texts: list[str]) -> list[str]:
 
     Its words are runs of letters, digits and _ (Python's \\w), case-folded; in a text of ASCII
     only, which most are, these are plain_link_name's (casefold is lower there, and \\w is
-    [A-Za-z0-9_]), found by its quicker match."""
-    names = []
+    [A-Za-z0-9_]), found by its quicker match. `none_where_plain`: None for a name that is
+    plain_link_name's, which a big map's page tells itself (_packed_fields)."""
+    names: list[str | None] = []
     taken = set()
     word = re.compile(r"\w+")
     for speaker, text in zip(speakers, texts, strict=True):
-        if text.isascii():
+        ascii_only = text.isascii()
+        if ascii_only:
             name = plain_link_name(speaker, text)
         else:
             name = "-".join([speaker, *word.findall(text.casefold())[:QUOTE_LINK_WORDS]])
@@ -105,7 +109,10 @@ def link_names(speakers: list[str], texts: list[str]) -> list[str]:
             n += 1
             unique = f"{name}-{n}"
         taken.add(unique)
-        names.append(unique)
+        plain = none_where_plain and (
+            unique == name if ascii_only else unique == plain_link_name(speaker, text)
+        )
+        names.append(None if plain else unique)
     return names
 
 
@@ -152,7 +159,8 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     A big map's tables are columns, as its page takes them (json_for_script), each field's
     values in the rows' order, None where a row has none: places as `lon`, `lat` and
     `properties`; journeys with their number of legs (`legCount`) for their legs; all the
-    legs one after another in `legs`, their lines and arrowheads in `legLines`. A small map's
+    legs one after another in `legs`, their lines and arrowheads in `legLines`; its quotes
+    without their link names, which are given as its data is packed (_packed_fields). A small map's
     are rows (places a GeoJSON collection, each journey with its legs, lines and all):
     with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
     reads them (the still image). Columns are made from the records one pass a table
@@ -194,16 +202,17 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         "quotes": {
             **quote_columns,
             "also": list(map(dicts_of, quote_columns["also"])),
-            "link": link_names(quote_columns["speaker"], quote_columns["text"]),
         },
     }
+    big = len(places.journeys) > BIG_MAP_FROM
+    if not big:  # (a big map's are named as its data is packed: _packed_fields)
+        tables["quotes"]["link"] = link_names(quote_columns["speaker"], quote_columns["text"])
     if len(lines.lat):
         shown = shown + [
             (float(lines.lat.min()), float(lines.lon.min())),
             (float(lines.lat.max()), float(lines.lon.max())),
         ]
     south_west, north_east = bounds(shown)
-    big = len(places.journeys) > BIG_MAP_FROM
     data = {
         "title": places.title,
         "dated": places.dated,
@@ -450,10 +459,7 @@ def _packed_fields(data: dict) -> dict:
     draw, and its lines were a third of its file."""
     quotes = dict(data["quotes"])
     texts = quotes.pop("text")
-    quotes["link"] = [
-        None if link == plain_link_name(speaker, text) else link
-        for link, speaker, text in zip(quotes["link"], quotes["speaker"], texts, strict=True)
-    ]
+    quotes["link"] = link_names(quotes["speaker"], texts, none_where_plain=True)
     places = data["places"]
     number = {place: n for n, place in enumerate(places["properties"]["id"])}
     journeys = {key: values for key, values in data["journeys"].items() if key != "colour"}

@@ -24,6 +24,7 @@ from routemap.render import (
     json_pieces,
     link_names,
     map_data,
+    plain_link_name,
     quote_link_names,
     with_leg_lines,
 )
@@ -740,6 +741,11 @@ def test_a_quotes_link_name_is_its_speaker_and_first_four_words_case_folded(text
         taken.add(unique)
         expected.append(unique)
     assert link_names(["person-1"] * len(texts), texts) == expected
+    # What a big map's data carries: None where the page tells the name itself.
+    plain = [plain_link_name("person-1", text) for text in texts]
+    assert link_names(["person-1"] * len(texts), texts, none_where_plain=True) == [
+        None if name == tells else name for name, tells in zip(expected, plain, strict=True)
+    ]
 
 
 def test_columns_of_gives_each_field_in_the_records_order():
