@@ -228,8 +228,8 @@ class Journey(Record):
     id: Id
     """The journey's id, used by quotes' `journey:` and in links (`#journey=oleg`), e.g. `oleg`."""
     name: Text
-    """The journey's name in the panel and popups, e.g. `Oleg, from Kazan across the border near
-    Orenburg`.
+    """The journey's name in the panel and popups, e.g. `Oleg, from Kazan to Orenburg and across
+    the border`.
     """
     sources: list[Id] = Field(min_length=1)
     """Ids of the sources that tell this journey, e.g. `[guardian, mayengbam]`."""

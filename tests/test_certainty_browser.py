@@ -18,7 +18,8 @@ def test_an_inferred_leg_says_why_in_its_popup(shipped_map, open_map):
 
 def test_a_stated_leg_claims_no_inference(shipped_map, open_map):
     shown = open_map(shipped_map)
-    shown.page.evaluate("() => window.routeMap.openLeg('igor', 1)")
+    shown.page.evaluate("() => window.routeMap.openLeg('moscow-istanbul', 1)")
+    assert "Moscow → Istanbul" in shown.popup_text()  # the Guardian's "Direct flights from Moscow"
     assert "Leg inferred" not in shown.popup_text()
 
 
@@ -29,8 +30,11 @@ def test_inferred_legs_are_drawn_hollow_and_stated_ones_are_not(shipped_map, ope
               [id, g.getLayers().filter(l => l.routeCore).length]))"""
     )
     assert hollow["oleg"] == 2  # the flight and the drive across the border
-    assert hollow["igor"] == 1  # the drive to the crossing; the flight to Vladikavkaz is stated
+    # The flight to Vladikavkaz (from where, and whether direct, the editor's) and the drive to
+    # the crossing; the Guardian's direct flight to Istanbul is stated, its Dubai flight is not.
+    assert hollow["igor"] == 2
     assert hollow["moscow-istanbul"] == 0
+    assert hollow["moscow-dubai"] == 1
 
 
 def test_relayed_words_say_who_said_them_to_whom(shipped_map, open_map):

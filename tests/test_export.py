@@ -167,8 +167,8 @@ def test_legs_are_lines_with_modes_and_sources_and_the_journeys_quotes_on_the_fi
         "Orenburg", "Sagarchin checkpoint (Russia–Kazakhstan)", "car", "tonight"
     )  # fmt: skip
     assert props["sources"] == ["The Guardian (re-translated text)", "Chingkheinganbi Mayengbam"]
-    assert props["certainty"] == "inferred" and "neither names the checkpoint" in props["inferred"]
-    assert props["to_inferred"].startswith("The articles say only that Oleg would drive")
+    assert props["certainty"] == "inferred" and "nor names the checkpoint" in props["inferred"]
+    assert props["to_inferred"].startswith("The articles say only that Oleg, speaking from")
     assert props["quotes"] == [] and props["journey"] == "oleg"
     # Oleg's five quotes, once, on his first leg; his words as Mayengbam relays them from the
     # Guardian's interview among their other wordings.
@@ -180,7 +180,8 @@ def test_legs_are_lines_with_modes_and_sources_and_the_journeys_quotes_on_the_fi
         for w in relayed
     )
     assert first["from_inferred"].startswith("The articles say Oleg")
-    assert legs[("igor", 1)]["properties"]["certainty"] == "stated"
+    assert legs[("moscow-istanbul", 1)]["properties"]["certainty"] == "stated"
+    assert legs[("igor", 1)]["properties"]["certainty"] == "inferred"
     flight = legs[("tatayana", 1)]["geometry"]["coordinates"]
     assert (
         flight[0] == [104.29076, 52.29566]

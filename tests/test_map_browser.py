@@ -229,7 +229,7 @@ def test_with_tiles_blocked_the_map_still_shows_everything_and_says_why(shipped_
         "Object.values(window.routeMap.markers).every(m => window.routeMap.map.hasLayer(m))"
     )
     shown.click_marker("orenburg")
-    assert "Oleg, from Kazan across the border near Orenburg" in shown.popup_text()
+    assert "Oleg, from Kazan to Orenburg and across the border" in shown.popup_text()
 
 
 def test_on_a_phone_the_popup_fits_the_screen(shipped_map, open_map, tmp_path):

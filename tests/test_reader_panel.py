@@ -28,7 +28,7 @@ def test_the_panel_is_a_landmark_with_headings(shipped_map, open_map):
         "The data",
     ]
     assert [h.inner_text().strip() for h in panel.get_by_role("heading", level=3).all()] == [
-        "Oleg, from Kazan across the border near Orenburg",
+        "Oleg, from Kazan to Orenburg and across the border",
         "Igor, from St. Petersburg to Georgia",
         "Tatayana, from Irkutsk to Baku",
         "Ilya, from Moscow to Kazakhstan",

@@ -12,13 +12,13 @@ from tests.conftest import SHIPPED_PLACES
 LABEL = "Find a journey, person, place or quote"
 IRA = (
     "Ira Lobanovskaya",
-    "Person · founder of the NGO “Guide to the free World”, which helps Russians leave the country against the war",
+    "Person · founder of the NGO “Guide to the free World”, which “helps Russians leave the country against the war”",
 )
 
 # What a reader types, and the results they see first, in order (name, then kind).
 SEARCHES = [
     # A person's name offers their journey first.
-    ("Oleg", [("Oleg, from Kazan across the border near Orenburg", "Journey")]),
+    ("Oleg", [("Oleg, from Kazan to Orenburg and across the border", "Journey")]),
     # People quoted without a journey are found by first or last name.
     ("Ira", [IRA]),
     ("Lobanovskaya", [IRA]),
@@ -42,7 +42,7 @@ SEARCHES = [
         ],
     ),
     # Typed in Cyrillic (a reader of the Russian page): spelled in Latin as anyascii does.
-    ("Олег", [("Oleg, from Kazan across the border near Orenburg", "Journey")]),
+    ("Олег", [("Oleg, from Kazan to Orenburg and across the border", "Journey")]),
     ("Баку", [("Baku", "Destination · Azerbaijan")]),
     ("Лобановская", [IRA]),
     # A group of routes, by a word of its name.
@@ -91,7 +91,7 @@ def test_enter_opens_the_first_result_and_the_status_counts_them(shipped_map, op
     box.press("Enter")
     page.wait_for_selector(".leaflet-popup-content h2")
     assert page.locator(".leaflet-popup-content h2").inner_text() == (
-        "Oleg, from Kazan across the border near Orenburg"
+        "Oleg, from Kazan to Orenburg and across the border"
     )
 
 
@@ -156,5 +156,5 @@ def test_the_russian_page_finds_latin_names_typed_in_cyrillic(tmp_path, open_map
     page = open_map(tmp_path / "ru.html").page
     page.locator("#route-search").fill("Олег")
     assert page.locator(".search-results .result-name").first.inner_text() == (
-        "Oleg, from Kazan across the border near Orenburg"
+        "Oleg, from Kazan to Orenburg and across the border"
     )
