@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import ArticleCheckError, Problem, counted
-from .load import locate, read_document, read_places, validate
+from .load import locate, positions_of, read_document, read_places, validate
 from .models import PRIVATE_KINDS, PlacesFile
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
@@ -318,11 +318,10 @@ def privacy_warnings(places: PlacesFile, places_path: Path) -> list[Problem]:
     ]
     if not exposed:
         return []
-    document = read_document(places_path)  # for the line numbers
+    lines = positions_of(places_path, [("places", index, "kind") for index in exposed])
     warnings = []
-    for index in exposed:
+    for index, (line, column) in zip(exposed, lines, strict=True):
         place = places.places[index]
-        line, column, _ = locate(document, ("places", index, "kind"))
         warnings.append(
             Problem(
                 str(places_path),

@@ -948,6 +948,17 @@ def _holds(places: PlacesFile | None) -> bool:
     return places is not None and references_hold(places) and not coordinate_problems(places.places)
 
 
+def positions_of(path: Path, locs: list[tuple]) -> list[tuple[int, int]]:
+    """The line and column of each of `locs` (paths into the data, as locate takes them) in a
+    file that reads, for a warning about it: read off its layout where that is certain
+    (positions.py), from ruamel's parse only where it is not, so that one warning about a big
+    file costs seconds, not ruamel's parse of all of it (some 6 s a megabyte)."""
+    text = read_text(path)
+    data = _parse_fast(text)
+    where = _Positions(text, path, data=data if isinstance(data, dict) else None)
+    return [where.value(loc) for loc in locs]
+
+
 def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -> PlacesFile:
     """Read and validate a places file: the whole of stage 1.
 

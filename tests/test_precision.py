@@ -210,6 +210,23 @@ def test_watch_warns_on_each_save_that_shows_a_home_exactly(tmp_path):
     assert kinds.index("warning") < kinds.index("built")
 
 
+def test_the_warning_finds_its_line_without_parsing_the_file_again_in_ruamel(
+    tmp_path, capsys, monkeypatch
+):
+    """Where the file's layout says where the place's kind is (positions.py), the warning's
+    line is read off it: ruamel's parse, some 6 s a megabyte, would make one warning about a
+    big file cost minutes."""
+    import routemap.load
+
+    def no_ruamel(*args, **kwargs):
+        raise AssertionError("ruamel parsed the file")
+
+    monkeypatch.setattr(routemap.load, "parse_document", no_ruamel)
+    path = places_file(tmp_path, None, "home")
+    assert main(["check", "--places", str(path)]) == 0
+    assert capsys.readouterr().err == WARNING.format(path=path, what="home")
+
+
 def test_check_with_articles_warns_too(tmp_path, capsys):
     articles = tmp_path / "articles"
     articles.mkdir()
