@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .language import DEFAULT_LANGUAGE, check_language
-from .load import locate, read_document, read_places
+from .load import positions_of, read_places
 from .models import PlacesFile
 from .render import load_libraries, map_data, page_description, render_page, write_atomic
 
@@ -35,10 +35,9 @@ def require_coordinates(places: PlacesFile, path: Path) -> None:
     missing = [n for n, place in enumerate(places.places) if place.lat is None or place.lon is None]
     if not missing:
         return
-    document = read_document(path)  # for the line numbers
+    lines = positions_of(path, [("places", index) for index in missing])
     problems = []
-    for index in missing:
-        line, column, _ = locate(document, ("places", index))
+    for index, (line, column) in zip(missing, lines, strict=True):
         problems.append(
             Problem(
                 str(path),
