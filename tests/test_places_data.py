@@ -99,8 +99,10 @@ def test_both_wordings_of_olegs_words_are_one_quote_each_with_its_source(places)
     ("journey_id", "leg_number", "because"),
     [
         ("oleg", 1, "Neither article says he flew"),
-        ("oleg", 2, "neither names the checkpoint"),
+        ("oleg", 2, "nor names the checkpoint"),
+        ("igor", 1, "not from where or whether directly"),
         ("tatayana", 1, "does not say whether the flight"),
+        ("moscow-dubai", 1, "not a direct one"),
     ],
 )
 def test_legs_the_articles_do_not_state_say_why(places, journey_id, leg_number, because):
