@@ -185,8 +185,11 @@ class MapPage:
         )
         self.redrawn()
         self.page.mouse.click(*self.marker_point(place_id))
-        # One popup open (a previous one fades out for a moment).
+        # One popup open (a previous one fades out for a moment), and the map still again after
+        # the popup's pan into view: a click in it as the pan starts can land on the map, which
+        # closes the popup (Playwright finds a button still over two frames of a pan's slow start).
         self.page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
+        settle(self.page)
 
     def popup_text(self) -> str:
         return self.page.locator(".leaflet-popup-content").inner_text()
