@@ -39,6 +39,11 @@ def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
     return before.count(newline) + 1, offset - (before.rfind(newline) + 1) + 1
 
 
+README_EXAMPLE = "the first example under “Editing places.yaml” in the README"
+"""Where a message sends an editor with no file, or an empty one: a whole file that builds
+(tests/test_readme.py builds it)."""
+
+
 def read_document(path: Path) -> CommentedMap:
     """Read the file as UTF-8 and parse it (see parse_document)."""
     return parse_document(read_text(path), path)
@@ -58,8 +63,8 @@ def read_text(path: Path) -> str:
                     1,
                     1,
                     f"no such file in {folder}",
-                    "give the places file's path with --places, or create it (the first example "
-                    "under “Editing places.yaml” in the README is a whole file)",
+                    f"give the places file's path with --places, or create it ({README_EXAMPLE} "
+                    "is a whole file)",
                 )
             ]
         ) from None
@@ -362,7 +367,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
                     1,
                     1,
                     "the file is empty",
-                    "start from the first example under “Editing places.yaml” in the README",
+                    f"start from {README_EXAMPLE}",
                 )
             ]
         )
@@ -375,7 +380,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
                     line,
                     column,
                     "the file is not a mapping of keys (title:, sources:, places:, ...)",
-                    "start from the first example under “Editing places.yaml” in the README",
+                    f"start from {README_EXAMPLE}",
                 )
             ]
         )
