@@ -36,7 +36,7 @@ import json
 from pathlib import Path
 
 from .geometry import leg_lines, place_feature, positions, shown_point, split_at_antimeridian
-from .models import PlacesFile, Quote, place_roles, quote_indexes
+from .models import FileColumns, PlacesFile, Quote, place_roles, quote_indexes
 from .render import write_atomic
 from .styles import MARKER_STYLES, journey_colours, leg_style
 
@@ -97,8 +97,9 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
     cited = _Cited(places)
     names = {place.id: place.name for place in places.places}
     by_id = {place.id: place for place in places.places}
-    roles = place_roles(places)
-    indexes = quote_indexes(places)
+    columns = FileColumns(places)
+    roles = place_roles(places, columns)
+    indexes = quote_indexes(places, columns)
     colours = journey_colours(places.journeys)
 
     def quotes(key: str, id_: str) -> list[dict]:
@@ -129,7 +130,7 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
                 ),
             }
         )
-    lines = leg_lines(places)
+    lines = leg_lines(places, columns)
     for leg_index, (journey, number, start, leg) in enumerate(lines.legs):
         person = cited.people.get(journey.person) if journey.person else None
         first = number == 1

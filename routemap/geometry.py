@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from geographiclib.geodesic import Geodesic
 
 from .basemap import country_point
-from .models import Place, PlacesFile, columns_of, dicts_of
+from .models import FileColumns, Place, PlacesFile, columns_of, dicts_of
 
 if TYPE_CHECKING:
     from numpy import ndarray  # (numpy is imported where first used, not with this module)
@@ -266,19 +266,25 @@ class LegLines:
         return list(zip(self.lat[points].tolist(), self.lon[points].tolist(), strict=True))
 
 
-def leg_lines(places: PlacesFile) -> LegLines:
+def leg_lines(
+    places: PlacesFile, columns: FileColumns | None = None, shown: list[Point] | None = None
+) -> LegLines:
     """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
     arrowhead, computed together with numpy (a big map has some 100,000 legs): the map and the
-    exports draw every leg from these."""
+    exports draw every leg from these. `columns` and `shown` (each place's shown_point), where
+    the caller has them already."""
     import numpy as np
 
-    number = {place.id: n for n, place in enumerate(places.places)}
-    shown = np.array([shown_point(place) for place in places.places], dtype=float).reshape(-1, 2)
+    columns = columns or FileColumns(places)
+    number = dict(zip(columns["places"]["id"], range(len(places.places))))
+    if shown is None:
+        shown = list(map(shown_point, places.places))
+    shown = np.array(shown, dtype=float).reshape(-1, 2)
     journeys = places.journeys
-    each_journeys_legs = columns_of(journeys, "start", "legs")
+    each_journeys_legs = columns["journeys"]
     counts = list(map(len, each_journeys_legs["legs"]))
     every_leg = list(chain.from_iterable(each_journeys_legs["legs"]))
-    ends = columns_of(every_leg, "to", "mode")
+    ends = columns["legs"]
     # Each leg starts where the leg before it ends, a journey's first at the journey's start.
     tos = ends["to"]
     start_ids = tos[-1:] + tos[:-1]
@@ -412,17 +418,20 @@ def positions(lines: Sequence[Sequence[Point]]) -> list[list[list[float]]]:
 
 
 def place_properties(
-    places: Sequence[Place], roles: dict[str, str], quotes: dict[tuple[str, str], list]
+    places: Sequence[Place],
+    roles: dict[str, str],
+    quotes: dict[tuple[str, str], list],
+    columns: dict[str, list] | None = None,
 ) -> dict[str, list]:
     """What a place's GeoJSON feature says of it (for the page's data block and for export
     alike), as columns: each field's values in the places' order, None where a place has none.
     `roles`: each place's role by id (models.place_roles); `quotes`: the quotes' indexes by
     ("place", id) (models.quote_indexes). Columns, because a big map's page takes its tables so
     (render.map_data): 50,000 places are read in one pass (models.columns_of), not made into
-    50,000 dicts first."""
-    columns = columns_of(
-        places, "id", "name", "country", "note", "also_called", "sources", "accounts", "inferred"
-    )
+    50,000 dicts first; `columns`, the places' columns where the caller has them already
+    (models.FileColumns)."""
+    if columns is None:
+        columns = columns_of(places, *Place.model_fields)
     ids = columns["id"]
     return {
         "id": ids,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Callable
-from itertools import chain
+from itertools import accumulate, chain, compress
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Annotated, Any, Literal
 
@@ -372,27 +372,56 @@ def columns_of(records: list, *fields: str) -> dict[str, list]:
     return dict(zip(fields, map(list, zip(*rows)), strict=True))
 
 
+class FileColumns:
+    """A places file's tables as columns (columns_of), every field of a table made in one pass
+    when the table is first asked for, and kept: the page's data reads each table in several
+    places (the places' roles, the quotes' indexes, the legs' lines, the tables themselves),
+    and each pass over a big table's records cost 0.03–0.08 s, where one pass for every field
+    costs little more than one for two. `legs` is every journey's legs, one after another.
+    Made for one use of the file (render.map_data, export.geojson), as the columns are lists
+    that the data made of them holds as they are."""
+
+    def __init__(self, places: PlacesFile):
+        self.places = places
+        self._tables: dict[str, dict[str, list]] = {}
+
+    def __getitem__(self, table: str) -> dict[str, list]:
+        made = self._tables.get(table)
+        if made is None:
+            if table == "legs":
+                records, model = list(chain.from_iterable(self["journeys"]["legs"])), Leg
+            else:
+                records = getattr(self.places, table)
+                model = PlacesFile.model_fields[table].annotation.__args__[0]
+            made = self._tables[table] = columns_of(records, *model.model_fields)
+        return made
+
+
 def dicts_of(records: list) -> list[dict] | None:
     """Records (a place's or journey's accounts, a quote's other wordings) as dicts, as the
     page takes them; None for none."""
     return [record.model_dump() for record in records] if records else None
 
 
-def place_roles(places: PlacesFile) -> dict[str, str]:
+def place_roles(places: PlacesFile, columns: FileColumns | None = None) -> dict[str, str]:
     """What each place is in the story: origin, stop, destination, border crossing or context.
 
     A border crossing is always shown as one. Otherwise a place that starts any journey is an
     origin, one that ends any is a destination, one passed through is a stop, and one that no
-    journey touches was named only for context. (The journeys are read in one pass, their
-    legs' ends by C loops: a big map has 100,000 legs.)
+    journey touches was named only for context. (Read from the tables' columns, by C loops:
+    a big map has 100,000 legs.)
     """
-    journeys = columns_of(places.journeys, "start", "legs")
-    legs = journeys["legs"]
-    starts = set(journeys["start"])
-    ends = set(map(attrgetter("to"), map(itemgetter(-1), legs)))
-    passed = set(map(attrgetter("to"), chain.from_iterable(map(itemgetter(slice(-1)), legs))))
+    columns = columns or FileColumns(places)
+    starts = set(columns["journeys"]["start"])
+    ends_of_legs = columns["legs"]["to"]
+    lasts = [count - 1 for count in accumulate(map(len, columns["journeys"]["legs"]))]
+    ends = set(map(ends_of_legs.__getitem__, lasts))
+    not_last = [True] * len(ends_of_legs)
+    for last in lasts:
+        not_last[last] = False
+    passed = set(compress(ends_of_legs, not_last))
     roles = {}
-    for place_id, kind in zip(*columns_of(places.places, "id", "kind").values()):
+    for place_id, kind in zip(columns["places"]["id"], columns["places"]["kind"]):
         if kind == "border-crossing":
             roles[place_id] = "border-crossing"
         elif place_id in starts:
@@ -406,10 +435,14 @@ def place_roles(places: PlacesFile) -> dict[str, str]:
     return roles
 
 
-def quote_indexes(places: PlacesFile) -> dict[tuple[str, str], list[int]]:
+def quote_indexes(
+    places: PlacesFile, columns: FileColumns | None = None
+) -> dict[tuple[str, str], list[int]]:
     """Positions of the quotes belonging to each ("journey" | "place" | "group", id)."""
     found: dict[tuple[str, str], list[int]] = {}
-    for key, targets in columns_of(places.quotes, "journey", "place", "group").items():
+    quotes = (columns or FileColumns(places))["quotes"]
+    for key in ("journey", "place", "group"):
+        targets = quotes[key]
         if targets.count(None) == len(targets):
             continue  # (a C loop: most files tie their quotes to one kind or two)
         for index, target in enumerate(targets):

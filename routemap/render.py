@@ -46,7 +46,7 @@ from .language import (
     search_letters,
     words,
 )
-from .models import PlacesFile, columns_of, dicts_of, place_roles, quote_indexes
+from .models import FileColumns, PlacesFile, columns_of, dicts_of, place_roles, quote_indexes
 from .styles import (
     AREA_STYLE,
     BASEMAP_STYLE,
@@ -135,11 +135,10 @@ def plain_link_name(speaker: str, text: str) -> str:
     return f"{speaker}-{'-'.join(filter(None, found.groups())).lower()}" if found else speaker
 
 
-JOURNEY_FIELDS = (
-    "id", "name", "start", "person", "status", "group", "summary", "start_inferred",
-    "accounts", "sources", "legs",
-)  # fmt: skip
-"""The journeys' fields map_data reads, all in one pass (models.columns_of)."""
+QUOTE_FIELDS = ("text", "speaker", "source", "via")
+"""A quote's fields the page takes as they are (its other wordings, `also`, as dicts)."""
+LEG_FIELDS = ("to", "mode", "when", "note", "inferred")
+"""A leg's fields the page takes."""
 
 
 def _present(fields: dict) -> dict:
@@ -164,24 +163,23 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     are rows (places a GeoJSON collection, each journey with its legs, lines and all):
     with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
     reads them (the still image). Columns are made from the records one pass a table
-    (models.columns_of): 50,000 journeys' dicts took a second to make, and as long again to take
+    (models.FileColumns): 50,000 journeys' dicts took a second to make, and as long again to take
     apart into columns.
     """
-    roles = place_roles(places)
-    quotes = quote_indexes(places)
+    columns = FileColumns(places)
+    roles = place_roles(places, columns)
+    quotes = quote_indexes(places, columns)
     colours = journey_colours(places.journeys)
-    lines = leg_lines(places)
-    journeys = places.journeys
-    legs = [leg for _, _, _, leg in lines.legs]
-    shown = [shown_point(place) for place in places.places]
-    quote_columns = columns_of(places.quotes, "text", "speaker", "source", "via", "also")
-    journey_columns = columns_of(journeys, *JOURNEY_FIELDS)
+    shown = list(map(shown_point, places.places))
+    lines = leg_lines(places, columns, shown)
+    quote_columns = columns["quotes"]
+    journey_columns = columns["journeys"]
     ids = journey_columns["id"]
     tables = {
         "places": {
             "lon": [round(lon, COORDINATE_DIGITS) for _, lon in shown],
             "lat": [round(lat, COORDINATE_DIGITS) for lat, _ in shown],
-            "properties": place_properties(places.places, roles, quotes),
+            "properties": place_properties(places.places, roles, quotes, columns["places"]),
         },
         "journeys": {
             "id": ids,
@@ -198,9 +196,9 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
             "legCount": list(map(len, journey_columns["legs"])),
             "quotes": [quotes.get(("journey", journey), []) for journey in ids],
         },
-        "legs": columns_of(legs, "to", "mode", "when", "note", "inferred"),
+        "legs": {field: columns["legs"][field] for field in LEG_FIELDS},
         "quotes": {
-            **quote_columns,
+            **{field: quote_columns[field] for field in QUOTE_FIELDS},
             "also": list(map(dicts_of, quote_columns["also"])),
         },
     }
@@ -230,8 +228,10 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
         # Quotes about no one journey, place or group: the panel lists them.
         "unplaced": [
             index
-            for index, quote in enumerate(places.quotes)
-            if not (quote.journey or quote.place or quote.group)
+            for index, tied in enumerate(
+                zip(quote_columns["journey"], quote_columns["place"], quote_columns["group"])
+            )
+            if not any(tied)
         ],
         "unmapped": [entry.model_dump() for entry in places.unmapped],
         "bounds": [list(south_west), list(north_east)],

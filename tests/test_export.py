@@ -393,3 +393,27 @@ def test_a_line_across_the_antimeridian_is_split_there():
     assert pieces[0][-1][1] == 180.0 and pieces[1][0][1] == -180.0
     assert pieces[0][-1][0] == pieces[1][0][0]
     assert all(-180 <= lon <= 180 for piece in pieces for _, lon in piece)
+
+
+def test_a_places_role_is_what_the_journeys_make_it():
+    """Starting any journey makes an origin, ending one a destination, being passed through only
+    a stop; a border crossing is one however it is reached; no journey, context. The map's data
+    and the GeoJSON give each place the same role."""
+    places = read_places(DATA / "roles.yaml")
+    roles = {
+        f["properties"]["id"]: f["properties"]["role"]
+        for f in features_of(export_geojson(places), "place")
+    }
+    assert roles == {
+        "moscow": "origin",
+        "kazan": "origin",
+        "samara": "stop",
+        "orenburg": "destination",
+        "vladikavkaz": "stop",
+        "upper-lars": "border-crossing",
+        "tbilisi": "origin",
+        "astana": "origin",
+        "yerevan": "context",
+    }
+    drawn = map_data(places)["places"]["features"]
+    assert {f["properties"]["id"]: f["properties"]["role"] for f in drawn} == roles
