@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from functools import cache
 
-from .models import Place
+from .models import Place, columns_of
 
 MARGIN_KM = 60
 """How far outside its country's outline a place may lie: border crossings sit on the border,
@@ -177,19 +177,20 @@ def _inside_many(code: str, lats, lons):
     return inside
 
 
-def _far_outside(rows: list[Place]) -> list[tuple[int, float]]:
-    """(index, km outside) of each place more than MARGIN_KM outside its country's outline.
+def _far_outside(countries: list, lats: list, lons: list) -> list[tuple[int, float]]:
+    """(index, km outside) of each point more than MARGIN_KM outside its country's outline
+    (the places' columns: each place's country, lat and lon).
 
     A box test first (one comparison per part) clears most points of a small country and puts
     the rest to the outline itself, all of one country's points at once; only a point outside
     its outline (a coast or a border crossing, at 1:110m) is measured, to allow the margin."""
     by_country: dict[str, list[int]] = {}
-    for index, place in enumerate(rows):
-        if place.lat is not None and place.lon is not None:
-            by_country.setdefault(place.country, []).append(index)
+    for index, (code, lat, lon) in enumerate(zip(countries, lats, lons)):
+        if lat is not None and lon is not None:
+            by_country.setdefault(code, []).append(index)
     far = []
     for code, indexes in by_country.items():
-        near = _near_many(code, [rows[i].lat for i in indexes], [rows[i].lon for i in indexes])
+        near = _near_many(code, [lats[i] for i in indexes], [lons[i] for i in indexes])
         if near is None:
             continue
         close = []
@@ -197,11 +198,11 @@ def _far_outside(rows: list[Place]) -> list[tuple[int, float]]:
             if is_near:
                 close.append(index)
             else:
-                far.append((index, distance_km(code, rows[index].lat, rows[index].lon)))
-        lats, lons = [rows[i].lat for i in close], [rows[i].lon for i in close]
-        for index, inside in zip(close, _inside_many(code, lats, lons).tolist(), strict=True):
-            place = rows[index]
-            if not inside and (off := distance_km(code, place.lat, place.lon)) > MARGIN_KM:
+                far.append((index, distance_km(code, lats[index], lons[index])))
+        close_lats, close_lons = [lats[i] for i in close], [lons[i] for i in close]
+        inside_many = _inside_many(code, close_lats, close_lons).tolist()
+        for index, inside in zip(close, inside_many, strict=True):
+            if not inside and (off := distance_km(code, lats[index], lons[index])) > MARGIN_KM:
                 far.append((index, off))
     return sorted(far)
 
@@ -228,26 +229,28 @@ def coordinate_problems(places: list[Place]) -> list[tuple[tuple, str, str]]:
     from .language import country_names
 
     problems = []
-    countries = _country_codes()
-    for index, place in enumerate(places):
-        if place.country not in countries:
+    columns = columns_of(places, "id", "country", "lat", "lon")
+    countries, lats, lons = columns["country"], columns["lat"], columns["lon"]
+    known = _country_codes()
+    for index, (country, lat, lon) in enumerate(zip(countries, lats, lons)):
+        if country not in known:
             problems.append(
                 (
                     ("places", index, "country"),
-                    f"country “{place.country}” is not a country's ISO 3166 code",
+                    f"country “{country}” is not a country's ISO 3166 code",
                     "use its country's two-letter code, like RU or GE",
                 )
             )
-        if (place.lat is None) != (place.lon is None):
-            given, other = ("lat", "lon") if place.lon is None else ("lon", "lat")
+        if (lat is None) != (lon is None):
+            given, other = ("lat", "lon") if lon is None else ("lon", "lat")
             problems.append(
                 (
                     ("places", index, given),
-                    f"place “{place.id}” has only one of `lat:` and `lon:`",
+                    f"place “{columns['id'][index]}” has only one of `lat:` and `lon:`",
                     f"add `{other}:`, or remove `{given}:` too for `routes geocode` to look it up",
                 )
             )
-    for index, off in _far_outside(places):
+    for index, off in _far_outside(countries, lats, lons):
         place = places[index]
         name = country_names([place.country], "en")[place.country]
         what = (
