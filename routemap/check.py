@@ -5,12 +5,13 @@ its source word for word, typographic marks included; every figure and every “
 in a note, summary, reason or account is in a source that the entry cites; every source's
 file exists and every source is cited by something.
 
-It also warns, without failing, about what could put someone in danger once the map is
-published: a place of a private kind (a home, a meeting point: models.PRIVATE_KINDS) shown at
-its exact point. The rule is the place's kind, not who travels through it, because the shipped
-kinds (cities, border crossings, countries) are public places a reader may see exactly, and a
-home is a private one however many journeys pass it; the editor says which it is, and the fix
-(`precision: locality` or coarser) is theirs to make.
+It also warns, without failing, of a leg that ends where it starts (drawn as no line), and of
+what could put someone in danger once the map is published: a place of a private kind (a home,
+a meeting point: models.PRIVATE_KINDS) shown at its exact point. The rule is the place's kind,
+not who travels through it, because the shipped kinds (cities, border crossings, countries) are
+public places a reader may see exactly, and a home is a private one however many journeys pass
+it; the editor says which it is, and the fix (`precision: locality` or coarser) is theirs to
+make.
 """
 
 from __future__ import annotations
@@ -18,12 +19,15 @@ from __future__ import annotations
 import os
 import re
 import stat
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate, chain, compress, count
+from operator import attrgetter, eq
 from pathlib import Path
 
-from .errors import ArticleCheckError, Problem, counted
+from .errors import SHOWN_PROBLEMS, ArticleCheckError, Problem, counted
 from .load import locate, positions_of, read_document, read_places, validate
-from .models import PRIVATE_KINDS, PlacesFile
+from .models import PRIVATE_KINDS, PlacesFile, columns_of
 
 _TYPOGRAPHIC = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"'})
 _FIGURE = re.compile(r"(?<![\w])\d(?:[\d,.]*\d)?")  # not the 18 of a road's name E18
@@ -336,6 +340,58 @@ def privacy_warnings(places: PlacesFile, places_path: Path) -> list[Problem]:
     return warnings
 
 
+def legs_to_themselves(places: PlacesFile, places_path: Path) -> list[Problem]:
+    """A warning for each leg that ends at the place it starts from (the journey's start, or
+    where the leg before it ends): the map draws no line for it, and its popup would say the
+    journey went from a place to that same place, most often a `to:` copied from the leg above."""
+    journeys = columns_of(places.journeys, "start", "legs")
+    ends = list(map(attrgetter("to"), chain.from_iterable(journeys["legs"])))
+    firsts = list(accumulate(map(len, journeys["legs"]), initial=0))
+    starts = [None, *ends[:-1]]  # (by C loops: a big map has 100,000 legs)
+    for first, start in zip(firsts, journeys["start"]):
+        starts[first] = start
+    same = list(compress(count(), map(eq, starts, ends)))
+    if not same:
+        return []
+    found = []
+    for leg in same:
+        journey_index = bisect_right(firsts, leg) - 1
+        found.append((journey_index, leg - firsts[journey_index]))
+    locs = [("journeys", journey, "legs", leg, "to") for journey, leg in found]
+    warnings = []
+    for (journey_index, leg_index), (line, column) in zip(
+        found, positions_of(places_path, locs), strict=True
+    ):
+        journey = places.journeys[journey_index]
+        to = journey.legs[leg_index].to
+        warnings.append(
+            Problem(
+                str(places_path),
+                line,
+                column,
+                f"leg {leg_index + 1} of the journey “{journey.id}” ends at “{to}”, where it "
+                "starts, so the map draws no line for it",
+                "set its `to:` to the place where the leg ends, or remove the leg",
+            )
+        )
+    return warnings
+
+
+def publishing_warnings(places: PlacesFile, places_path: Path) -> list[Problem]:
+    """What `routes check` and every command that publishes the map warn of, without failing:
+    a private place shown exactly (privacy_warnings), a leg to the place it starts from."""
+    return privacy_warnings(places, places_path) + legs_to_themselves(places, places_path)
+
+
+def warning_lines(warnings: list[Problem]) -> list[str]:
+    """The warnings as the commands print them, the first SHOWN_PROBLEMS and how many more."""
+    lines = [f"Warning: {warning}" for warning in warnings[:SHOWN_PROBLEMS]]
+    if len(warnings) > SHOWN_PROBLEMS:
+        more = len(warnings) - SHOWN_PROBLEMS
+        lines.append(f"Warning: {warnings[0].path}: and {more:,} more warnings like these")
+    return lines
+
+
 @dataclass(frozen=True)
 class CheckReport:
     """What `routes check` found in a valid file: the line to print, and any warnings."""
@@ -358,7 +414,7 @@ def check(places_path: Path, articles: Path | None) -> CheckReport:
                 if unplaced
                 else ""
             ),
-            privacy_warnings(places, places_path),
+            publishing_warnings(places, places_path),
         )
     problems = lint(places_path, articles)
     if problems:
@@ -366,5 +422,5 @@ def check(places_path: Path, articles: Path | None) -> CheckReport:
     return CheckReport(
         f"{places_path} is valid; every quote is verbatim in its article and every figure and "
         "quoted phrase is in a source it cites.",
-        privacy_warnings(read_places(places_path), places_path),
+        publishing_warnings(read_places(places_path), places_path),
     )

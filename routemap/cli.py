@@ -264,11 +264,11 @@ def _main(argv: list[str] | None) -> int:
     progress = _Progress()
     try:
         if args.command == "check":
-            from .check import check
+            from .check import check, warning_lines
 
             report = check(places_path, getattr(args, "articles", None))
-            for warning in report.warnings:
-                _say(f"Warning: {warning}", error=True)
+            for line in warning_lines(report.warnings):
+                _say(line, error=True)
             _say(report.summary)
             return 0
         if args.command == "geocode":
@@ -286,7 +286,7 @@ def _main(argv: list[str] | None) -> int:
             out = args.out or EXPORT_FILES[args.format]
             refuse_input_as_output(out, places_path, kind=args.format)  # before any work
             places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
-            _warn_of_places_shown_exactly(places, places_path)
+            _warn(places, places_path)
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
                 _say(
@@ -325,7 +325,7 @@ def _main(argv: list[str] | None) -> int:
         return 130
     if result.geocoded is not None:
         _say(_geocode_summary(result.geocoded, places_path))
-    _warn_of_places_shown_exactly(result.places, places_path)
+    _warn(result.places, places_path)
     _say(result.summary)
     if getattr(args, "url", None):
         from .build import card_path
@@ -336,14 +336,15 @@ def _main(argv: list[str] | None) -> int:
     return 0
 
 
-def _warn_of_places_shown_exactly(places, places_path: Path) -> None:
-    """The warning `routes check` gives for a home or a meeting point shown at its exact point
-    (check.privacy_warnings), given by every command that publishes the map too: an editor who
-    only builds, exports or watches would otherwise publish someone's address unwarned."""
-    from .check import privacy_warnings
+def _warn(places, places_path: Path) -> None:
+    """The warnings `routes check` gives (check.publishing_warnings: a home or a meeting point
+    shown at its exact point, a leg that ends where it starts), given by every command that
+    publishes the map too: an editor who only builds, exports or watches would otherwise
+    publish someone's address unwarned."""
+    from .check import publishing_warnings, warning_lines
 
-    for warning in privacy_warnings(places, places_path):
-        _say(f"Warning: {warning}", error=True)
+    for line in warning_lines(publishing_warnings(places, places_path)):
+        _say(line, error=True)
 
 
 def _image(args, places_path: Path, progress) -> int:
@@ -353,7 +354,7 @@ def _image(args, places_path: Path, progress) -> int:
     size = parse_size(args.size, args.dpi)  # a wrong size or --out fails before any work
     check_out_path(args.out, places_path)
     places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
-    _warn_of_places_shown_exactly(places, places_path)
+    _warn(places, places_path)
     kind = write_image(
         places, places_path, args.out, size, dark=args.dark, lang=getattr(args, "lang", "en")
     )

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from .build import BuildResult, load_with_coordinates, page_data
-from .check import privacy_warnings
+from .check import publishing_warnings, warning_lines
 from .errors import RoutesError
 from .render import render_page, write_atomic
 
@@ -201,9 +201,9 @@ def watch(
 
     report(kind, text) is told what happens: "serving" (the URL), "built" (a summary line),
     "error" (the message of a save that could not be built, the last good map kept), "no map"
-    (the same, when no save has built yet), "warning" (a home or meeting point the map shows
-    at its exact point, as `routes check` warns: check.privacy_warnings) and "fault" (the
-    server could not answer a request).
+    (the same, when no save has built yet), "warning" (what `routes check` warns of:
+    check.publishing_warnings, a home or meeting point shown at its exact point, a leg that ends
+    where it starts) and "fault" (the server could not answer a request).
     """
     import watchfiles
 
@@ -220,8 +220,8 @@ def watch(
             live.fail(str(error))
             report("error" if live.version else "no map", str(error))
             return
-        for warning in privacy_warnings(places, places_path):
-            report("warning", str(warning))
+        for line in warning_lines(publishing_warnings(places, places_path)):
+            report("warning", line.removeprefix("Warning: "))
         report("built", BuildResult(places, out_path).summary)
 
     server = _server(live, port, lang, lambda text: report("fault", text))
