@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
-from .models import PlacesFile
+from .models import FileColumns, PlacesFile
 from .render import load_libraries, map_data, page_description, render_page, write_atomic
 
 
@@ -18,6 +18,7 @@ class BuildResult:
     places: PlacesFile
     out: Path
     geocoded: object = None  # the GeocodeReport, when places had to be geocoded first
+    warnings: list[Problem] = field(default_factory=list)  # check.publishing_warnings
 
     @property
     def summary(self) -> str:
@@ -82,12 +83,14 @@ def load_with_coordinates(
     return places, report
 
 
-def page_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
+def page_data(
+    places: PlacesFile, lang: str = DEFAULT_LANGUAGE, columns: FileColumns | None = None
+) -> dict:
     """What the page is drawn from: map_data in the page's language, and the data files a
-    reader can download."""
+    reader can download. `columns`: the file's, where the caller has made them."""
     from .export import downloads
 
-    return map_data(places, lang) | {"downloads": downloads(places)}
+    return map_data(places, lang, columns) | {"downloads": downloads(places)}
 
 
 def card_path(out_path: Path) -> Path:
@@ -131,10 +134,16 @@ def build(
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
     `url` (where the map will be published) also its social card beside it; `lang`: the
-    language of the page's own words (language.py)."""
+    language of the page's own words (language.py). The result carries what `routes check`
+    would warn of (check.publishing_warnings), from the columns the page's data was made of."""
+    from .check import publishing_warnings
+
     check_language(lang)
     places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
-    data = page_data(places, lang)
+    columns = FileColumns(places)
+    data = page_data(places, lang, columns)
+    warnings = publishing_warnings(places, places_path, columns)
+    del columns  # the columns the data does not hold go before the page is made
     card = write_card(data, out_path, url) if url else None
     write_atomic(out_path, render_page(data, card=card))
-    return BuildResult(places, out_path, report)
+    return BuildResult(places, out_path, report, warnings)

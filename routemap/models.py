@@ -363,23 +363,37 @@ def columns_of(records: list, *fields: str) -> dict[str, list]:
     render.map_data). One pass over the records for all the fields, each record's fields taken
     from its __dict__ at once: a pass over a big table's records costs a cache miss or two a
     record, most of its time, and a C loop a field made one pass a field (three times as long
-    for a journey's eight)."""
-    if not records or not fields:
-        return {field: [] for field in fields}
-    rows = map(itemgetter(*fields), map(vars, records))
+    for a journey's eight). The rows are taken apart COLUMNS_AT_ONCE at a time: all at once,
+    the rows of a big table (a tuple a record) took 10 MB more at the build's peak."""
     if len(fields) == 1:
-        return {fields[0]: list(rows)}
-    return dict(zip(fields, map(list, zip(*rows)), strict=True))
+        return {fields[0]: list(map(itemgetter(fields[0]), map(vars, records)))}
+    row = itemgetter(*fields)
+    columns: list[list] = [[] for _ in fields]
+    for first in range(0, len(records), COLUMNS_AT_ONCE):
+        rows = map(row, map(vars, records[first : first + COLUMNS_AT_ONCE]))
+        for column, values in zip(columns, zip(*rows), strict=True):
+            column += values
+    return dict(zip(fields, columns, strict=True))
+
+
+COLUMNS_AT_ONCE = 4096
+"""Records whose rows columns_of takes apart at a time."""
 
 
 class FileColumns:
-    """A places file's tables as columns (columns_of), every field of a table made in one pass
+    """A places file's tables as columns (columns_of), the fields of a table made in one pass
     when the table is first asked for, and kept: the page's data reads each table in several
     places (the places' roles, the quotes' indexes, the legs' lines, the tables themselves),
     and each pass over a big table's records cost 0.03–0.08 s, where one pass for every field
     costs little more than one for two. `legs` is every journey's legs, one after another.
     Made for one use of the file (render.map_data, export.geojson), as the columns are lists
-    that the data made of them holds as they are."""
+    that the data made of them holds as they are. A place's point, precision and query are not
+    among its columns (geometry.shown_point reads the records): each column of a big table held
+    is memory at the build's peak."""
+
+    PLACE_FIELDS = (
+        "id", "name", "kind", "country", "note", "also_called", "sources", "accounts", "inferred"
+    )  # fmt: skip
 
     def __init__(self, places: PlacesFile):
         self.places = places
@@ -389,11 +403,14 @@ class FileColumns:
         made = self._tables.get(table)
         if made is None:
             if table == "legs":
-                records, model = list(chain.from_iterable(self["journeys"]["legs"])), Leg
+                records = list(chain.from_iterable(self["journeys"]["legs"]))
+                fields = Leg.model_fields
             else:
                 records = getattr(self.places, table)
-                model = PlacesFile.model_fields[table].annotation.__args__[0]
-            made = self._tables[table] = columns_of(records, *model.model_fields)
+                fields = PlacesFile.model_fields[table].annotation.__args__[0].model_fields
+            if table == "places":
+                fields = self.PLACE_FIELDS
+            made = self._tables[table] = columns_of(records, *fields)
         return made
 
 

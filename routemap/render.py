@@ -146,7 +146,9 @@ def _present(fields: dict) -> dict:
     return {key: value for key, value in fields.items() if value is not None}
 
 
-def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
+def map_data(
+    places: PlacesFile, lang: str = DEFAULT_LANGUAGE, columns: FileColumns | None = None
+) -> dict:
     """Everything the page draws, as plain JSON-ready data.
 
     Quotes are listed once and referred to by index, so a quote shared by popups and the panel
@@ -164,9 +166,9 @@ def map_data(places: PlacesFile, lang: str = DEFAULT_LANGUAGE) -> dict:
     with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
     reads them (the still image). Columns are made from the records one pass a table
     (models.FileColumns): 50,000 journeys' dicts took a second to make, and as long again to take
-    apart into columns.
+    apart into columns (`columns`, where the caller has made them).
     """
-    columns = FileColumns(places)
+    columns = columns or FileColumns(places)
     roles = place_roles(places, columns)
     quotes = quote_indexes(places, columns)
     colours = journey_colours(places.journeys)
