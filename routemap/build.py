@@ -10,7 +10,14 @@ from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
 from .models import FileColumns, PlacesFile
-from .render import load_libraries, map_data, page_description, render_page, write_atomic
+from .render import (
+    load_libraries,
+    map_data,
+    page_description,
+    refuse_input_as_output,
+    render_page,
+    write_atomic,
+)
 
 
 @dataclass(frozen=True)
@@ -98,20 +105,37 @@ def card_path(out_path: Path) -> Path:
     return out_path.with_name(out_path.stem + "-card.png")
 
 
+def check_card(url: str, out_path: Path, places_path: Path) -> None:
+    """Before any work (a geocode writes places.yaml): an error for a `url` that is not a web
+    address, and for a card that would be written over the places file (a link of that name
+    beside the map) or where no file can be."""
+    from urllib.parse import urlsplit
+
+    from .image import ImageError
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ImageError(
+            f"--url {url}: not a web address — give the address the map will be published at, "
+            "such as https://example.org/maps/routes.html"
+        )
+    refuse_input_as_output(
+        card_path(out_path),
+        places_path,
+        option="The social card",
+        todo="give the map another name with --out (the card is named after it)",
+    )
+
+
 def write_card(data: dict, out_path: Path, url: str) -> dict:
     """Write the social card (image.py, 1200×630) beside the map, and return what the page's
-    preview tags say of it: its address under `url`, where the map will be published."""
-    from urllib.parse import urljoin, urlsplit
+    preview tags say of it: its address under `url`, where the map will be published
+    (check_card has checked both)."""
+    from urllib.parse import urljoin
 
     from . import image
     from .render import write_atomic_bytes
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise image.ImageError(
-            f"--url {url}: not a web address — give the address the map will be published at, "
-            "such as https://example.org/maps/routes.html"
-        )
     size = image.SIZES["social"]
     svg = image.svg_for_data(data, size)[0]
     path = card_path(out_path)
@@ -139,6 +163,8 @@ def build(
     from .check import publishing_warnings
 
     check_language(lang)
+    if url:
+        check_card(url, out_path, places_path)
     places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
     columns = FileColumns(places)
     data = page_data(places, lang, columns)

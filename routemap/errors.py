@@ -61,6 +61,9 @@ class PlacesFileError(RoutesError):
     says the first SHOWN_PROBLEMS of them and how many more there are."""
 
     def __init__(self, problems: list[Problem]):
+        # One problem at one place is said once (two entries that take the same wrong value
+        # from one anchor, by merge keys, are both wrong where the anchor is written).
+        problems = list(dict.fromkeys(problems))
         self.problems = problems
         lines = [str(problem) for problem in problems[:SHOWN_PROBLEMS]]
         if len(problems) > SHOWN_PROBLEMS:

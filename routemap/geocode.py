@@ -178,7 +178,7 @@ class NominatimGeocoder:
                 # The answer's own "lat" and "lon" (geopy reads a missing one as 0).
                 lat=_number(result.raw.get("lat")),
                 lon=_number(result.raw.get("lon")),
-                country=str(result.raw.get("address", {}).get("country_code", "")).upper(),
+                country=_country_code(result.raw.get("address")),
             )
             for result in results or []
         ]
@@ -261,6 +261,13 @@ def _connect_timed_out(error: Exception) -> bool:
     import requests
 
     return isinstance(error.__cause__ or error.__context__, requests.exceptions.ConnectTimeout)
+
+
+def _country_code(address: object) -> str:
+    """The country code in an answer's `address`, upper-cased; "" where it gives none (no
+    address, or one that is not a mapping: a broken or hostile server's)."""
+    code = address.get("country_code") if isinstance(address, dict) else None
+    return code.upper() if isinstance(code, str) else ""
 
 
 def _number(value) -> float | None:

@@ -407,11 +407,11 @@ def locate(document: CommentedMap, path: tuple) -> tuple[int, int, bool]:
         if isinstance(node, CommentedMap) and step in node:
             value = node[step]
             if not isinstance(value, (CommentedMap, CommentedSeq)):
-                line, column = (n + 1 for n in node.lc.value(step))
+                line, column = _written_at(node, step, value=True) or (line, column)
             elif value:
                 line, column = _position(value)
             else:  # an empty list or mapping has no position of its own: its key's
-                line, column = (n + 1 for n in node.lc.key(step))
+                line, column = _written_at(node, step, value=False) or (line, column)
             node = value
         elif isinstance(node, CommentedSeq) and isinstance(step, int) and step < len(node):
             item_line, item_column = node.lc.item(step)
@@ -435,9 +435,22 @@ def _key_position(document: CommentedMap, path: tuple) -> tuple[int, int]:
         except (KeyError, IndexError, TypeError):
             return line, column
     if isinstance(parent, CommentedMap) and key in parent:
-        key_line, key_column = parent.lc.key(key)
-        return key_line + 1, key_column + 1
+        return _written_at(parent, key, value=False) or (line, column)
     return line, column
+
+
+def _written_at(mapping, key, value: bool) -> tuple[int, int] | None:
+    """1-based line and column where the mapping's `key` (or its value) is written: in the
+    mapping itself or, for a key it takes from another by a merge key (`<<: *city`), in that
+    other mapping, where the editor would change it; None if neither knows."""
+    positions = mapping.lc.data
+    if key in positions:
+        at = positions[key]
+        return (at[2] + 1, at[3] + 1) if value else (at[0] + 1, at[1] + 1)
+    for merged in getattr(mapping, "merge", ()):
+        if key in merged and (found := _written_at(merged, key, value)):
+            return found
+    return None
 
 
 def _field_name(loc: tuple) -> str:

@@ -803,7 +803,11 @@ the HTML map), and a browser shows an HTML page as a page only by its name."""
 
 
 def refuse_input_as_output(
-    out: Path, places_path: Path, option: str = "--out", kind: str | None = None
+    out: Path,
+    places_path: Path,
+    option: str = "--out",
+    kind: str | None = None,
+    todo: str = "name another file",
 ) -> None:
     """An OutputError when `out` is the places file itself, by its name or through a link:
     writing the map there would destroy the map's only source. Then, for an output `kind`
@@ -817,8 +821,7 @@ def refuse_input_as_output(
         same = out.samefile(places_path)
     if same:
         raise OutputError(
-            f"{option} {out}: that is the places file, which this would overwrite — name "
-            "another file"
+            f"{option} {out}: that is the places file, which this would overwrite — {todo}"
         )
     if kind is not None:
         suffixes, why = OUTPUT_SUFFIXES[kind]
@@ -881,7 +884,8 @@ def write_atomic_bytes(path: Path, data: bytes, before_replace=None) -> None:
     A reader sees the old file or the new one, never half of one, and a failure leaves no
     temporary file behind and says why (OutputError). Through a symbolic link the file it points
     to is replaced and the link kept; a file with other hard links is rewritten in place (after
-    the new text is safely on disk beside it), so every name keeps seeing it. `before_replace`
+    the new text is safely on disk beside it, where it is kept, and named, should the rewrite
+    fail part way), so every name keeps seeing it. `before_replace`
     is called at the last moment before the target is replaced (write-back checks there that no
     one has edited the file meanwhile); what it raises leaves the target as it was."""
     import os
@@ -907,12 +911,9 @@ def write_atomic_bytes(path: Path, data: bytes, before_replace=None) -> None:
         if before_replace is not None:
             before_replace()
         if links > 1:
-            with open(target, "r+b") as file:
-                file.write(data)
-                file.truncate()
-                file.flush()
-                os.fsync(file.fileno())
-            Path(temporary).unlink()
+            whole, temporary = Path(temporary), None  # kept if the rewrite fails part way
+            _rewrite_in_place(path, target, data, whole)
+            whole.unlink()
             return
         os.chmod(temporary, mode)
         os.replace(temporary, target)
@@ -927,3 +928,23 @@ def write_atomic_bytes(path: Path, data: bytes, before_replace=None) -> None:
         if temporary:
             Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _rewrite_in_place(path: Path, target: Path, data: bytes, whole: Path) -> None:
+    """Write `data` over a file with other hard links, in place, so every name keeps seeing
+    it. Not atomic: a failure part way (a full disk) may leave the file part old, part new, so
+    the new text, whole on disk in `whole`, is then kept and named, never removed."""
+    import os
+
+    try:
+        with open(target, "r+b") as file:
+            file.write(data)
+            file.truncate()
+            file.flush()
+            os.fsync(file.fileno())
+    except OSError as error:
+        raise OutputError(
+            f"{path}: could not be rewritten in place ({error.strerror or error}), as its other "
+            f"hard links need, and may now be incomplete — its new text is whole in {whole}: "
+            "free some space, then copy that file over it"
+        ) from None

@@ -99,6 +99,7 @@ class FakeNominatim:
         # A broken server's "lat" and "lon" for a query, as they go into the JSON.
         self.coordinates_for: dict[str, tuple] = {}
         self.page_for: dict[str, str] = {}  # a 200 answer that is an HTML page, not JSON
+        self.address_for: dict[str, object] = {}  # a broken server's "address" for a query
         httpserver.expect_request("/search").respond_with_handler(self.handle)
 
     @property
@@ -125,6 +126,9 @@ class FakeNominatim:
         if query in self.coordinates_for:
             for entry in found:
                 entry["lat"], entry["lon"] = self.coordinates_for[query]
+        if query in self.address_for:
+            for entry in found:
+                entry["address"] = self.address_for[query]
         return Response(json.dumps(found), content_type="application/json")
 
 

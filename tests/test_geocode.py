@@ -417,6 +417,38 @@ def test_the_build_geocodes_first_then_draws(tmp_path, fake, capsys):
     assert [q["q"] for q in fake.queries] == ["Yerevan"]
 
 
+@pytest.mark.parametrize(
+    ("url", "card_is_the_places_file"),
+    [("maps/routes.html", False), ("https://example.org/maps/routes.html", True)],
+)
+def test_a_build_that_cannot_write_its_card_stops_before_geocoding(
+    tmp_path, fake, capsys, url, card_is_the_places_file
+):
+    """A wrong --url, or a social card whose name is a link to the places file, is refused
+    before anything is looked up or written back into places.yaml."""
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        strip_coordinates(SHIPPED_PLACES.read_text(encoding="utf-8"), ["yerevan"]), encoding="utf-8"
+    )
+    before = path.read_bytes()
+    if card_is_the_places_file:
+        (tmp_path / "map-card.png").symlink_to(path)
+    out = tmp_path / "map.html"
+    argv = ["--places", str(path), "--out", str(out), "--url", url, "--nominatim-url", fake.url]
+    assert main(argv) == 1
+    assert fake.queries == []
+    assert path.read_bytes() == before
+    assert not out.exists()
+    assert capsys.readouterr().err == (
+        f"Error: The social card {tmp_path / 'map-card.png'}: that is the places file, which "
+        "this would overwrite — give the map another name with --out (the card is named after "
+        "it)\n"
+        if card_is_the_places_file
+        else f"Error: --url {url}: not a web address — give the address the map will be "
+        "published at, such as https://example.org/maps/routes.html\n"
+    )
+
+
 def test_nothing_to_geocode(capsys):
     assert main(["geocode", "--places", str(SHIPPED_PLACES)]) == 0
     assert (

@@ -124,6 +124,39 @@ def test_a_hard_linked_map_stays_one_file(places, tmp_path, capsys):
     assert out.stat().st_ino == other.stat().st_ino
 
 
+def test_a_hard_linked_map_that_a_full_disk_cuts_short_keeps_its_new_text_whole(
+    places, tmp_path, capsys, monkeypatch
+):
+    """A file with other hard links is rewritten in place, which is not atomic: when that
+    fails part way (here the disk reports it full as the rewrite is flushed), the message says
+    so, and where the whole new text is, kept, rather than that nothing was changed."""
+    out = tmp_path / "routes.html"
+    out.write_text("old", encoding="utf-8")
+    os.link(out, tmp_path / "copy.html")
+    flushes = []
+    real_fsync = os.fsync
+
+    def full_on_the_second(fd):
+        flushes.append(fd)
+        if len(flushes) == 2:  # the first is the temporary file's, the second the rewrite's
+            raise OSError(28, "No space left on device")
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", full_on_the_second)
+    code, err = run(capsys, "--places", str(places), "--out", str(out))
+    (kept,) = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert (code, err) == (
+        1,
+        f"Error: {out}: could not be rewritten in place (No space left on device), as its "
+        f"other hard links need, and may now be incomplete — its new text is whole in {kept}: "
+        "free some space, then copy that file over it\n",
+    )
+    monkeypatch.setattr(os, "fsync", real_fsync)
+    fresh = tmp_path / "fresh.html"
+    assert run(capsys, "--places", str(places), "--out", str(fresh))[0] == 0
+    assert kept.read_bytes() == fresh.read_bytes()  # the whole map, as a build writes it
+
+
 def test_a_read_only_map_is_refused(places, tmp_path, capsys):
     out = tmp_path / "routes.html"
     out.write_text("old", encoding="utf-8")

@@ -16,6 +16,28 @@ MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
 CASES = [
     (
+        "a misspelt key taken in by a merge key: at the anchor, where it is written",
+        (
+            "    kind: city\n    country: GE\n",
+            "    <<: {kind: city, contry: GE}\n    country: GE\n",
+        ),
+        [
+            "F:15:22: unknown key `contry` — did you mean `country`? Allowed here: id, name, kind, "
+            "country, lat, lon, note, also_called, sources, accounts, inferred, approximate, "
+            "query, geocoder, precision"
+        ],
+    ),
+    (
+        "a wrong value two places take in by one merge key: once, at the anchor",
+        (
+            "    kind: city\n    country: GE\n    lat: 41.69143\n    lon: 44.83412\n"
+            "  - id: yerevan\n    name: Yerevan\n    kind: city\n    country: AM\n",
+            "    <<: &city {kind: city, country: 5}\n    lat: 41.69143\n    lon: 44.83412\n"
+            "  - id: yerevan\n    name: Yerevan\n    <<: *city\n",
+        ),
+        ["F:15:37: `country` must be text, not 5 — put the value in quotes"],
+    ),
+    (
         "a leg to a place that does not exist",
         ("{to: yerevan", "{to: yerevn"),
         [
