@@ -93,7 +93,8 @@ class _Cited:
 def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
     """The FeatureCollection (see the module's docstring for where each quote is).
     `for_readers`: the copy a page offers its readers, which carries only what the page shows
-    (not which geocoder found a place, nor the sources' addresses)."""
+    (not a place's kind, which would say a point is someone's home, its precision or which
+    geocoder found it, nor the sources' addresses)."""
     cited = _Cited(places)
     names = {place.id: place.name for place in places.places}
     by_id = {place.id: place for place in places.places}
@@ -116,9 +117,15 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
                     role,
                     quotes("place", place.id),
                     feature="place",
-                    kind=place.kind,
-                    precision=place.precision,
-                    geocoder=None if for_readers else place.geocoder,
+                    **(
+                        {}
+                        if for_readers
+                        else {
+                            "kind": place.kind,
+                            "precision": place.precision,
+                            "geocoder": place.geocoder,
+                        }
+                    ),
                     certainty="inferred" if place.inferred else "stated",
                     sources=cited.labels(place.sources),
                     accounts=cited.accounts(place),

@@ -365,8 +365,8 @@ def columns_of(records: list, *fields: str) -> dict[str, list]:
     record, most of its time, and a C loop a field made one pass a field (three times as long
     for a journey's eight). The rows are taken apart COLUMNS_AT_ONCE at a time: all at once,
     the rows of a big table (a tuple a record) took 10 MB more at the build's peak."""
-    if len(fields) == 1:
-        return {fields[0]: list(map(itemgetter(fields[0]), map(vars, records)))}
+    if len(fields) < 2:
+        return {field: list(map(itemgetter(field), map(vars, records))) for field in fields}
     row = itemgetter(*fields)
     columns: list[list] = [[] for _ in fields]
     for first in range(0, len(records), COLUMNS_AT_ONCE):
@@ -621,6 +621,7 @@ class References:
         self.defined: dict[str, set] = {}
         self.doubled = self.tied_to_two = False
         self.cited, self.visited, self.people, self.groups, self.told = (set() for _ in range(5))
+        self.grouped: set = set()  # the groups some journey is in
 
     def _each(self, name: str, entries: list):
         return chain.from_iterable(map(self.lists[name], entries))
@@ -642,7 +643,7 @@ class References:
                 map(get["from"], entries), map(get["to"], self._each("legs", entries))
             )
             self.people.update(map(get["person"], entries))
-            self.groups.update(map(get["group"], entries))
+            self.grouped.update(map(get["group"], entries))
         if table == "quotes":
             wordings = list(self._each("also", entries))
             for name in ("source", "via"):
@@ -657,15 +658,20 @@ class References:
             self.tied_to_two |= any(map(_tied_to_two, targets))
 
     def hold(self) -> bool:
-        """Whether every id is defined once and every reference is to a defined id."""
+        """Whether every id is defined once (a journey's not a group's too), every reference
+        is to a defined id, and every group has a journey (reference_problems' rules)."""
         defined = self.defined
         for referred in (self.cited, self.visited, self.people, self.groups, self.told):
             referred.discard(None)
+        self.grouped.discard(None)
+        groups = defined.get("groups", set())
         return not (self.doubled or self.tied_to_two) and (
             self.cited <= defined.get("sources", set())
             and self.visited <= defined.get("places", set())
             and self.people <= defined.get("people", set())
-            and self.groups <= defined.get("groups", set())
+            and self.groups <= groups
+            and self.grouped == groups  # every group has a journey, and no other is named
+            and groups.isdisjoint(defined.get("journeys", set()))
             and self.told <= defined.get("journeys", set())
         )
 
@@ -699,6 +705,15 @@ def reference_problems(document: dict) -> list[Reference]:
                         (table, index, "id"),
                         f"the id “{id_}” is used twice in {table}",
                         "give each entry its own id",
+                    )
+                )
+            elif table == "journeys" and id_ in tables["groups"]:
+                problems.append(
+                    (
+                        (table, index, "id"),
+                        f"the id “{id_}” is a group's and a journey's",
+                        "give the journey an id of its own: the map's links, panel and search "
+                        "would take one for the other",
                     )
                 )
             ids[id_] = None
@@ -772,4 +787,18 @@ def reference_problems(document: dict) -> list[Reference]:
         check((*here, "journey"), "journeys", quote.get("journey"), "the journey")
         check((*here, "place"), "places", quote.get("place"), "the place")
         check((*here, "group"), "groups", quote.get("group"), "the group")
+    if "journeys" not in misspelt:
+        journeys = _entries(document, "journeys")
+        grouped = {journey.get("group") for journey in journeys if isinstance(journey, dict)}
+        for index, group in enumerate(_entries(document, "groups")):
+            id_ = group.get("id") if isinstance(group, dict) else None
+            if is_id(id_) and id_ not in grouped:
+                problems.append(
+                    (
+                        ("groups", index, "id"),
+                        f"the group “{id_}” has no journeys, so the map would show nothing of it, "
+                        "its note and quotes neither",
+                        f"add `group: {id_}` to the routes it holds, or remove the group",
+                    )
+                )
     return problems

@@ -95,7 +95,7 @@ def synthetic_places(places: int, journeys: int, quotes: int, seed: int = 1) -> 
         if n % 10 == 9:
             lines += [
                 f"    status: {rng.choice(['sold-out', 'costly'])}",
-                f"    group: group-{n % groups}",
+                f"    group: group-{(n // 10) % groups}",  # every group has its routes
             ]
             legs = [("flight", rng.randrange(places))]
         else:

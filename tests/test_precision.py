@@ -110,7 +110,7 @@ def test_a_place_with_no_precision_is_shown_exactly(tmp_path):
 
 
 def test_the_page_carries_nothing_it_does_not_show(tmp_path):
-    """A place's kind, query, geocoder and precision, a source's file, url and (beside its
+    """A place's kind, query, geocoder and precision (in its data or its downloads), a source's file, url and (beside its
     publisher) author, and which sources a person is in are shown nowhere on the page."""
     path = places_file(tmp_path, "locality", kind="home")
     text = path.read_text(encoding="utf-8")
@@ -131,6 +131,11 @@ def test_the_page_carries_nothing_it_does_not_show(tmp_path):
         assert hidden not in page
     assert "hidden-file.txt" not in page
     tbilisi = data["places"]["features"][0]["properties"]
+    assert not {"kind", "precision", "query", "geocoder"} & set(tbilisi)
+    # Nor in the GeoJSON the page offers for download: a `kind: home` would say whose point
+    # it is.
+    offered = json.loads(page_data(read_places(path))["downloads"]["geojson"])
+    (tbilisi,) = [f["properties"] for f in offered["features"] if f["id"] == "place:tbilisi"]
     assert not {"kind", "precision", "query", "geocoder"} & set(tbilisi)
     assert set(data["people"][0]) == {"id", "name", "age", "role"}
     assert set(data["sources"][0]) == {"id", "name", "label", "title", "note"}

@@ -102,3 +102,30 @@ def test_a_quote_relayed_from_or_about_nothing_that_is_there_is_seen(key):
     assert reference_problems(document)
     assert not references_hold(PlacesFile.model_validate(document))
     assert not _hold_in_data(document)
+
+
+def test_a_group_without_journeys_or_a_journey_with_a_groups_id_is_seen():
+    """The page shows a group only through its journeys, and tells a journey from a group by
+    its id: both fast answers refuse what reference_problems reports."""
+    group = SHIPPED["groups"][0]["id"]
+    emptied = copy.deepcopy(SHIPPED)
+    for journey in emptied["journeys"]:
+        if journey.get("group") == group:
+            del journey["group"]
+    shared = copy.deepcopy(SHIPPED)
+    first = shared["journeys"][0]["id"]
+    shared["journeys"][0]["id"] = group
+    for quote in shared["quotes"]:  # (the quotes about the journey follow its new id)
+        if quote.get("journey") == first:
+            quote["journey"] = group
+    for document, problem in [
+        (
+            emptied,
+            f"the group “{group}” has no journeys, so the map would show nothing of it, its "
+            "note and quotes neither",
+        ),
+        (shared, f"the id “{group}” is a group's and a journey's"),
+    ]:
+        assert [what for _, what, _ in reference_problems(document)] == [problem]
+        assert not references_hold(PlacesFile.model_validate(document))
+        assert not _hold_in_data(document)

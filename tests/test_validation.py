@@ -16,6 +16,30 @@ MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
 CASES = [
     (
+        "a group no journey is in: the page would show nothing of it",
+        (
+            "journeys:\n",
+            "groups:\n  - id: flights\n    name: Flights\n    sources: [paper]\njourneys:\n",
+        ),
+        [
+            "F:26:9: the group “flights” has no journeys, so the map would show nothing of it, "
+            "its note and quotes neither — add `group: flights` to the routes it holds, or remove "
+            "the group"
+        ],
+    ),
+    (
+        "a journey whose id is a group's",
+        (
+            "journeys:\n  - id: ana\n",
+            "groups:\n  - id: ana\n    name: Ana's routes\n    sources: [paper]\n"
+            "journeys:\n  - id: ana\n    group: ana\n",
+        ),
+        [
+            "F:30:9: the id “ana” is a group's and a journey's — give the journey an id of its "
+            "own: the map's links, panel and search would take one for the other"
+        ],
+    ),
+    (
         "a misspelt key taken in by a merge key: at the anchor, where it is written",
         (
             "    kind: city\n    country: GE\n",
