@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 RELAYED = (
-    "Oleg, 29, sergeant in the Russian reserves, called up to the recruitment centre in Kazan to "
+    "Oleg, 29, sergeant in the Russian reserves, ordered to the local recruitment centre in Kazan to "
     "The Guardian, as quoted by Chingkheinganbi Mayengbam"
 )
 
@@ -13,7 +13,9 @@ def test_an_inferred_leg_says_why_in_its_popup(shipped_map, open_map):
     shown.page.evaluate("() => window.routeMap.openLeg('oleg', 1)")
     text = shown.popup_text()
     assert "Leg inferred: Neither article says he flew" in text
-    assert "Start inferred: The articles say Oleg was ordered to the recruitment centre" in text
+    assert (
+        "Start inferred: The articles say Oleg was ordered to the local recruitment centre" in text
+    )
 
 
 def test_a_stated_leg_claims_no_inference(shipped_map, open_map):
