@@ -2,14 +2,17 @@
  * name), the legend (from the same style table the markers and lines use), and the notice shown
  * when map tiles cannot load. */
 
+/* Each entry is added on its own (addOverlay), never as a key of an object: two journeys of one
+ * name and colour (colours repeat; groups share the grey) keep an entry each, and a name such
+ * as `constructor` is just a name. */
 function addLayerControl(view, entries) {
-  const control = {};
+  const control = L.control.layers(null, null, { collapsed: window.innerWidth < 1400, position: "topright" });
   for (const entry of entries) {
     const label = '<span class="swatch" style="background:' + entry.colour + '"></span>' + (entry.told ? toldHtml(entry.name) : escapeHtml(entry.name));
-    control[label] = entry.layer;
+    control.addOverlay(entry.layer, label);
   }
-  control[escapeHtml(say("layers.places"))] = view.placeLayer;
-  return L.control.layers(null, control, { collapsed: window.innerWidth < 1400, position: "topright" }).addTo(view.map);
+  control.addOverlay(view.placeLayer, escapeHtml(say("layers.places")));
+  return control.addTo(view.map);
 }
 
 /* Leaflet writes its own buttons' names in English: the zoom buttons, the layer control's
