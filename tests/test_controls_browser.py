@@ -1,16 +1,20 @@
 """The map's controls in a real Chromium, as a reader checks them: the layer control lists every
 journey and group once, whatever their names (two alike, or `constructor` and `__proto__`), and
-each entry switches its own lines."""
+each entry switches its own lines; the legend draws each mode's line with the dashes the map
+draws it with, in light and dark."""
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
 
 from routemap.build import build
+from routemap.language import legend_labels
 from routemap.load import read_places
-from routemap.styles import STATUS_STYLES, journey_colours
+from routemap.render import STYLE_TABLE
+from routemap.styles import DARK_COLOURS, DARK_STYLES, STATUS_STYLES, journey_colours
 
 DATA = Path(__file__).parent / "data"
 NAMESAKES = DATA / "namesakes.yaml"
@@ -95,3 +99,146 @@ def test_the_layer_control_lists_every_journey_once_and_each_switches_its_own(
     places.check()
     assert page.evaluate("window.routeMap.map.hasLayer(window.routeMap.placeLayer)")
     assert shown.page_errors == [] and shown.console_errors == []
+
+
+# Each legend row: its words, the colour they are written in, and each line its symbol draws,
+# as the browser computes it.
+LEGEND_ROWS = """() => [...document.querySelectorAll('.route-legend li')].map(item => {
+  const words = item.querySelector(':scope > span:last-child');
+  const lines = [...item.querySelectorAll('svg line')].map(line => {
+    const s = getComputedStyle(line);
+    return {stroke: s.stroke, width: s.strokeWidth, dashes: s.strokeDasharray, opacity: s.strokeOpacity};
+  });
+  return {label: words.textContent, text: getComputedStyle(words).color, lines};
+})"""
+
+# The ink a PNG of a line's key shows: along its middle row, [ink?, pixels] runs from left to
+# right, a pixel being ink where it is further from the ground (the top left pixel) than half the
+# furthest one is; and the line's thickness, in pixels, down the column of its first ink (each
+# pixel's share of the furthest one's distance, so a half-covered edge counts a half).
+INK = """async (png) => {
+  const image = new Image();
+  image.src = 'data:image/png;base64,' + png;
+  await image.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = image.width;
+  canvas.height = image.height;
+  const ctx = canvas.getContext('2d');
+  ctx.drawImage(image, 0, 0);
+  const pixels = ctx.getImageData(0, 0, image.width, image.height).data;
+  const far = (x, y) => {
+    const at = 4 * (y * image.width + x);
+    return Math.hypot(pixels[at] - pixels[0], pixels[at + 1] - pixels[1], pixels[at + 2] - pixels[2]);
+  };
+  const middle = Math.floor(image.height / 2);
+  const row = [...Array(image.width).keys()].map(x => far(x, middle));
+  const most = Math.max(...row);
+  const runs = [];
+  for (const d of row) {
+    const ink = most > 60 && d > most / 2;
+    if (runs.length && runs[runs.length - 1][0] === ink) runs[runs.length - 1][1]++;
+    else runs.push([ink, 1]);
+  }
+  const first = row.findIndex(d => most > 60 && d > most / 2);
+  let thickness = 0;
+  for (let y = 0; first >= 0 && y < image.height; y++) thickness += Math.min(1, far(first, y) / most);
+  return {runs, thickness};
+}"""
+
+
+def dash_pattern(style: dict) -> list[float] | None:
+    """A style's dashes as numbers (pixels on and off), None for a solid line."""
+    return [float(n) for n in style["dashArray"].split()] if style.get("dashArray") else None
+
+
+def computed_dashes(value: str) -> list[float] | None:
+    return (
+        None if value == "none" else [float(n.strip().removesuffix("px")) for n in value.split(",")]
+    )
+
+
+def expected_runs(pattern: list[float] | None, width: int) -> list[list]:
+    """The ink runs a line `width` pixels long shows with these dashes."""
+    runs: list[list] = []
+    at, n = 0, 0
+    while at < width:
+        length = width if pattern is None else int(pattern[n % len(pattern)])
+        length = min(length, width - at)
+        runs.append([n % 2 == 0, length])
+        at += length
+        n += 1
+    return runs
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_legend_draws_each_mode_s_line_with_the_map_s_dashes(
+    namesakes_map, namesakes, open_map, scheme
+):
+    used = {
+        leg.mode
+        for journey in namesakes.journeys
+        if journey.status == "trip"
+        for leg in journey.legs
+    }
+    styles = legend_labels(STYLE_TABLE, "en")
+    assert used == set(styles["modes"])  # the file travels by every mode there is
+    shown = open_map(namesakes_map, scheme=scheme)
+    page = shown.page
+    if not page.locator(".route-legend").evaluate("legend => legend.open"):
+        page.locator(".route-legend summary").click()  # (folded where the map is small)
+    rows = {row["label"]: row for row in page.evaluate(LEGEND_ROWS)}
+
+    looks = {}
+    for mode, style in styles["modes"].items():
+        row = rows[style["label"]]
+        assert len(row["lines"]) == 1, mode
+        (line,) = row["lines"]
+        assert computed_dashes(line["dashes"]) == dash_pattern(style), mode
+        assert line["width"] == f"{min(max(style['weight'], 2), 5)}px", mode
+        assert float(line["opacity"]) == pytest.approx(style["opacity"]), mode
+        # A mode has no colour of its own (each journey gives it one): the legend's text colour,
+        # light or dark.
+        assert line["stroke"] == row["text"], mode
+        looks[mode] = (line["dashes"], line["width"])
+    assert len(set(looks.values())) == len(looks), looks
+
+    # What shows on screen: along the middle of each mode's stroke, ink and gaps as long as its
+    # dashes (give or take a pixel where an edge falls between two), as thick as its width, and
+    # no two modes alike.
+    seen = {}
+    for mode, style in styles["modes"].items():
+        item = page.locator(".route-legend li", has_text=style["label"])
+        symbol = item.locator("svg")
+        png = base64.b64encode(symbol.screenshot()).decode()
+        ink = page.evaluate(INK, png)
+        runs = ink["runs"]
+        width = round(symbol.bounding_box()["width"])
+        want = expected_runs(dash_pattern(style), width)
+        assert [ink for ink, _ in runs] == [ink for ink, _ in want], (mode, runs)
+        # (every run but the last, which the symbol's end may cut)
+        for (_, got), (_, length) in zip(runs[:-1], want[:-1]):
+            assert abs(got - length) <= 1, (mode, runs, want)
+        thickness = min(max(style["weight"], 2), 5)
+        assert ink["thickness"] == pytest.approx(thickness, abs=0.5), mode
+        seen[mode] = (tuple(tuple(run) for run in runs), round(ink["thickness"]))
+    assert len(set(seen.values())) == len(seen), seen
+
+    # Routes the articles discuss: their status's colour (its night colour in the dark) and dashes.
+    for status, style in styles["statuses"].items():
+        (line,) = rows[style["label"]]["lines"]
+        colour = DARK_COLOURS[style["color"]] if scheme == "dark" else style["color"]
+        assert line["stroke"] == rgb(colour), status
+        assert computed_dashes(line["dashes"]) == dash_pattern(style), status
+
+    # A leg the articles do not state: a hollow line, as the map draws it (styles.inferredLeg): a
+    # core of the ground's colour, a share of the line's width, down a line of the text colour.
+    label = styles["inferredLeg"]["label"]
+    edge, core = rows[label]["lines"]
+    night = DARK_STYLES["inferredLeg"]["core"] if scheme == "dark" else None
+    assert edge["stroke"] == rows[label]["text"] and edge["dashes"] == "none"
+    assert core["stroke"] == rgb(night or styles["inferredLeg"]["core"])
+    weight = float(edge["width"].removesuffix("px"))
+    assert float(core["width"].removesuffix("px")) == pytest.approx(
+        max(1, weight * styles["inferredLeg"]["coreWeight"])
+    )
+    assert shown.page_errors == []

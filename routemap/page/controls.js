@@ -1,6 +1,6 @@
 /* The map's controls: the layer control (a swatch of each journey's colour, then its escaped
- * name), the legend (from the same style table the markers and lines use), and the notice shown
- * when map tiles cannot load. */
+ * name), the legend (from the same style table the markers and lines use: each kind of line
+ * drawn in SVG with its width and dashes), and the notice shown when map tiles cannot load. */
 
 /* Each entry is added on its own (addOverlay), never as a key of an object: two journeys of one
  * name and colour (colours repeat; groups share the grey) keep an entry each, and a name such
@@ -37,6 +37,9 @@ function nameLeafletButtons(map, layersControl) {
 }
 
 const LEGEND_CLEARANCE = 150; // px of the map's height left above and below the open legend
+const SVG_NS = "http://www.w3.org/2000/svg";
+const STROKE_LENGTH = 26; // px: a line's key in the legend, as wide as its other keys (map.css)
+const STROKE_HEIGHT = 12;
 
 function addLegend(view) {
   const { data, styles } = view;
@@ -57,13 +60,29 @@ function addLegend(view) {
         s.style.borderColor = inferred ? ringColour(style) : style.color;
         return s;
       };
+      // A line's key: a stretch of it drawn as the map draws it, in SVG, its width (within
+      // what a key can show), opacity and dashes from the same style entry; `colour` (the text
+      // colour, light or dark) where the entry has none of its own.
+      const line = (symbol, colour, weight, style) => {
+        const drawn = document.createElementNS(SVG_NS, "line");
+        for (const [name, value] of [["x1", 0], ["y1", STROKE_HEIGHT / 2], ["x2", STROKE_LENGTH], ["y2", STROKE_HEIGHT / 2]]) drawn.setAttribute(name, value);
+        drawn.style.stroke = colour; // (a CSS variable: an attribute would not read it)
+        drawn.setAttribute("stroke-width", weight);
+        drawn.setAttribute("stroke-linecap", styles.line.lineCap);
+        if (style.opacity !== undefined) drawn.setAttribute("stroke-opacity", style.opacity);
+        if (style.dashArray) drawn.setAttribute("stroke-dasharray", style.dashArray);
+        symbol.append(drawn);
+        return drawn;
+      };
       const stroke = (style, colour) => {
-        const s = el("span", null, "stroke");
-        s.style.borderTopColor = style.color || colour;
-        s.style.borderTopWidth = Math.max(2, Math.min(style.weight || 3, 5)) + "px";
-        s.style.borderTopStyle = style.dashArray ? "dashed" : "solid";
-        if (style.dashArray && style.dashArray.startsWith("1 ")) s.style.borderTopStyle = "dotted";
-        return s;
+        const symbol = document.createElementNS(SVG_NS, "svg");
+        symbol.setAttribute("class", "stroke");
+        symbol.setAttribute("width", STROKE_LENGTH);
+        symbol.setAttribute("height", STROKE_HEIGHT);
+        symbol.setAttribute("viewBox", "0 0 " + STROKE_LENGTH + " " + STROKE_HEIGHT);
+        symbol.setAttribute("focusable", "false");
+        line(symbol, style.color || colour, Math.max(2, Math.min(style.weight || 3, 5)), style);
+        return symbol;
       };
       const usedRoles = new Set(data.places.features.map((f) => f.properties.role));
       for (const [role, style] of Object.entries(styles.markers)) if (usedRoles.has(role)) row(dot(style), style.label);
@@ -76,8 +95,12 @@ function addLegend(view) {
       const usedModes = new Set(data.journeys.filter((j) => j.status === "trip").flatMap((j) => j.legs.map((l) => l.mode)));
       for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "var(--route-text)"), style.label);
       if (data.journeys.some((j) => j.legs.some((l) => l.inferred))) {
-        const hollow = stroke({ weight: 5 }, "var(--route-text)");
-        hollow.classList.add("hollow");
+        // Hollow, as the map draws an inferred leg (styles.inferredLeg): a core of its share of
+        // the line's width, in the colour of the ground the legend lies on (on screen the
+        // style's core, light or dark; on paper, white).
+        const weight = 5;
+        const hollow = stroke({ weight }, "var(--route-text)");
+        line(hollow, "var(--route-surface)", Math.max(1, weight * styles.inferredLeg.coreWeight), {});
         row(hollow, styles.inferredLeg.label);
       }
       const usedStatuses = new Set(data.journeys.map((j) => j.status));
