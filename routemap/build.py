@@ -111,7 +111,7 @@ def check_card(url: str, out_path: Path, places_path: Path) -> None:
     beside the map) or where no file can be."""
     from urllib.parse import urlsplit
 
-    from .image import ImageError
+    from .errors import ImageError
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:

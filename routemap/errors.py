@@ -84,5 +84,13 @@ class GeocodingError(RoutesError):
     """A place could not be given coordinates (not found, ambiguous, wrong country, no service)."""
 
 
+class ImageError(RoutesError):
+    """An image that cannot be made as asked (its size, its format, where it is written)."""
+
+
+class LanguageError(RoutesError):
+    """A language the page's own words are not written in (`--lang`): says which there are."""
+
+
 class ArticleCheckError(RoutesError):
     """A quote does not appear verbatim in the article it cites, or the article is missing."""

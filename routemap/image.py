@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from .basemap import outlines
-from .errors import RoutesError
+from .errors import ImageError
 from .language import say
 from .models import PlacesFile
 from .render import with_leg_lines
@@ -37,11 +37,6 @@ from .styles import (
     leg_style,
     ring_colour,
 )
-
-
-class ImageError(RoutesError):
-    """An image that cannot be made as asked (its size, its format, where it is written)."""
-
 
 # ---------------------------------------------------------------------------------------------
 # Sizes

@@ -14,7 +14,7 @@ import re
 from functools import cache
 from importlib import resources
 
-from .errors import RoutesError
+from .errors import LanguageError
 
 # Every table in routemap/words: a new language is a new table (with the same entries).
 LANGUAGES = tuple(
@@ -25,10 +25,6 @@ LANGUAGES = tuple(
     )
 )
 DEFAULT_LANGUAGE = "en"
-
-
-class LanguageError(RoutesError):
-    pass
 
 
 def check_language(lang: str) -> str:

@@ -1,8 +1,12 @@
 """The typed records places.yaml is validated into, and the check of its cross-references.
 
 Every model forbids unknown keys, so a misspelt key is an error rather than silently ignored.
-Cross-references (a leg's `to`, a quote's `speaker`, ...) are checked in one place,
-`reference_problems`, which returns every broken one at once with its location.
+Cross-references (a leg's `to`, a quote's `speaker`, ...) have their rules here:
+`reference_problems` finds every broken one at once, with its location, on the parsed file;
+`References` answers only whether they all hold, at C speed, for a file the models accept (a big
+file's 700,000 references), and a file whose answer is no is then given reference_problems'
+messages. Each rule is written in both; tests/test_references.py breaks every reference of the
+shipped file in turn and checks that the two agree.
 """
 
 from __future__ import annotations
@@ -109,6 +113,8 @@ class Account(Record):
 
 
 class Person(Record):
+    """Someone the articles quote or follow, named as they print the name."""
+
     id: Id
     """The person's id, used by a journey's `person:` and a quote's `speaker:`, e.g. `oleg`."""
     name: Text
@@ -122,6 +128,8 @@ class Person(Record):
 
 
 class Place(Record):
+    """A place on the map: where a journey starts, passes or ends, or one named for context."""
+
     id: Id
     """The place's id, used by journeys (`from:`, `to:`) and quotes (`place:`), e.g. `upper-lars`.
     """
@@ -206,6 +214,8 @@ class Group(Record):
 
 
 class Leg(Record):
+    """One stretch of a journey, from where the one before it ends (or the journey's start)."""
+
     to: Id
     """The id of the place this leg ends at, e.g. `orenburg`."""
     mode: Mode
@@ -225,6 +235,8 @@ class Leg(Record):
 
 
 class Journey(Record):
+    """A route someone took or plans (a trip), or a flight route the articles discuss."""
+
     id: Id
     """The journey's id, used by quotes' `journey:` and in links (`#journey=oleg`), e.g. `oleg`."""
     name: Text
@@ -319,6 +331,8 @@ class Unmapped(Record):
 
 
 class PlacesFile(Record):
+    """places.yaml: the map's sources, people, places, journeys and quotes."""
+
     title: Text
     """The map's title, e.g. `Routes out of Russia after the “partial mobilisation”`."""
     lang: Annotated[str, StringConstraints(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")] = "en"

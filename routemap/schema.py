@@ -55,5 +55,6 @@ def places_schema() -> str:
 
 
 if __name__ == "__main__":
-    SCHEMA_PATH.write_text(places_schema(), encoding="utf-8")
-    print(SCHEMA_PATH)
+    from .render import write_atomic
+
+    write_atomic(SCHEMA_PATH, places_schema())

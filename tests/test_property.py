@@ -70,8 +70,7 @@ def apply(document, path, action, value):
     return document
 
 
-def run(text: str | bytes) -> tuple[int, str, Path]:
-    folder = Path(tempfile.mkdtemp())
+def run(text: str | bytes, folder: Path) -> tuple[int, str, Path]:
     places, out = folder / "places.yaml", folder / "routes.html"
     if isinstance(text, bytes):
         places.write_bytes(text)
@@ -81,6 +80,13 @@ def run(text: str | bytes) -> tuple[int, str, Path]:
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         code = main(["--places", str(places), "--out", str(out), "--offline"])
     return code, err.getvalue(), out
+
+
+def builds_or_says_what_is_wrong(text: str | bytes) -> None:
+    """The file builds, or the build says what is wrong, line by line: in a folder of its own,
+    removed after each example (hypothesis runs a test's examples in one test's tmp_path)."""
+    with tempfile.TemporaryDirectory() as folder:
+        assert_map_or_message(*run(text, Path(folder)))
 
 
 def assert_map_or_message(code: int, err: str, out: Path) -> None:
@@ -115,10 +121,10 @@ def test_changed_documents_build_or_say_what_is_wrong(data):
         document = apply(document, path, action, value)
     text = io.StringIO()
     YAML(typ="safe").dump(document, text)
-    assert_map_or_message(*run(text.getvalue()))
+    builds_or_says_what_is_wrong(text.getvalue())
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.one_of(st.text(max_size=200), st.binary(max_size=200)))
 def test_arbitrary_text_builds_or_says_what_is_wrong(content):
-    assert_map_or_message(*run(content))
+    builds_or_says_what_is_wrong(content)

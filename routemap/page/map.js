@@ -52,7 +52,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     return view.placeJourneys.get(id) || [];
   };
   view.links = routeLinks(view);
-  const words = popupContent(view);
+  const popups = popupContent(view); // the popups' and panel's builders (popups.js)
   view.scheme = followScheme(view);
   // Less motion asked for: zooms jump and popups appear without fading (Leaflet reads these
   // when the map is made, so they are switched off on the made map).
@@ -89,7 +89,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     showJourneys([journey.id]);
     const points = legLine(data, leg);
     const link = { journey: journey.id, leg: leg.number };
-    return openPopup(where || latLng(points[Math.floor(points.length / 2)]), words.journeyPopup(journey, leg), options, link);
+    return openPopup(where || latLng(points[Math.floor(points.length / 2)]), popups.journeyPopup(journey, leg), options, link);
   }
 
   // A click on a line: its leg's popup, or where lines overlap, a choice of the routes there.
@@ -100,7 +100,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       return;
     }
     const choices = here.map((choice) => ({ name: choice.journey.name, colour: choice.journey.colour, pick: () => openLeg(choice.journey, choice.leg, where) }));
-    const box = words.choicePopup(say("popup.routesHere", { n: here.length }), choices);
+    const box = popups.choicePopup(say("popup.routesHere", { n: here.length }), choices);
     view.popupFrom(null);
     openPopup(where, box);
   }
@@ -128,7 +128,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   function openPlace(id, link, options) {
     showJourneys([]);
-    return openPopup(dotLatLng(id), words.placePopup(view.places.get(id)), Object.assign({ offset: [0, -4] }, options), link || { place: id });
+    return openPopup(dotLatLng(id), popups.placePopup(view.places.get(id)), Object.assign({ offset: [0, -4] }, options), link || { place: id });
   }
 
   // A journey's or a group's popup, and where it is anchored: the northernmost point.
@@ -136,7 +136,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     const routes = view.groups.get(id) ? data.journeys.filter((j) => j.group === id) : [view.journeys.get(id)];
     const points = routes.flatMap((j) => j.legs.flatMap((leg) => legLine(data, leg)));
     const north = latLng(points.reduce((best, p) => (p[1] > best[1] ? p : best), points[0]));
-    const content = view.groups.get(id) ? words.groupPopup(view.groups.get(id), routes) : words.journeyPopup(routes[0], null);
+    const content = view.groups.get(id) ? popups.groupPopup(view.groups.get(id), routes) : popups.journeyPopup(routes[0], null);
     return { routes, points: points.map(latLng), north, content };
   }
 
@@ -151,7 +151,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     const colour = (other) => dotColour(view.markers[other] ? view.markers[other].options : bulkDotStyle(view, other));
     const choices = here.map((other) => ({ name: view.places.get(other).properties.name, colour: colour(other), pick: () => openPlace(other) }));
     view.popupFrom(null);
-    openPopup(dotLatLng(id), words.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
+    openPopup(dotLatLng(id), popups.choicePopup(say("popup.placesHere", { n: here.length }), choices), { offset: [0, -4] });
   }
 
   const entries = drawBulk(view, onLegClick) || drawRoutes(view, onLegClick);
@@ -188,7 +188,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   await pause();
 
   // The panel: the map's text alternative, with the search box. On a phone it folds away.
-  const panel = buildPanel(view, words);
+  const panel = buildPanel(view, popups);
   preparePrinting(view, panel);
   await pause();
   document.body.classList.add("route-page");

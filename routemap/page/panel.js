@@ -2,7 +2,7 @@
  * alternative. Title, date, sources, the search box and its results, every journey and group
  * of routes with its legs and quotes, the quotes of no one place, and the places left off. */
 
-function buildPanel(view, words) {
+function buildPanel(view, popups) {
   const { data } = view;
   const root = el("aside", null, "route-panel");
   root.setAttribute("aria-label", say("panel.label"));
@@ -29,7 +29,7 @@ function buildPanel(view, words) {
   if (data.dated) {
     const dated = el("div", null, "panel-dated");
     dated.append(told("p", data.dated));
-    if (data.dated_inferred) dated.append(words.inferredLine(say("panel.dateInferred"), data.dated_inferred));
+    if (data.dated_inferred) dated.append(popups.inferredLine(say("panel.dateInferred"), data.dated_inferred));
     body.append(dated);
   }
   // A source known by its title alone (no publisher or author) is named by it once.
@@ -69,7 +69,7 @@ function buildPanel(view, words) {
   let found = [];
   let asked = 0; // searches asked for: only the latest one's results are shown
   // A big map's index is made in steps: begun when the reader comes to the box.
-  const indexed = () => index || (index = searchIndex(view, words));
+  const indexed = () => index || (index = searchIndex(view, popups));
   input.addEventListener("focus", () => indexed().ready());
   const show = async () => {
     const query = input.value;
@@ -152,11 +152,11 @@ function buildPanel(view, words) {
     section.append(el("h2", say("panel.journeys")));
     const tripEntry = (journey) =>
       entry(journey.id, journey.name, journey.colour, (content) => {
-        if (journey.person) content.append(told("p", words.personLabel(journey.person), "kicker"));
+        if (journey.person) content.append(told("p", popups.personLabel(journey.person), "kicker"));
         if (journey.summary) content.append(told("p", journey.summary));
-        if (journey.accounts) content.append(words.accountsBlock(journey.accounts));
-        content.append(words.legList(journey), words.sourcesLine(journey.sources));
-        words.appendQuotes(content, journey.quotes);
+        if (journey.accounts) content.append(popups.accountsBlock(journey.accounts));
+        content.append(popups.legList(journey), popups.sourcesLine(journey.sources));
+        popups.appendQuotes(content, journey.quotes);
       }, { journey: journey.id });
     if (trips.length <= PANEL_BATCH) {
       const list = el("ul", null, "journey-list");
@@ -200,9 +200,9 @@ function buildPanel(view, words) {
       list.append(
         entry(group.id, group.name, routes[0].colour, (content) => {
           if (group.note) content.append(told("p", group.note));
-          if (group.accounts) content.append(words.accountsBlock(group.accounts));
-          content.append(words.journeyLinks(routes, "legs"), words.sourcesLine(group.sources));
-          words.appendQuotes(content, group.quotes);
+          if (group.accounts) content.append(popups.accountsBlock(group.accounts));
+          content.append(popups.journeyLinks(routes, "legs"), popups.sourcesLine(group.sources));
+          popups.appendQuotes(content, group.quotes);
         }, { group: group.id })
       );
     }
@@ -219,7 +219,7 @@ function buildPanel(view, words) {
       const colour = dotColour(data.styles.markers[p.role]);
       list.append(
         entry(p.id, p.name, colour, (content) => {
-          content.append(...words.placeDetails(feature));
+          content.append(...popups.placeDetails(feature));
         }, { place: p.id })
       );
     }
@@ -232,7 +232,7 @@ function buildPanel(view, words) {
     section.id = "route-unplaced";
     section.tabIndex = -1;
     section.append(el("h2", say("panel.unplaced")));
-    words.appendQuotes(section, data.unplaced);
+    popups.appendQuotes(section, data.unplaced);
     body.append(section);
   }
   // Places the articles name that the map leaves out on purpose, and why.
@@ -242,7 +242,7 @@ function buildPanel(view, words) {
     const list = el("ul", null, "unmapped");
     for (const entry of data.unmapped) {
       const item = el("li");
-      item.append(told("strong", entry.name + ": "), told("span", entry.why + " (" + entry.sources.map(words.sourceLabel).join("; ") + ")"));
+      item.append(told("strong", entry.name + ": "), told("span", entry.why + " (" + entry.sources.map(popups.sourceLabel).join("; ") + ")"));
       list.append(item);
     }
     section.append(list);

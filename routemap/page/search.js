@@ -69,7 +69,7 @@ function wordMatch(term, word) {
  * a big map the index is made in steps between the reader's input (see ready()). */
 const SEARCH_STEP_ENTRIES = 2000; // entries indexed between pauses, on a big map
 
-function searchIndex(view, words) {
+function searchIndex(view, popups) {
   const { data, people, places, groups } = view;
   SEARCH_LETTERS = new Map(Object.entries(data.searchLetters || {}));
   const vocabulary = new Map(); // word -> its number
@@ -134,7 +134,7 @@ function searchIndex(view, words) {
     makers.push(() => {
       const legs = [];
       for (const leg of journey.legs) legs.push(places.get(leg.from).properties.name, places.get(leg.to).properties.name, leg.note, leg.when);
-      add("journey", journey.id, journey.name, say("search.journey"), journey.name + " " + (people.get(journey.person) ? people.get(journey.person).name : ""), [words.personLabel(journey.person), journey.summary, ...legs]);
+      add("journey", journey.id, journey.name, say("search.journey"), journey.name + " " + (people.get(journey.person) ? people.get(journey.person).name : ""), [popups.personLabel(journey.person), journey.summary, ...legs]);
     });
   }
   // A person with a journey is found as that journey; the others (quoted only) as themselves.
@@ -152,8 +152,8 @@ function searchIndex(view, words) {
   for (const feature of data.places.features) {
     makers.push(() => {
       const p = feature.properties;
-      const through = view.journeysThrough(p.id).flatMap((j) => [j.name, words.personLabel(j.person)]);
-      add("place", p.id, p.name, words.placeKind(p), [p.name, ...(p.also_called || [])].join(" "), [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteTexts(p.quotes)]);
+      const through = view.journeysThrough(p.id).flatMap((j) => [j.name, popups.personLabel(j.person)]);
+      add("place", p.id, p.name, popups.placeKind(p), [p.name, ...(p.also_called || [])].join(" "), [p.country, data.countries[p.country], p.note, p.inferred, ...through, ...quoteTexts(p.quotes)]);
     });
   }
   const members = new Map(); // each group's routes
