@@ -7,17 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GeocodingError, PlacesFileError, Problem, counted
+from .files import refuse_input_as_output, write_atomic, write_atomic_bytes
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
 from .models import FileColumns, PlacesFile
-from .render import (
-    load_libraries,
-    map_data,
-    page_description,
-    refuse_input_as_output,
-    render_page,
-    write_atomic,
-)
+from .render import load_libraries, map_data, page_description, render_page
 
 
 @dataclass(frozen=True)
@@ -134,7 +128,6 @@ def write_card(data: dict, out_path: Path, url: str) -> dict:
     from urllib.parse import urljoin
 
     from . import image
-    from .render import write_atomic_bytes
 
     size = image.SIZES["social"]
     svg = image.svg_for_data(data, size)[0]

@@ -259,7 +259,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _main(argv: list[str] | None) -> int:
-    from .render import refuse_input_as_output
+    from .files import refuse_input_as_output
 
     args = _parser().parse_args(argv)
     places_path = getattr(args, "places", Path("places.yaml"))

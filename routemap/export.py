@@ -35,9 +35,9 @@ import io
 import json
 from pathlib import Path
 
+from .files import write_atomic
 from .geometry import leg_lines, place_feature, positions, shown_point, split_at_antimeridian
 from .models import FileColumns, PlacesFile, Quote, place_roles, quote_indexes
-from .render import write_atomic
 from .styles import MARKER_STYLES, journey_colours, leg_style
 
 

@@ -1014,7 +1014,7 @@ def check_out_path(out, places_path) -> str:
         raise ImageError(
             f"--out {out}: the image's format comes from its extension — name a .png or .svg file"
         )
-    from .render import refuse_input_as_output
+    from .files import refuse_input_as_output
 
     refuse_input_as_output(out, places_path)
     return suffix
@@ -1023,9 +1023,9 @@ def check_out_path(out, places_path) -> str:
 def write_image(
     places: PlacesFile, places_path, out, size: ImageSize, *, dark=False, lang="en"
 ) -> str:
-    """Draw the image and write it to `out` atomically (render.write_atomic_bytes), in the
+    """Draw the image and write it to `out` atomically (files.write_atomic_bytes), in the
     format its extension names; returns that format's name."""
-    from .render import write_atomic_bytes
+    from .files import write_atomic_bytes
 
     suffix = check_out_path(out, places_path)
     write_atomic_bytes(out, image_bytes(places, size, suffix, dark=dark, lang=lang))

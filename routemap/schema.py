@@ -55,6 +55,6 @@ def places_schema() -> str:
 
 
 if __name__ == "__main__":
-    from .render import write_atomic
+    from .files import write_atomic
 
     write_atomic(SCHEMA_PATH, places_schema())

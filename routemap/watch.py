@@ -21,7 +21,8 @@ from pathlib import Path
 from .build import BuildResult, load_with_coordinates, page_data
 from .check import publishing_warnings, warning_lines
 from .errors import RoutesError
-from .render import render_page, write_atomic
+from .files import write_atomic
+from .render import render_page
 
 STATUS_PATH = "/__status"  # {"version": n, "error": the last save's message, or null, "file"}
 

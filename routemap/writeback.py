@@ -13,10 +13,10 @@ from pathlib import Path
 from ruamel.yaml.comments import CommentedMap
 
 from .errors import GeocodingError
+from .files import write_atomic
 from .geometry import COORDINATE_DIGITS
 from .load import parse_document, read_text, validate
 from .models import PlacesFile
-from .render import write_atomic
 
 
 def _entry_end(lines: list[str], document: CommentedMap, index: int) -> int:

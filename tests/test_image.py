@@ -16,11 +16,12 @@ import pytest
 
 from routemap import image
 from routemap.cli import main
+from routemap.files import write_atomic_bytes
 from routemap.geometry import shown_point
 from routemap.language import words
 from routemap.load import read_places
 from routemap.models import place_roles
-from routemap.render import map_data, write_atomic_bytes
+from routemap.render import map_data
 from routemap.styles import (
     BASEMAP_STYLE,
     DARK_STYLES,

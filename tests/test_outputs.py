@@ -231,7 +231,7 @@ def test_builds_writing_one_map_at_once_each_finish_and_leave_no_temporary_file(
     """Two builds to one --out used to share one temporary name and crash (2 of 45)."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from routemap.render import write_atomic
+    from routemap.files import write_atomic
 
     out = tmp_path / "routes.html"
     texts = [f"map {n}\n" * 20_000 for n in range(40)]
