@@ -270,7 +270,7 @@ def _arrows(lines: LegLines) -> list[list[float] | None]:
 
 
 def _rows(columns: dict[str, list]) -> list[dict]:
-    """A table's columns as rows (dicts) with the fields each has (page/base.js: rowsOf)."""
+    """A table's columns as rows (dicts) with the fields each has (page/data.js: rowsOf)."""
     keys = list(columns)
     return [
         {key: value for key, value in zip(keys, values) if value is not None}
@@ -447,7 +447,7 @@ def json_pieces(value: Any) -> Iterator[bytes]:
 
 def _packed_fields(data: dict) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
-    (page/base.js: unpackFields puts it back). Its tables go as map_data's columns, those that
+    (page/data.js: unpackFields puts it back). Its tables go as map_data's columns, those that
     have a value, in sorted order (the same file makes the same page), but for the quotes'
     words, which go in `quoteTexts` (json_for_script puts them after the rest). Where a journey
     starts and each leg ends is the place's number in `places` rather than its id; there is no
@@ -528,6 +528,8 @@ def leaflet_assets() -> tuple[str, str]:
 
 PAGE_SCRIPTS = (
     "base.js",
+    "language.js",
+    "data.js",
     "arcs.js",
     "boxes.js",
     "drawing.js",
