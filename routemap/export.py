@@ -104,7 +104,7 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
     colours = journey_colours(places.journeys)
 
     def quotes(key: str, id_: str) -> list[dict]:
-        return [cited.quote(index) for index in indexes.get((key, id_), [])]
+        return [cited.quote(index) for index in indexes[key].get(id_, [])]
 
     features = []
     for place in places.places:

@@ -420,13 +420,13 @@ def positions(lines: Sequence[Sequence[Point]]) -> list[list[list[float]]]:
 def place_properties(
     places: Sequence[Place],
     roles: dict[str, str],
-    quotes: dict[tuple[str, str], list],
+    quotes: dict[str, list],
     columns: dict[str, list] | None = None,
 ) -> dict[str, list]:
     """What a place's GeoJSON feature says of it (for the page's data block and for export
     alike), as columns: each field's values in the places' order, None where a place has none.
     `roles`: each place's role by id (models.place_roles); `quotes`: the quotes' indexes by
-    ("place", id) (models.quote_indexes). Columns, because a big map's page takes its tables so
+    place id (models.quote_indexes' "place"). Columns, because a big map's page takes its tables so
     (render.map_data): 50,000 places are read in one pass (models.columns_of), not made into
     50,000 dicts first; `columns`, the places' columns where the caller has them already
     (models.FileColumns)."""
@@ -444,13 +444,13 @@ def place_properties(
         "accounts": list(map(dicts_of, columns["accounts"])),
         "inferred": columns["inferred"],
         "area": [place.is_area or None for place in places],
-        "quotes": [quotes.get(("place", place), []) for place in ids],
+        "quotes": [quotes.get(place, []) for place in ids],
     }
 
 
 def place_feature(place: Place, role: str, quotes: list, **more) -> dict:
     """A place as a GeoJSON Point feature, its properties place_properties' and `more`."""
-    properties = place_properties([place], {place.id: role}, {("place", place.id): quotes})
+    properties = place_properties([place], {place.id: role}, {place.id: quotes})
     return {
         "type": "Feature",
         "geometry": {"type": "Point", "coordinates": lonlat(shown_point(place))},

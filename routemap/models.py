@@ -468,17 +468,20 @@ def place_roles(places: PlacesFile, columns: FileColumns | None = None) -> dict[
 
 def quote_indexes(
     places: PlacesFile, columns: FileColumns | None = None
-) -> dict[tuple[str, str], list[int]]:
-    """Positions of the quotes belonging to each ("journey" | "place" | "group", id)."""
-    found: dict[tuple[str, str], list[int]] = {}
+) -> dict[str, dict[str, list[int]]]:
+    """Positions of the quotes belonging to each journey, place and group: by "journey",
+    "place" or "group", then by id (a dict of each kind's, not one keyed by pairs: a big map
+    asks for 100,000 of them, and a pair is made for each)."""
     quotes = (columns or FileColumns(places))["quotes"]
+    found: dict[str, dict[str, list[int]]] = {}
     for key in ("journey", "place", "group"):
         targets = quotes[key]
+        by_id = found[key] = {}
         if targets.count(None) == len(targets):
             continue  # (a C loop: most files tie their quotes to one kind or two)
         for index, target in enumerate(targets):
             if target is not None:
-                found.setdefault((key, target), []).append(index)
+                by_id.setdefault(target, []).append(index)
     return found
 
 

@@ -180,7 +180,9 @@ def map_data(
         "places": {
             "lon": [round(lon, COORDINATE_DIGITS) for _, lon in shown],
             "lat": [round(lat, COORDINATE_DIGITS) for lat, _ in shown],
-            "properties": place_properties(places.places, roles, quotes, columns["places"]),
+            "properties": place_properties(
+                places.places, roles, quotes["place"], columns["places"]
+            ),
         },
         "journeys": {
             "id": ids,
@@ -195,7 +197,7 @@ def map_data(
             "sources": journey_columns["sources"],
             "colour": list(map(colours.__getitem__, ids)),
             "legCount": list(map(len, journey_columns["legs"])),
-            "quotes": [quotes.get(("journey", journey), []) for journey in ids],
+            "quotes": [quotes["journey"].get(journey, []) for journey in ids],
         },
         "legs": {field: columns["legs"][field] for field in LEG_FIELDS},
         "quotes": {
@@ -222,7 +224,7 @@ def map_data(
         ],
         "people": [person.model_dump(exclude={"sources"}) for person in places.people],
         "groups": [
-            group.model_dump() | {"quotes": quotes.get(("group", group.id), [])}
+            group.model_dump() | {"quotes": quotes["group"].get(group.id, [])}
             for group in places.groups
         ],
         **tables,
