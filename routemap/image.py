@@ -34,7 +34,9 @@ from .styles import (
     BIG_MAP_FROM,
     LINE_STYLE,
     STILL_STYLE,
+    dense_dot,
     leg_style,
+    legend_weight,
     ring_colour,
 )
 
@@ -293,7 +295,7 @@ def place_dots(data: dict, frame: Frame, styles: dict) -> list[Dot]:
         role_style = styles["markers"][p["role"]]
         style = {**role_style, **(styles["inferred"] if p.get("inferred") else {})}
         if dense:
-            style |= {"radius": max(3, style["radius"] / 2), "weight": 1}
+            style |= dense_dot(style, styles["denseDot"])
         style.pop("ringColor", None)
         if p.get("inferred"):
             style["color"] = ring_colour(role_style)
@@ -522,14 +524,15 @@ def _attrs(**attrs) -> str:
 
 
 def _text(x, y, text, size, fill, *, anchor=None, weight=None, style=None, halo=None) -> str:
+    """Text at (x, y); `halo`: (colour, width) of an edge stroked round its letters first."""
     extra = _attrs(
         font_size=_n(size),
         fill=fill,
         text_anchor=anchor,
         font_weight=weight,
         font_style=style,
-        stroke=halo,
-        stroke_width="3" if halo else None,
+        stroke=halo[0] if halo else None,
+        stroke_width=_n(halo[1]) if halo else None,
         stroke_linejoin="round" if halo else None,
         paint_order="stroke" if halo else None,
     )
@@ -588,7 +591,7 @@ def _basemap(
             continue
         names.append(
             _text(x, y + size * 0.35, name, size, style["names"], anchor="middle",
-                  style="italic", halo=style["land"])
+                  style="italic", halo=(style["land"], style["namesHalo"]))
         )  # fmt: skip
     land = _attrs(
         fill=style["land"],
@@ -652,20 +655,21 @@ def _routes(data: dict, frame: Frame, styles: dict, colours: dict) -> list[str]:
                 out.append(f'<path d="{d}"{_line_attrs(hollow)}/>')
             if leg.get("arrow") and not big:
                 lon, lat, heading = leg["arrow"]
-                out.append(_arrowhead(frame.point(lat, lon), heading, style["color"]))
+                out.append(
+                    _arrowhead(frame.point(lat, lon), heading, style["color"], styles["arrow"])
+                )
     out.append("</g>")
     return out
 
 
-ARROW_SIZE = 7
-
-
-def _arrowhead(at, heading: float, colour: str, size: float = ARROW_SIZE) -> str:
-    """A triangle pointing along `heading` (degrees clockwise from north), as drawing.js's."""
+def _arrowhead(at, heading: float, colour: str, arrow: dict) -> str:
+    """A triangle pointing along `heading` (degrees clockwise from north), shaped by `arrow`
+    (styles.py ARROW_STYLE), as page/drawing.js arrowheadPath draws it."""
     angle = math.radians(heading - 90)
+    size, spread = arrow["size"], arrow["spread"]
     corners = [
         (at[0] + math.cos(angle + turn) * length, at[1] + math.sin(angle + turn) * length)
-        for turn, length in ((0, size * 1.2), (2.5, size), (-2.5, size))
+        for turn, length in ((0, size * arrow["tip"]), (spread, size), (-spread, size))
     ]
     return f'<path d="{_path(corners)}Z"{_attrs(fill=colour, stroke="none")}/>'
 
@@ -740,35 +744,41 @@ LEGEND_PADDING = 8
 LEGEND_SYMBOL = 30
 
 
-def legend_rows(data: dict, dots: list[Dot], s: dict) -> list[tuple[str, dict, str]]:
+def legend_rows(data: dict, dots: list[Dot], styles: dict) -> list[tuple[str, dict, str]]:
     """The legend's rows as (symbol kind, style, label), in the page's order, for only what the
     map shows: the roles of its places, inferences, areas, the modes and statuses of its legs,
-    and a moved dot's leader where a dot was moved. `s`: image_styles(data)."""
+    and a moved dot's leader where a dot was moved. `styles`: image_styles(data)."""
     features = [f["properties"] for f in data["places"]["features"]]
     journeys = data["journeys"]
     rows = []
     roles = {p["role"] for p in features}
     rows += [
-        ("dot", style, style["label"]) for role, style in s["markers"].items() if role in roles
+        ("dot", style, style["label"]) for role, style in styles["markers"].items() if role in roles
     ]
     if any(p.get("inferred") for p in features):
-        rows.append(("inferred", s["markers"]["border-crossing"], s["inferred"]["label"]))
+        inferred = styles["inferred"]["label"]
+        rows.append(("inferred", styles["markers"]["border-crossing"], inferred))
     if any(p.get("area") for p in features):
-        rows.append(("area", s["markers"]["destination"], s["area"]["label"]))
+        rows.append(("area", styles["markers"]["destination"], styles["area"]["label"]))
     modes = {leg["mode"] for j in journeys if j["status"] == "trip" for leg in j["legs"]}
     rows += [
-        ("stroke", style, style["label"]) for mode, style in s["modes"].items() if mode in modes
+        ("stroke", style, style["label"])
+        for mode, style in styles["modes"].items()
+        if mode in modes
     ]
     if any(leg.get("inferred") for j in journeys for leg in j["legs"]):
-        rows.append(("hollow", {"weight": 5}, s["inferredLeg"]["label"]))
+        hollow = {"weight": styles["legend"]["hollowWeight"]}
+        rows.append(("hollow", hollow, styles["inferredLeg"]["label"]))
     statuses = {j["status"] for j in journeys}
     rows += [
-        ("stroke", style, style["label"]) for k, style in s["statuses"].items() if k in statuses
+        ("stroke", style, style["label"])
+        for k, style in styles["statuses"].items()
+        if k in statuses
     ]
     if journeys and len(journeys) <= BIG_MAP_FROM:
         rows.append(("arrow", {}, say(data.get("lang", "en"), "legend.direction")))
     if any(d.moved for d in dots):
-        rows.append(("leader", s["leader"], s["leader"]["label"]))
+        rows.append(("leader", styles["leader"], styles["leader"]["label"]))
     return rows
 
 
@@ -805,15 +815,19 @@ def _legend(rows, texts, box, styles: dict) -> list[str]:
             area["fillColor"] = style["fillColor"]
             out.append(_circle((cx, cy), area))
         elif kind in ("stroke", "hollow"):
-            line = {"color": style.get("color", ink), "weight": min(max(style["weight"], 2), 5)}
+            weight = legend_weight(style["weight"], styles["legend"])
+            line = {"color": style.get("color", ink), "weight": weight}
             line |= {"dashArray": style.get("dashArray"), "opacity": style.get("opacity")}
             d = _path([(x0, cy), (x1, cy)])
             out.append(f'<path d="{d}"{_line_attrs(line)}/>')
             if kind == "hollow":
-                core = {"color": paper["ground"], "weight": line["weight"] * 0.45}
+                # As the page's legend draws it: a core of the line's share of its width
+                # (styles.inferredLeg), in the colour of the ground the legend lies on.
+                share = styles["inferredLeg"]["coreWeight"]
+                core = {"color": paper["ground"], "weight": max(1, line["weight"] * share)}
                 out.append(f'<path d="{d}"{_line_attrs(core)}/>')
         elif kind == "arrow":
-            out.append(_arrowhead((cx - 2, cy), 90, ink, 6))
+            out.append(_arrowhead((cx - 2, cy), 90, ink, styles["arrow"] | {"size": 6}))
         elif kind == "leader":
             spot = {"radius": style["spotRadius"], "fillColor": style["color"], "color": "none"}
             line = _attrs(stroke=style["color"], stroke_width=style["weight"])

@@ -73,6 +73,23 @@ AREA_STYLE: dict = {
     "dashArray": "4 3",
 }
 
+# A map of so many places that their dots crowd (more than DENSE_FROM: page/base.js, image.py)
+# draws every dot smaller: its role's radius times `radiusScale`, never under `minRadius` pixels
+# (a context place's 5 px would be 2.5: too small to see its colour or to point at), with a ring
+# `weight` pixels wide (its role's 1.5 to 2.5 would leave so small a dot little fill). Set over
+# a dot's style after its certainty's (INFERRED_STYLE), so an inferred dot's ring is thin too.
+DENSE_DOT_STYLE: dict = {"radiusScale": 0.5, "minRadius": 3, "weight": 1}
+
+
+def dense_dot(marker: dict, dense: dict) -> dict:
+    """A dot's radius and ring width on a crowded map, from its style and DENSE_DOT_STYLE
+    (page/drawing.js denseDot)."""
+    return {
+        "radius": max(dense["minRadius"], marker["radius"] * dense["radiusScale"]),
+        "weight": dense["weight"],
+    }
+
+
 # Under each line, a pale casing a few pixels wider: the line keeps its contrast on any
 # background (tiles, the offline base map, water). `extraWeight` is added to the line's. The
 # canvas strokes every casing of a width as one path (page/drawing.js: RouteCanvas), so a big
@@ -98,11 +115,24 @@ BASEMAP_STYLE: dict = {
     "borderWeight": 0.8,
     "names": "#5e584d",
     "namesFont": "italic 12px system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif",
+    # The width in pixels of the land-coloured edge stroked round each country's name before it
+    # is filled (image.py draws the same): 3, a pixel and a half each side, hides the borders
+    # and coastlines under its letters, so a name reads where it crosses them.
+    "namesHalo": 3,
 }
 
 # Every route line: mitred joins and flat ends draw markedly faster on the canvas than
 # Leaflet's round ones, which matters on a map of thousands of lines, and look the same.
 LINE_STYLE: dict = {"lineJoin": "miter", "lineCap": "butt"}
+
+# A leg's arrowhead (page/drawing.js Arrowhead, page/bulk.js routePainter, image.py): a triangle
+# of the same size on screen at every zoom, at the leg's middle, pointing the way it runs. Its
+# two back corners are `size` pixels from that point, its tip `tip` times as far (8.4 px), and
+# the back corners stand `spread` radians (some 143°) either side of the tip's direction: a
+# slender head whose back, 2 × size × sin(spread) = 8.4 px across, is wider than the widest line
+# with its casing (a car's 5 px + 3), so it shows on every line. A click within `size` of the
+# point is on the arrowhead.
+ARROW_STYLE: dict = {"size": 7, "tip": 1.2, "spread": 2.5}
 
 # Lines by mode of travel, for the journeys people describe; each journey adds its colour.
 MODE_STYLES: dict[str, dict] = {
@@ -195,6 +225,20 @@ def ring_colour(marker: dict) -> str:
     """The colour of a hollow dot's dashed edge and of an area's halo for a role's marker
     style: its ringColor at night, else its fill (page/drawing.js ringColour)."""
     return marker.get("ringColor", marker["fillColor"])
+
+
+# The legend's key for a kind of line (page/controls.js addLegend, image.py _legend): a short
+# stretch of it drawn with its own dashes and opacity, its width kept within `minWeight` and
+# `maxWeight` pixels: a hairline's dashes would hardly show, and a line wider than 5 px would
+# crowd the 12 px key (every mode and status is within them now, drawn at its own width). An
+# inferred leg's hollow key is `hollowWeight` wide, as wide as a key may be, so that its pale
+# core (INFERRED_LEG_STYLE coreWeight of it: 2.25 px) shows between two edges of some 1.4 px.
+LEGEND_STYLE: dict = {"minWeight": 2, "maxWeight": 5, "hollowWeight": 5}
+
+
+def legend_weight(weight: float, legend: dict) -> float:
+    """How wide the legend draws the key of a line `weight` pixels wide (page/controls.js)."""
+    return min(max(weight, legend["minWeight"]), legend["maxWeight"])
 
 
 # The still image's paper (routemap/image.py): its ground under the title, legend and source

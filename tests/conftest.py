@@ -6,10 +6,13 @@ localhost, and the browser answers map-tile requests with a local blank tile and
 
 from __future__ import annotations
 
+import copy
+import math
 import os
 import shutil
 import struct
 import zlib
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -273,3 +276,54 @@ def shipped_map(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("map") / "routes.html"
     build(SHIPPED_PLACES, out)
     return out
+
+
+# Values of the style table (styles.py) changed, each to one that no code holds of its own: a map
+# or an image made with them (style_table("changed")) draws them only where what draws reads
+# the table. By the name of a table in routemap.styles, the entries to change.
+CHANGED_STYLES = {
+    "ARROW_STYLE": {"size": 9, "tip": 1.5, "spread": 2.2},
+    "DENSE_DOT_STYLE": {"radiusScale": 0.75, "minRadius": 4, "weight": 1.25},
+    "LEGEND_STYLE": {"minWeight": 2.5, "maxWeight": 4, "hollowWeight": 3.5},
+    "INFERRED_LEG_STYLE": {"coreWeight": 0.3},
+    "LINE_STYLE": {"lineJoin": "bevel", "lineCap": "square"},
+    "BASEMAP_STYLE": {"namesHalo": 5},
+}
+CHANGED_MARKERS = {"context": {"fillColor": "#4b5a6b", "color": "#f0e0c0", "weight": 2}}
+
+
+@contextmanager
+def style_table(which: str):
+    """The style table "as shipped" or "changed" (CHANGED_STYLES) while the block runs, for
+    maps and images made in it; yields a copy of it as the page gets it (render.STYLE_TABLE)."""
+    from routemap import styles
+    from routemap.render import STYLE_TABLE
+
+    with pytest.MonkeyPatch.context() as patch:
+        if which == "changed":
+            for name, entries in CHANGED_STYLES.items():
+                for key, value in entries.items():
+                    patch.setitem(getattr(styles, name), key, value)
+            for role, entries in CHANGED_MARKERS.items():
+                for key, value in entries.items():
+                    patch.setitem(styles.MARKER_STYLES[role], key, value)
+        yield copy.deepcopy(STYLE_TABLE)
+
+
+def arrowhead_sides(arrow: dict) -> tuple[float, float]:
+    """An arrowhead's shape (styles.py ARROW_STYLE) as lengths in pixels: of each side from its
+    tip to a back corner, and of its back."""
+    size, tip, spread = arrow["size"], arrow["tip"], arrow["spread"]
+    side = size * math.sqrt(tip * tip + 1 - 2 * tip * math.cos(spread))
+    return side, 2 * size * math.sin(spread)
+
+
+def triangle_sides(corners) -> tuple[float, float, float]:
+    """A triangle's sides from its first corner (the tip) to the other two, and between those."""
+    tip, left, right = corners
+    return math.dist(tip, left), math.dist(tip, right), math.dist(left, right)
+
+
+def key_width(weight: float, legend: dict) -> float:
+    """How wide the legend's key of a line `weight` pixels wide is (styles.py LEGEND_STYLE)."""
+    return min(max(weight, legend["minWeight"]), legend["maxWeight"])

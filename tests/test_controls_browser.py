@@ -14,7 +14,13 @@ from routemap.build import build
 from routemap.language import legend_labels
 from routemap.load import read_places
 from routemap.render import STYLE_TABLE
-from routemap.styles import DARK_COLOURS, DARK_STYLES, STATUS_STYLES, journey_colours
+from routemap.styles import (
+    DARK_COLOURS,
+    DARK_STYLES,
+    STATUS_STYLES,
+    journey_colours,
+    legend_weight,
+)
 
 DATA = Path(__file__).parent / "data"
 NAMESAKES = DATA / "namesakes.yaml"
@@ -194,7 +200,7 @@ def test_the_legend_draws_each_mode_s_line_with_the_map_s_dashes(
         assert len(row["lines"]) == 1, mode
         (line,) = row["lines"]
         assert computed_dashes(line["dashes"]) == dash_pattern(style), mode
-        assert line["width"] == f"{min(max(style['weight'], 2), 5)}px", mode
+        assert line["width"] == f"{legend_weight(style['weight'], styles['legend']):g}px", mode
         assert float(line["opacity"]) == pytest.approx(style["opacity"]), mode
         # A mode has no colour of its own (each journey gives it one): the legend's text colour,
         # light or dark.
@@ -218,7 +224,7 @@ def test_the_legend_draws_each_mode_s_line_with_the_map_s_dashes(
         # (every run but the last, which the symbol's end may cut)
         for (_, got), (_, length) in zip(runs[:-1], want[:-1]):
             assert abs(got - length) <= 1, (mode, runs, want)
-        thickness = min(max(style["weight"], 2), 5)
+        thickness = legend_weight(style["weight"], styles["legend"])
         assert ink["thickness"] == pytest.approx(thickness, abs=0.5), mode
         seen[mode] = (tuple(tuple(run) for run in runs), round(ink["thickness"]))
     assert len(set(seen.values())) == len(seen), seen
@@ -238,6 +244,7 @@ def test_the_legend_draws_each_mode_s_line_with_the_map_s_dashes(
     assert edge["stroke"] == rows[label]["text"] and edge["dashes"] == "none"
     assert core["stroke"] == rgb(night or styles["inferredLeg"]["core"])
     weight = float(edge["width"].removesuffix("px"))
+    assert weight == legend_weight(styles["legend"]["hollowWeight"], styles["legend"])
     assert float(core["width"].removesuffix("px")) == pytest.approx(
         max(1, weight * styles["inferredLeg"]["coreWeight"])
     )

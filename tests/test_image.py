@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import stat
 import struct
 import xml.etree.ElementTree as ET
@@ -30,7 +31,14 @@ from routemap.styles import (
     STILL_STYLE,
 )
 
-from .conftest import SHIPPED_PLACES
+from .conftest import (
+    SHIPPED_PLACES,
+    arrowhead_sides,
+    key_width,
+    style_table,
+    triangle_sides,
+)
+from .synthetic import synthetic_places
 from .test_precision import EXACT, SHOWN, places_file
 
 LEGEND = words("en")  # what the legend calls each kind (routemap/words/en.json)
@@ -471,3 +479,113 @@ def test_dashed_routes_of_one_origin_take_turns_as_on_the_page(shipped_data):
         STATUS_STYLES["sold-out"]["color"]: {("6 6", None)},
         STATUS_STYLES["costly"]["color"]: {("6 6", "6")},
     }
+
+
+# --- the style table ---------------------------------------------------------------------------
+
+
+def _top_level_after_legend_box(root) -> list:
+    """The SVG's elements drawn after the legend's box (rx 4): the legend's keys and texts."""
+    children = list(root)
+    box = next(n for n, node in enumerate(children) if node.get("rx") == "4")
+    return children[box + 1 :]
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_the_legend_s_hollow_key_is_drawn_as_the_page_s(shipped_data, dark):
+    """The key for an inferred leg: an edge in the text's colour and a core of the legend's
+    ground, which is the hollow line's core on the map (styles.inferredLeg), light or dark, as
+    the page's legend draws it (tests/test_controls_browser.py)."""
+    svg, _ = image.svg_for_data(shipped_data, image.SIZES["social"], dark=dark)
+    styles = image.image_styles(shipped_data, dark)
+    keys = _top_level_after_legend_box(ET.fromstring(svg))
+    paths = [p for p in keys if p.tag == SVG + "path" and p.get("stroke-width")]
+    edge, core = next((a, b) for a, b in zip(paths, paths[1:]) if a.get("d") == b.get("d"))
+    assert edge.get("stroke") == styles["paper"]["text"]
+    assert core.get("stroke") == styles["paper"]["ground"] == styles["inferredLeg"]["core"]
+
+
+@pytest.mark.parametrize("which", ["as shipped", "changed"])
+def test_the_image_draws_with_the_style_table_s_numbers(tmp_path, which):
+    """Arrowheads, a crowded map's dots, the country names' halos, the lines' joins and ends and
+    the legend's keys take their numbers from the style table (styles.py), as the page does
+    (tests/test_style_table_browser.py): made with the table's values changed, the image draws
+    the changed ones."""
+    crowded = tmp_path / "places.yaml"
+    crowded.write_text(synthetic_places(400, 20, 40, seed=3), encoding="utf-8")
+    with style_table(which) as styles:
+        data = map_data(read_places(SHIPPED_PLACES))
+        svg, _ = image.svg_for_data(data, image.SIZES["social"])
+        dense_data = map_data(read_places(crowded))
+        dense_svg, dense_layout = image.svg_for_data(dense_data, image.SIZES["social"])
+    root = ET.fromstring(svg)
+
+    # Each leg's arrowhead: the table's triangle (its corners rounded to a tenth of a pixel).
+    side, back = arrowhead_sides(styles["arrow"])
+    colours = {journey["colour"] for journey in data["journeys"]}
+    heads = [p for p in root.iter(SVG + "path") if p.get("fill") in colours]
+    assert len(heads) == sum(1 for j in data["journeys"] for leg in j["legs"] if leg.get("arrow"))
+    for head in heads:
+        corners = [
+            tuple(map(float, xy.split())) for xy in re.findall(r"[ML]([^MLZ]+)", head.get("d"))
+        ]
+        assert triangle_sides(corners) == pytest.approx((side, side, back), abs=0.15)
+
+    # Every line's joins and ends, the routes' and the legend's keys.
+    lines = [p for p in root.iter(SVG + "path") if p.get("stroke-linecap")]
+    assert len(lines) > 20
+    assert {(p.get("stroke-linejoin"), p.get("stroke-linecap")) for p in lines} == {
+        (styles["line"]["lineJoin"], styles["line"]["lineCap"])
+    }
+
+    # The country names, edged in the land's colour as wide as the table says.
+    halos = [t for t in root.iter(SVG + "text") if t.get("stroke") == styles["basemap"]["land"]]
+    assert len(halos) >= 5
+    assert {float(t.get("stroke-width")) for t in halos} == {styles["basemap"]["namesHalo"]}
+
+    # The legend's keys of lines in the page's order (modes, the hollow key's edge and core,
+    # statuses), each as wide as styles.legend lets it be, then the moved dot's leader and its
+    # dot: a place named for context.
+    legend = styles["legend"]
+    modes = {leg["mode"] for j in data["journeys"] if j["status"] == "trip" for leg in j["legs"]}
+    edge = key_width(legend["hollowWeight"], legend)
+    widths = [
+        key_width(style["weight"], legend)
+        for mode, style in styles["modes"].items()
+        if mode in modes
+    ]
+    widths += [edge, max(1, edge * styles["inferredLeg"]["coreWeight"])]
+    widths += [key_width(style["weight"], legend) for style in styles["statuses"].values()]
+    widths += [styles["leader"]["weight"]]
+    keys = _top_level_after_legend_box(root)
+    drawn = [
+        float(p.get("stroke-width"))
+        for p in keys
+        if p.tag == SVG + "path" and p.get("stroke-width")
+    ]
+    assert drawn == pytest.approx(widths, abs=0.051)  # (written to a tenth of a pixel)
+    context = styles["markers"]["context"]
+    dot = next(c for c in keys if c.tag == SVG + "circle" and c.get("r") == "5")
+    assert (dot.get("fill"), dot.get("stroke"), float(dot.get("stroke-width"))) == (
+        context["fillColor"],
+        context["color"],
+        context["weight"],
+    )
+
+    # A crowded map's dots: smaller, each by its role's radius, with a thin ring.
+    dense = styles["denseDot"]
+    radii = {
+        role: max(dense["minRadius"], style["radius"] * dense["radiusScale"])
+        for role, style in styles["markers"].items()
+    }
+    assert len(dense_layout.dots) == 400
+    for dot in dense_layout.dots:
+        assert (dot.style["radius"], dot.style["weight"]) == (radii[dot.role], dense["weight"])
+    circles = [
+        c
+        for c in ET.fromstring(dense_svg).iter(SVG + "circle")
+        if c.get("stroke-width") == str(dense["weight"])
+    ]
+    assert len(circles) == 400
+    for circle in circles:  # (written to a tenth of a pixel)
+        assert min(abs(float(circle.get("r")) - r) for r in radii.values()) <= 0.051

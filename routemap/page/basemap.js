@@ -4,7 +4,7 @@
  * DARK_STYLES in the dark (scheme.js). */
 
 /* The canvas that draws the outlines, then writes each country's name where its largest part
- * is wide enough on screen to hold it. */
+ * is wide enough on screen to hold it, edged in the land's colour (style.namesHalo wide). */
 const BasemapCanvas = L.Canvas.extend({
   _draw() {
     L.Canvas.prototype._draw.call(this);
@@ -16,7 +16,7 @@ const BasemapCanvas = L.Canvas.extend({
     ctx.textAlign = "center";
     ctx.textBaseline = "middle";
     ctx.lineJoin = "round";
-    ctx.lineWidth = 3;
+    ctx.lineWidth = style.namesHalo;
     ctx.strokeStyle = style.land;
     ctx.fillStyle = style.names;
     // A country's name gives way to the map's own places: none is written over a dot.

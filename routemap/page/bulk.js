@@ -158,8 +158,7 @@ function packDots(view) {
     const key = p.role + (p.inferred ? " inferred" : "");
     if (!styleNumbers.has(key)) {
       const role = styles.markers[p.role];
-      const style = Object.assign({}, role, p.inferred ? styles.inferred : {});
-      Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
+      const style = denseDot(Object.assign({}, role, p.inferred ? styles.inferred : {}), styles.denseDot);
       if (p.inferred) style.color = ringColour(role);
       style.dashes = style.dashArray ? style.dashArray.split(/[ ,]+/).map(Number) : [];
       style.halo = Object.assign({}, styles.area, { color: ringColour(role), fillColor: role.fillColor });
@@ -343,8 +342,8 @@ function routePainter(view, legs, shown) {
       if (shown(i)) found.push(i);
     });
     found.sort((a, b) => a - b); // the file's order: later journeys over earlier, as on a small map
-    ctx.lineJoin = "miter";
-    ctx.lineCap = "butt";
+    ctx.lineJoin = styles.line.lineJoin;
+    ctx.lineCap = styles.line.lineCap;
     if (legs.thicket(coords.z) || found.length > 4 * BULK_DETAIL_LEGS) {
       // A thicket: hairlines, a few hundred legs to a path, the colours taking turns so that
       // none lies over all the others.
@@ -372,6 +371,8 @@ function routePainter(view, legs, shown) {
     const detail = coords.z >= view.detailFromZoom;
     const cased = detail || view.renderer.options.casedOverview;
     const casing = styles.casing;
+    const arrow = styles.arrow;
+    const arrowReach = Math.ceil(arrow.size * Math.max(arrow.tip, 1)); // its farthest corner
     let drawn = 0;
     for (const i of found) {
       if (++drawn % BULK_PATH_LEGS === 0) yield;
@@ -405,15 +406,10 @@ function routePainter(view, legs, shown) {
       }
       const x = legs.arrowX[i] * scale - left;
       const y = legs.arrowY[i] * scale - top;
-      if (detail && !Number.isNaN(legs.heading[i]) && x > -9 && y > -9 && x < size + 9 && y < size + 9) {
-        // The arrowhead, where it meets this tile: drawing.js's Arrowhead, radius 7.
-        const angle = legs.heading[i] - Math.PI / 2;
+      if (detail && !Number.isNaN(legs.heading[i]) && x > -arrowReach && y > -arrowReach && x < size + arrowReach && y < size + arrowReach) {
+        // The arrowhead, where it meets this tile: drawing.js's Arrowhead.
         ctx.setLineDash([]);
-        ctx.beginPath();
-        ctx.moveTo(x + Math.cos(angle) * 8.4, y + Math.sin(angle) * 8.4);
-        ctx.lineTo(x + Math.cos(angle + 2.5) * 7, y + Math.sin(angle + 2.5) * 7);
-        ctx.lineTo(x + Math.cos(angle - 2.5) * 7, y + Math.sin(angle - 2.5) * 7);
-        ctx.closePath();
+        arrowheadPath(ctx, x, y, legs.heading[i] - Math.PI / 2, arrow);
         ctx.globalAlpha = 1;
         ctx.fillStyle = style.color;
         ctx.fill();

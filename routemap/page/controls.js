@@ -61,8 +61,9 @@ function addLegend(view) {
         return s;
       };
       // A line's key: a stretch of it drawn as the map draws it, in SVG, its width (within
-      // what a key can show), opacity and dashes from the same style entry; `colour` (the text
-      // colour, light or dark) where the entry has none of its own.
+      // what a key can show: styles.legend; an entry of no width has Leaflet's, 3), opacity and
+      // dashes from the same style entry; `colour` (the text colour, light or dark) where the
+      // entry has none of its own.
       const line = (symbol, colour, weight, style) => {
         const drawn = document.createElementNS(SVG_NS, "line");
         for (const [name, value] of [["x1", 0], ["y1", STROKE_HEIGHT / 2], ["x2", STROKE_LENGTH], ["y2", STROKE_HEIGHT / 2]]) drawn.setAttribute(name, value);
@@ -81,7 +82,7 @@ function addLegend(view) {
         symbol.setAttribute("height", STROKE_HEIGHT);
         symbol.setAttribute("viewBox", "0 0 " + STROKE_LENGTH + " " + STROKE_HEIGHT);
         symbol.setAttribute("focusable", "false");
-        line(symbol, style.color || colour, Math.max(2, Math.min(style.weight || 3, 5)), style);
+        line(symbol, style.color || colour, Math.max(styles.legend.minWeight, Math.min(style.weight || 3, styles.legend.maxWeight)), style);
         return symbol;
       };
       const usedRoles = new Set(data.places.features.map((f) => f.properties.role));
@@ -96,9 +97,9 @@ function addLegend(view) {
       for (const [mode, style] of Object.entries(styles.modes)) if (usedModes.has(mode)) row(stroke(style, "var(--route-text)"), style.label);
       if (data.journeys.some((j) => j.legs.some((l) => l.inferred))) {
         // Hollow, as the map draws an inferred leg (styles.inferredLeg): a core of its share of
-        // the line's width, in the colour of the ground the legend lies on (on screen the
-        // style's core, light or dark; on paper, white).
-        const weight = 5;
+        // the line's width (styles.legend.hollowWeight), in the colour of the ground the legend
+        // lies on (on screen the style's core, light or dark; on paper, white).
+        const weight = styles.legend.hollowWeight;
         const hollow = stroke({ weight }, "var(--route-text)");
         line(hollow, "var(--route-surface)", Math.max(1, weight * styles.inferredLeg.coreWeight), {});
         row(hollow, styles.inferredLeg.label);

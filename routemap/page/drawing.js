@@ -51,9 +51,23 @@ function dotLayerPoint(map, marker) {
   return marker._point || map.latLngToLayerPoint(marker.getLatLng());
 }
 
+/* An arrowhead's triangle as a path on `ctx`: at (x, y), pointing `angle` radians clockwise from
+ * east, its shape styles.arrow's (styles.py ARROW_STYLE): its tip `size × tip` pixels ahead, its
+ * back corners `size` pixels off, `spread` radians either side. Small maps' Arrowhead and big
+ * maps' tiles (bulk.js) both draw it so. */
+function arrowheadPath(ctx, x, y, angle, arrow) {
+  const corner = (turn, length) => [x + Math.cos(angle + turn) * length, y + Math.sin(angle + turn) * length];
+  ctx.beginPath();
+  ctx.moveTo(...corner(0, arrow.size * arrow.tip));
+  ctx.lineTo(...corner(arrow.spread, arrow.size));
+  ctx.lineTo(...corner(-arrow.spread, arrow.size));
+  ctx.closePath();
+}
+
 /* A leg's arrowhead: a triangle of fixed screen size at the point and heading that Python
- * computed (routemap/geometry.py: flat_arrows). Drawn on the canvas renderer like a circle marker,
- * so it costs no DOM element; clicks use the circle marker's hit test. */
+ * computed (routemap/geometry.py: flat_arrows), shaped by its `arrow` option (styles.arrow), its
+ * `radius` the arrow's size. Drawn on the canvas renderer like a circle marker, so it costs no
+ * DOM element; clicks use the circle marker's hit test. */
 const Arrowhead = L.CircleMarker.extend({
   // Its own triangle only: the renderer's wide tolerance would let it take a neighbour's clicks.
   _containsPoint(point) {
@@ -62,17 +76,9 @@ const Arrowhead = L.CircleMarker.extend({
   _updatePath() {
     const renderer = this._renderer;
     if (!renderer._drawing || this._empty() || !renderer.showsDetail()) return;
-    const ctx = renderer._ctx;
-    const p = this._point;
-    const size = this._radius;
     const angle = ((this.options.heading - 90) * Math.PI) / 180;
-    const corner = (turn, length) => [p.x + Math.cos(angle + turn) * length, p.y + Math.sin(angle + turn) * length];
-    ctx.beginPath();
-    ctx.moveTo(...corner(0, size * 1.2));
-    ctx.lineTo(...corner(2.5, size));
-    ctx.lineTo(...corner(-2.5, size));
-    ctx.closePath();
-    renderer._fillStroke(ctx, this);
+    arrowheadPath(renderer._ctx, this._point.x, this._point.y, angle, this.options.arrow);
+    renderer._fillStroke(renderer._ctx, this);
   },
 });
 
@@ -193,7 +199,7 @@ function journeyLayer(view, journey, styleOf, onLegClick, legTip, renderer, arro
     const head = legArrow(view.data, leg);
     if (head) {
       const addArrow = () => {
-        const arrow = new Arrowhead(latLng(head), { renderer, heading: head[2], radius: 7, stroke: false, fillColor: style.color, fillOpacity: 1 });
+        const arrow = new Arrowhead(latLng(head), { renderer, heading: head[2], arrow: styles.arrow, radius: styles.arrow.size, stroke: false, fillColor: style.color, fillOpacity: 1 });
         arrow.routeLeg = leg;
         arrow.routeJourney = journey;
         layer.addLayer(arrow);
@@ -301,6 +307,12 @@ function ringColour(marker) {
   return marker.ringColor || marker.fillColor;
 }
 
+/* A dot's radius and ring on a map whose places crowd (more than DENSE_FROM), from its style and
+ * styles.denseDot (styles.py DENSE_DOT_STYLE): laid over the style, after its certainty's. */
+function denseDot(style, dense) {
+  return Object.assign(style, { radius: Math.max(dense.minRadius, style.radius * dense.radiusScale), weight: dense.weight });
+}
+
 /* Places, drawn above the lines: a dot per place (hollow and dashed if inferred), a halo under
  * an area. A small map names each outright (labels.js); a big one names them on hover, with
  * smaller dots. */
@@ -312,7 +324,7 @@ function drawPlaces(view, onPlaceClick) {
     const p = feature.properties;
     const style = Object.assign({}, styles.markers[p.role], p.inferred ? styles.inferred : {});
     delete style.label;
-    if (dense) Object.assign(style, { radius: Math.max(3, style.radius / 2), weight: 1 });
+    if (dense) denseDot(style, styles.denseDot);
     delete style.ringColor;
     if (p.inferred) style.color = ringColour(styles.markers[p.role]);
     if (p.area) {

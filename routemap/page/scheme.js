@@ -26,6 +26,11 @@ function followScheme(view) {
   root.setProperty("--route-leader", styles.leader.color);
   root.setProperty("--route-name-leader", styles.leader.nameColor);
   root.setProperty("--route-name-leader-weight", styles.leader.nameWeight);
+  // The legend's key for a moved dot (map.css .spread-key) shows a place named for context.
+  const context = styles.markers.context;
+  root.setProperty("--route-context-fill", context.fillColor);
+  root.setProperty("--route-context-ring", context.color);
+  root.setProperty("--route-context-ring-weight", context.weight + "px");
   if (query) {
     const changed = () => {
       if (Boolean(query.matches) === dark) return;
