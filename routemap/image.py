@@ -879,12 +879,27 @@ def date_line(data: dict) -> str | None:
     return say(data.get("lang", "en"), "image.dateInferred", date=data["dated"])
 
 
+def _outer_size(size: ImageSize, on_paper: bool) -> str:
+    """The SVG's width and height: in pixels, or on paper in millimetres at its dpi."""
+    if not on_paper:
+        return f'width="{size.width}" height="{size.height}"'
+    millimetres = 25.4 / size.dpi
+    return f'width="{_n(size.width * millimetres)}mm" height="{_n(size.height * millimetres)}mm"'
+
+
 def svg_for_data(
-    data: dict, size: ImageSize, *, dark: bool = False, standalone: bool = True
+    data: dict,
+    size: ImageSize,
+    *,
+    dark: bool = False,
+    standalone: bool = True,
+    on_paper: bool = False,
 ) -> tuple[str, Layout]:
     """The still image of map_data's `data` as SVG text, and where its parts were laid out.
     `standalone=False` leaves out the XML declaration, for an <svg> inside an HTML page (it
-    uses no ids, so any number of them can share a page)."""
+    uses no ids, so any number of them can share a page). `on_paper`: its width and height in
+    millimetres at its dpi (A4 at 300 dpi is 210 × 297 mm, not 2480 × 3508 pixels, to a
+    browser or a layout program), for an SVG file laid out for print."""
     data = with_leg_lines(data)  # a big map's lines, packed for its page
     lang = data.get("lang", "en")
     styles = image_styles(data, dark)
@@ -934,7 +949,7 @@ def svg_for_data(
     colours = styles["dark"]["colours"] if dark else None
     parts = [
         '<?xml version="1.0" encoding="UTF-8"?>' if standalone else "",
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size.width}" height="{size.height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" {_outer_size(size, on_paper)} '
         f'viewBox="0 0 {_n(width)} {_n(height)}"{_attrs(font_family=FONT_FAMILY)}>',
         f"<title>{xml_text(data['title'])}</title>",
         f"<desc>{xml_text(source_line(data) + '. ' + credit + '.')}</desc>",
@@ -1014,10 +1029,12 @@ def image_bytes(
     """The image in the format of `suffix` (.png or .svg), its legend and lines in `lang`."""
     from .render import map_data
 
-    svg = svg_for_data(map_data(places, lang), size, dark=dark)[0]
     if suffix == ".svg":
-        return svg.encode("utf-8")
-    return png_from_svg(svg, size.dpi)
+        on_paper = size.dpi != CSS_DPI and size != SIZES["social"]
+        return svg_for_data(map_data(places, lang), size, dark=dark, on_paper=on_paper)[0].encode(
+            "utf-8"
+        )
+    return png_from_svg(svg_for_data(map_data(places, lang), size, dark=dark)[0], size.dpi)
 
 
 def check_out_path(out, places_path) -> str:

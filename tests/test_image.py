@@ -362,15 +362,18 @@ def test_a_place_is_drawn_at_its_shown_point_never_its_exact_one(tmp_path, preci
 
 
 @pytest.mark.parametrize(
-    ("out", "size", "kind", "pixels"),
+    ("out", "size", "kind", "pixels", "svg_size"),
     [
-        ("map.png", [], "PNG", (1200, 630)),
-        ("map.svg", ["--size", "a4-landscape"], "SVG", (3508, 2480)),
-        ("MAP.PNG", ["--size", "640x480"], "PNG", (640, 480)),
+        ("map.png", [], "PNG", (1200, 630), None),
+        # An SVG laid out for paper is as big as its paper, to a browser or a layout program.
+        ("map.svg", ["--size", "a4-landscape"], "SVG", (3508, 2480), ("297mm", "210mm")),
+        ("map.svg", ["--size", "letter"], "SVG", (2550, 3300), ("215.9mm", "279.4mm")),
+        ("map.svg", [], "SVG", (1200, 630), ("1200", "630")),  # a social card: pixels
+        ("MAP.PNG", ["--size", "640x480"], "PNG", (640, 480), None),
     ],
 )
 def test_routes_image_writes_the_image_its_extension_names(
-    tmp_path, capsys, out, size, kind, pixels
+    tmp_path, capsys, out, size, kind, pixels, svg_size
 ):
     path = tmp_path / out
     assert main(["image", "--places", str(SHIPPED_PLACES), "--out", str(path), *size]) == 0
@@ -382,7 +385,7 @@ def test_routes_image_writes_the_image_its_extension_names(
         assert png_header(written)[:2] == pixels
     else:
         root = ET.fromstring(written)
-        assert (int(root.get("width")), int(root.get("height"))) == pixels
+        assert (root.get("width"), root.get("height")) == svg_size
     assert sorted(p.name for p in tmp_path.iterdir()) == [out]  # no temporary file left
 
 

@@ -16,6 +16,28 @@ MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
 
 CASES = [
     (
+        "a no-break space in the indentation (it looks like a space; pasted text has it)",
+        ("    kind: city\n    country: AM\n", "    kind: city\n  \u00a0 country: AM\n"),
+        [
+            "F:22:3: YAML syntax: a no-break space (U+00A0) in this line's indentation, which YAML "
+            "does not take for a space (it looks like one; pasted text often has it) — replace it "
+            "with an ordinary space"
+        ],
+    ),
+    (
+        "a leg written without its dash after one on a line of its own",
+        (
+            "      - {to: yerevan, mode: car, when: tomorrow}\n",
+            "      - {to: yerevan, mode: car, when: tomorrow}\n        to: tbilisi\n"
+            "        mode: car\n",
+        ),
+        [
+            "F:33:9: YAML syntax: this line's indentation does not match the lines around it — "
+            "indent it like the other keys of the same entry (two spaces a level); if a new entry "
+            "starts here, begin it with `- `"
+        ],
+    ),
+    (
         "a group no journey is in: the page would show nothing of it",
         (
             "journeys:\n",
