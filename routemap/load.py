@@ -730,6 +730,20 @@ def yaml_mistake(error, text: str) -> tuple[int, int, str, str]:
     return (*at, what, "fix the YAML syntax here (indentation, a missing colon, quote or bracket)")
 
 
+def _two_letter_code(value) -> str | None:
+    """What to write for a country given by its three-letter code or in lowercase (`DEU`,
+    `ru`): its two-letter code, if pycountry knows it."""
+    if not isinstance(value, str) or len(value) not in (2, 3) or not value.isalpha():
+        return None
+    import pycountry
+
+    kind = "alpha_2" if len(value) == 2 else "alpha_3"
+    country = pycountry.countries.get(**{kind: value.upper()})
+    if country is None:
+        return None
+    return f"write {country.alpha_2}, {country.name}'s two-letter code"
+
+
 def _odd_space(row: str) -> int | None:
     """Where the line's indentation holds a space that is not one to YAML (a no-break space,
     a thin one...), if it does."""
@@ -822,7 +836,7 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
         if field == "country":
             return (
                 f"country {_shown(value)} is not an ISO 3166 code",
-                "use two capital letters, like RU",
+                _two_letter_code(value) or "use two capital letters, like RU",
             )
         if field == "lang" and len(loc) == 1:
             return (

@@ -195,6 +195,16 @@ CASES = [
         ],
     ),
     (
+        "a country by its three-letter code",
+        ("country: GE", "country: GEO"),
+        ["F:16:14: country 'GEO' is not an ISO 3166 code — write GE, Georgia's two-letter code"],
+    ),
+    (
+        "a country's code in lowercase",
+        ("country: GE", "country: ge"),
+        ["F:16:14: country 'ge' is not an ISO 3166 code — write GE, Georgia's two-letter code"],
+    ),
+    (
         "a country that is not an ISO code",
         ("country: GE", "country: Georgia"),
         ["F:16:14: country 'Georgia' is not an ISO 3166 code — use two capital letters, like RU"],
