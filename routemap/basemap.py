@@ -181,7 +181,9 @@ def main(argv: list[str]) -> int:
         return 2
     topology = json.loads(Path(argv[0]).read_text(encoding="utf-8"))
     out = Path(__file__).with_name(DATA_FILE)
-    out.write_text(json.dumps(make(topology), separators=(",", ":")), encoding="utf-8")
+    from .files import write_atomic
+
+    write_atomic(out, json.dumps(make(topology), separators=(",", ":")))
     print(f"Wrote {out} ({out.stat().st_size:,} bytes)")
     return 0
 
