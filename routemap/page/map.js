@@ -1,7 +1,8 @@
 /* Puts the page together: reads the data block's lookups into one `view` that every part
  * shares, draws the routes and places (and the offline base map where the tiles fail), adds
- * the controls and the panel, and owns what choosing something does: flying to a journey,
- * place or quote and opening its popup. */
+ * the controls and the panel, and owns the view: the whole map fitted at first (and fitted
+ * again when the map's size changes, till the reader takes the view), and what choosing
+ * something does: flying to a journey, place or quote and opening its popup. */
 
 async function drawRouteMap(map, data, readBasemap, tiles) {
   // Setting up the page is a run of steps with pauses between: none of it a long task (the
@@ -167,6 +168,31 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   nameLeafletButtons(map, layersControl);
   await pause();
   const legendControl = addLegend(view);
+  // The view is the page's own, the whole map fitted, until the reader moves the map or opens
+  // anything, or an address opens something: only till then is it fitted again when the map's
+  // size changes (a page embedding the map sizes its frame to the height the map asks for, a
+  // phone turns). After that the view is the reader's, and stays.
+  let fitted = false;
+  let pageMoving = false;
+  map.on("movestart popupopen", () => {
+    if (!pageMoving) fitted = false;
+  });
+  // A move of the page's own (a fit, printing's paper view and back): the view stays as much
+  // the page's, or the reader's, as it was.
+  function pageMoves(move) {
+    const was = pageMoving;
+    pageMoving = true;
+    try {
+      move();
+    } finally {
+      pageMoving = was;
+    }
+  }
+  function fitAgain() {
+    if (fitted) fitAll();
+  }
+  map.on("resize", fitAgain);
+
   // The offline base map once the routes are on screen and only if the tiles fail.
   let routesShown = false;
   let tilesFailed = false;
@@ -354,6 +380,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     if (Array.isArray(home)) return selectPlace(home[1], from, jump, quote);
     if (home) return selectJourney(home, from, jump, { quote });
     view.links.record({ quote });
+    fitted = false; // (the map stays where it is, but is no longer the page's to move)
     const section = document.getElementById("route-unplaced");
     if (small()) panel.fold(true);
     section.scrollIntoView({ block: "start" });
@@ -391,12 +418,16 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
 
   // The whole map, fitted into the part the panels on the right leave free.
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
+  function fitAll() {
+    pageMoves(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false }));
+    fitted = true;
+  }
   function showAll() {
     views++; // a flight still under way opens nothing when it ends
     showJourneys([]);
-    map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false });
+    fitAll();
   }
-  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, panel, allBounds: all });
+  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, pageMoves, panel, allBounds: all });
 
   showAll();
   await pause();

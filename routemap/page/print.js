@@ -26,7 +26,8 @@ function preparePrinting(view, panel) {
       legend.open = true;
     }
     map.invalidateSize({ pan: false });
-    map.fitBounds(view.allBounds, { padding: [24, 24], animate: false });
+    // (The page's moves, not the reader's: a view the page fitted stays the page's to fit again.)
+    view.pageMoves(() => map.fitBounds(view.allBounds, { padding: [24, 24], animate: false }));
     redrawNow();
     opened = [];
     // A long list's parts first (panel.js), so that every entry is there to be printed.
@@ -55,7 +56,7 @@ function preparePrinting(view, panel) {
       parent.insertBefore(legend, next);
     }
     map.invalidateSize({ pan: false });
-    map.setView(center, zoom, { animate: false });
+    view.pageMoves(() => map.setView(center, zoom, { animate: false }));
     redrawNow();
   });
 }
