@@ -22,8 +22,13 @@ from routemap.styles import (
     legend_weight,
 )
 
+from .conftest import SHIPPED_PLACES
+from .test_accessibility_browser import open_panel, popup_shown
+
 DATA = Path(__file__).parent / "data"
 NAMESAKES = DATA / "namesakes.yaml"
+BORDER = DATA / "border.yaml"  # a small map whose last dot lies at the bottom left
+SIZES = {"desktop": (1280, 800), "phone": (390, 844)}
 
 
 def rgb(colour: str) -> str:
@@ -41,6 +46,16 @@ def namesakes_map(tmp_path_factory):
     out = tmp_path_factory.mktemp("namesakes") / "routes.html"
     build(NAMESAKES, out)
     return out
+
+
+@pytest.fixture(scope="module")
+def small_maps(tmp_path_factory):
+    """The map of tests/data/border.yaml and of the shipped places.yaml, built once."""
+    folder = tmp_path_factory.mktemp("small")
+    built = {"border": folder / "border.html", "shipped": folder / "shipped.html"}
+    build(BORDER, built["border"])
+    build(SHIPPED_PLACES, built["shipped"])
+    return built
 
 
 def control_entries(records) -> list[tuple[str, str, list[str]]]:
@@ -248,4 +263,43 @@ def test_the_legend_draws_each_mode_s_line_with_the_map_s_dashes(
     assert float(core["width"].removesuffix("px")) == pytest.approx(
         max(1, weight * styles["inferredLeg"]["coreWeight"])
     )
+    assert shown.page_errors == []
+
+
+# Each place whose dot's middle lies within the tiles notice's box.
+UNDER_THE_NOTICE = """() => {
+  const notice = document.querySelector('.tile-notice').getBoundingClientRect();
+  const frame = window.routeMap.map.getContainer().getBoundingClientRect();
+  return window.routeMap.placeIds().filter(id => {
+    const [x, y] = window.routeMap.dotPoint(id);
+    return frame.left + x >= notice.left && frame.left + x <= notice.right
+        && frame.top + y >= notice.top && frame.top + y <= notice.bottom;
+  });
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_tiles_notice_covers_no_place_at_first_nor_once_a_journey_or_leg_is_opened(
+    small_maps, open_map, size
+):
+    """Offline, the notice that the tiles could not load stands at the bottom left, where this
+    map's journey ends: the view is fitted again clear of it when it comes, and a journey opened
+    from the panel, or a leg a link names, is framed clear of it too."""
+    shown = open_map(small_maps["border"], *SIZES[size], tiles=False)
+    page = shown.page
+    page.wait_for_selector(".tile-notice")
+    shown.settled()
+    assert page.evaluate(UNDER_THE_NOTICE) == []
+    open_panel(page)
+    page.locator(".journey summary", has_text="Ana's journey").click()
+    popup_shown(page)
+    shown.settled()
+    assert page.locator(".tile-notice").is_visible()
+    assert page.evaluate(UNDER_THE_NOTICE) == []
+    page.evaluate("() => { location.hash = 'journey=ana&leg=1'; }")  # a link followed
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.leaflet-popup .leg')].some(e => e.offsetParent)"
+    )
+    shown.settled()
+    assert page.evaluate(UNDER_THE_NOTICE) == []
     assert shown.page_errors == []

@@ -129,10 +129,11 @@ function addLegend(view) {
   return new Legend({ position: "bottomright" }).addTo(view.map);
 }
 
-/* When the `tiles` layer cannot load (offline, blocked), say so and call `failed` (once): the
- * offline base map is drawn then, and only then, for online the tiles cover it. A map without
- * tiles calls it at once. Called before the layer is added to the map; `view.tilesLoaded` says
- * when the tiles in view have come. */
+/* When the `tiles` layer cannot load (offline, blocked), say so and call `failed` (once, the
+ * notice shown): the offline base map is drawn then, and only then, for online the tiles cover
+ * it. A map without tiles calls it at once. Called before the layer is added to the map;
+ * `view.tilesLoaded` says when the tiles in view have come. Returns `notice()`: the notice's
+ * element while it is on the map (fits keep clear of it: map.js), else null. */
 function watchTiles(view, tiles, failed) {
   const { map } = view;
   // Names are laid out clear of the controls: again when the notice comes or goes.
@@ -167,4 +168,5 @@ function watchTiles(view, tiles, failed) {
     // Leaflet says "load" when every tile has answered, failed ones too.
     tiles.on("load", () => (view.tilesLoaded = !notice));
   } else failed();
+  return { notice: () => (notice && notice.getContainer().isConnected ? notice.getContainer() : null) };
 }

@@ -171,7 +171,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // The view is the page's own, the whole map fitted, until the reader moves the map or opens
   // anything, or an address opens something: only till then is it fitted again when the map's
   // size changes (a page embedding the map sizes its frame to the height the map asks for, a
-  // phone turns). After that the view is the reader's, and stays.
+  // phone turns) or the tiles notice comes. After that the view is the reader's, and stays.
   let fitted = false;
   let pageMoving = false;
   map.on("movestart popupopen", () => {
@@ -207,9 +207,12 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       })
     );
   };
-  watchTiles(view, tiles, () => {
+  // The tiles notice, once it shows, takes room from the bottom of every fit (bottomEdge): the
+  // whole map fitted as the page opened is fitted again clear of it.
+  const tileWatch = watchTiles(view, tiles, () => {
     tilesFailed = true;
     basemapIfNeeded();
+    fitAgain();
   });
   await pause();
 
@@ -231,6 +234,14 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // The part of the map the controls on the right leave free, for fitting things into.
   const edge = small() ? 16 : 30;
   const rightEdge = () => (small() ? edge : Math.max(layersControl.getContainer().offsetWidth, legendControl.getContainer().offsetWidth) + 20);
+  // The bottom's: the credits (on a phone they fill the bottom edge), and above them the tiles
+  // notice while it shows.
+  const bottomEdge = () => {
+    const least = small() ? 50 : edge;
+    const notice = tileWatch.notice();
+    if (!notice || !notice.offsetHeight) return least; // (hidden beside a phone's open legend: map.css)
+    return Math.max(least, Math.ceil(map.getContainer().getBoundingClientRect().bottom - notice.getBoundingClientRect().top) + 8);
+  };
 
   // Choosing a journey (or a group of routes) frames it below its popup and beside the
   // legend: the popup is anchored at the journey's northernmost point, and the fit leaves the
@@ -268,7 +279,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       if (link.quote) showQuote(link.quote);
     };
     const bounds = L.latLngBounds(points);
-    const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
+    const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 };
     goTo(target || { bounds, fit: fallback }, jump, show);
   }
 
@@ -353,7 +364,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     showJourneys([id]);
     if (small()) panel.fold(false);
     const bounds = L.latLngBounds(legLine(data, leg).map(latLng));
-    const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), small() ? 50 : edge], maxZoom: 7 };
+    const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 };
     view.links.record({ journey: id, leg: number });
     const choice = ++views;
     goTo({ bounds, fit }, jump, () => choice === views && openLeg(journey, leg));
@@ -416,10 +427,10 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     if (target.quote) showQuote(target.quote);
   }
 
-  // The whole map, fitted into the part the panels on the right leave free.
+  // The whole map, fitted into the part the controls leave free.
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
   function fitAll() {
-    pageMoves(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), small() ? 50 : 30], animate: false }));
+    pageMoves(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], animate: false }));
     fitted = true;
   }
   function showAll() {
