@@ -260,3 +260,62 @@ def test_dashed_routes_of_one_origin_take_turns_so_each_shows(built, open_map, n
         for line in group:
             dash, gap = (float(n) for n in line["dashes"].split())
             assert gap == dash * (len(turns) - 1), line
+
+
+# Each name shown whose dot the reader does not see: its middle off the map or under a control
+# (the legend, the layer control, the zoom buttons, the credits, the tiles notice).
+NAMES_WITHOUT_DOTS = """() => {
+  const map = window.routeMap.map, size = map.getSize();
+  const frame = map.getContainer().getBoundingClientRect();
+  const controls = [...map.getContainer().querySelectorAll('.leaflet-control')]
+    .map(c => c.getBoundingClientRect()).filter(r => r.width && r.height);
+  return [...document.querySelectorAll('.place-label')]
+    .filter(label => label.getClientRects().length)  // shown (hidden ones have no box)
+    .map(label => label.dataset.place)
+    .filter(id => {
+      const [x, y] = window.routeMap.dotPoint(id);
+      const under = controls.some(r => frame.left + x >= r.left && frame.left + x <= r.right
+                                      && frame.top + y >= r.top && frame.top + y <= r.bottom);
+      return x < 0 || y < 0 || x > size.x || y > size.y || under;
+    });
+}"""
+
+PAN_BY = "([x, y]) => { window.routeMap.map.panBy([x, y], {animate: false}); }"
+
+
+def name_shown(page, place: str) -> bool:
+    return page.locator(f'.place-label[data-place="{place}"]').is_visible()
+
+
+def test_a_name_shows_only_while_its_dot_is_in_view_and_under_no_control(built, open_map):
+    shown = open_map(built["shipped"], *SIZES["desktop"])
+    page = shown.page
+    assert name_shown(page, "irkutsk")
+    # Panned 360 px left, Irkutsk's dot is past the right edge: its name goes, and comes back
+    # with the dot.
+    page.evaluate(PAN_BY, [-360, 0])
+    assert page.evaluate("window.routeMap.dotPoint('irkutsk')[0]") > page.evaluate(
+        "window.routeMap.map.getSize().x"
+    )
+    assert page.locator('.place-label[data-place="irkutsk"]').evaluate("label => label.hidden")
+    assert page.evaluate(NAMES_WITHOUT_DOTS) == []
+    page.evaluate(PAN_BY, [360, 0])
+    assert name_shown(page, "irkutsk")
+    # Every way the map is panned, no name stands without its dot.
+    for step in ([0, 250], [-300, 0], [0, -500], [600, 0], [0, 400]):
+        page.evaluate(PAN_BY, step)
+        assert page.evaluate(NAMES_WITHOUT_DOTS) == [], step
+    page.evaluate(PAN_BY, [-300, -150])
+    # Tashkent's dot under the open legend, just inside its left edge: no name for it.
+    legend = page.locator(".route-legend").bounding_box()
+    x, y = shown.marker_point("tashkent")
+    page.evaluate(PAN_BY, [x - (legend["x"] + 12), y - (legend["y"] + legend["height"] / 2)])
+    assert not name_shown(page, "tashkent")
+    assert page.evaluate(NAMES_WITHOUT_DOTS) == []
+    # The legend folded, the dot is seen again, and named.
+    page.locator(".route-legend summary").click()
+    page.wait_for_function(
+        "() => document.querySelector('.place-label[data-place=\"tashkent\"]').getClientRects().length"
+    )
+    assert page.evaluate(NAMES_WITHOUT_DOTS) == []
+    assert shown.page_errors == []

@@ -136,8 +136,6 @@ function addLegend(view) {
  * element while it is on the map (fits keep clear of it: map.js), else null. */
 function watchTiles(view, tiles, failed) {
   const { map } = view;
-  // Names are laid out clear of the controls: again when the notice comes or goes.
-  const relayout = () => view.layoutLabels && view.layoutLabels();
   const Notice = L.Control.extend({
     onAdd() {
       const box = el("div", null, "tile-notice");
@@ -146,10 +144,7 @@ function watchTiles(view, tiles, failed) {
       hide.type = "button";
       hide.title = say("tiles.hide");
       hide.setAttribute("aria-label", say("tiles.hide"));
-      hide.addEventListener("click", () => {
-        this.remove();
-        relayout();
-      });
+      hide.addEventListener("click", () => this.remove());
       box.append(el("span", say("tiles.notice")), hide);
       L.DomEvent.disableClickPropagation(box);
       return box;
@@ -160,7 +155,6 @@ function watchTiles(view, tiles, failed) {
     if (notice) return;
     map.getContainer().classList.add("no-tiles");
     notice = new Notice({ position: "bottomleft" }).addTo(map);
-    relayout();
     failed();
   };
   if (tiles) {

@@ -1,10 +1,13 @@
-/* Where each place's dot and name stand on screen, laid out again after every zoom and move.
+/* Where each place's dot and name stand on screen, laid out again after every zoom and move,
+ * and whenever a control changes its size (the legend or the layer control opened or folded,
+ * the tiles notice come or gone).
  *
  * Dots that would overlap (Bucha and Irpin share a pixel at the first view) are spread apart
  * around their middle, each with a thin leader to its true point (drawing.js: PlaceDot), so
  * every place can be clicked at every zoom. Then each name goes beside its own dot, touching
  * it, where it covers no other dot, no other name and no control; failing that, a little way
- * off with a leader line to its dot; failing that too, it shows on hover only. Names are plain
+ * off with a leader line to its dot; failing that too, it shows on hover only. A dot off the map
+ * or under a control has no name shown: a name never stands without its dot. Names are plain
  * elements in a pane of their own, measured with one canvas, so a layout costs no reflow. */
 
 const LABEL_FONT = "11px system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif";
@@ -29,7 +32,7 @@ function placeLabels(view) {
   // Starts and ends are named first, places named only for context last.
   // (Only a map whose places are all named needs the order.)
   const ordered = labelled ? features.map((f) => f.properties).sort((a, b) => LABEL_ORDER.indexOf(a.role) - LABEL_ORDER.indexOf(b.role)) : [];
-  const labels = Object.create(null);
+  const labels = new Map();
   if (labelled) {
     for (const p of ordered) {
       const label = el("div", p.name, "place-label");
@@ -43,7 +46,7 @@ function placeLabels(view) {
         label.routeShapes.push({ lines, w: Math.max(...lines.map(width)), h: 2 * LABEL_HEIGHT - 2 });
       }
       pane.append(label);
-      labels[p.id] = label;
+      labels.set(p.id, label);
     }
   }
 
@@ -173,13 +176,16 @@ function placeLabels(view) {
       const r = c.getBoundingClientRect();
       return { left: r.left - frame.left, top: r.top - frame.top, right: r.right - frame.left, bottom: r.bottom - frame.top };
     });
+    const controls = taken.slice();
     const dots = features.map((f) => {
       const marker = markers[f.properties.id];
       const at = map.layerPointToContainerPoint(dotLayerPoint(map, marker));
       return { id: f.properties.id, at, r: marker.getRadius() + 1 };
     });
-    const dotOf = Object.create(null);
-    for (const d of dots) dotOf[d.id] = d;
+    const dotOf = new Map(dots.map((d) => [d.id, d]));
+    // A dot the reader sees: its middle within the map, under no control.
+    const seen = (at) =>
+      at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y && !controls.some((c) => at.x >= c.left && at.x <= c.right && at.y >= c.top && at.y <= c.bottom);
     const hits = (box) =>
       box.left < 0 ||
       box.top < 0 ||
@@ -193,8 +199,12 @@ function placeLabels(view) {
       });
     const leaders = [];
     for (const p of ordered) {
-      const label = labels[p.id];
-      const dot = dotOf[p.id];
+      const label = labels.get(p.id);
+      const dot = dotOf.get(p.id);
+      if (!seen(dot.at)) {
+        label.hidden = true;
+        continue;
+      }
       let placed = null;
       for (const shape of label.routeShapes) {
         for (const [left, top, off] of candidates(dot.at, dot.r, shape.w, shape.h)) {
@@ -240,5 +250,18 @@ function placeLabels(view) {
     );
   }
   map.on("moveend overlayadd overlayremove resize", layout); // (every zoom ends with a moveend)
+  // A control opened, folded, come or gone: laid out again on the next frame (once, however many
+  // changed), not within the observer's own callback.
+  let asked = false;
+  const layoutSoon = () => {
+    if (asked) return;
+    asked = true;
+    requestAnimationFrame(() => {
+      asked = false;
+      layout();
+    });
+  };
+  const resized = new ResizeObserver(layoutSoon);
+  for (const corner of map.getContainer().querySelectorAll(".leaflet-top, .leaflet-bottom")) resized.observe(corner);
   return { layout };
 }

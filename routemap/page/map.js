@@ -161,7 +161,6 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   if (view.bulk.legs || view.bulk.dots) bulkPointer(view, onPlaceClick, onLegClick);
   await pause();
   const labels = placeLabels(view);
-  view.layoutLabels = () => labels.layout();
   manageFocus(view);
   await pause();
   const layersControl = addLayerControl(view, entries);
