@@ -303,3 +303,37 @@ def test_the_tiles_notice_covers_no_place_at_first_nor_once_a_journey_or_leg_is_
     shown.settled()
     assert page.evaluate(UNDER_THE_NOTICE) == []
     assert shown.page_errors == []
+
+
+# The legend's rows a reader sees, the legend opened.
+LEGEND_SEEN = """() => [...document.querySelectorAll('.route-legend li')]
+  .filter(item => item.offsetParent !== null).map(item => item.textContent)"""
+
+# The places drawn moved aside from their true spot (where dots crowd), within the map's bounds.
+MOVED_IN_VIEW = """() => {
+  const map = window.routeMap.map, size = map.getSize();
+  return window.routeMap.placeIds().filter(id => {
+    const [x, y] = window.routeMap.dotPoint(id);
+    const spot = map.latLngToContainerPoint(window.routeMap.placeLatLng(id));
+    return Math.hypot(x - spot.x, y - spot.y) > 0.5 && x >= 0 && y >= 0 && x <= size.x && y <= size.y;
+  });
+}"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_the_legend_explains_dots_moved_aside_only_while_one_is_in_view(small_maps, open_map, size):
+    """The legend says "Moved aside where places crowd" only while a dot so moved is on the map:
+    not on a small map whose places do not crowd; on the shipped map, whose Irpin and Bucha do,
+    until the reader zooms in where none is moved."""
+    moved = legend_labels(STYLE_TABLE, "en")["leader"]["label"]
+    for which in ("border", "shipped"):
+        page = open_map(small_maps[which], *SIZES[size]).page
+        if not page.locator(".route-legend").evaluate("legend => legend.open"):
+            page.locator(".route-legend summary").click()  # (folded where the map is small)
+        crowded = page.evaluate(MOVED_IN_VIEW)
+        assert bool(crowded) == (which == "shipped"), crowded
+        assert (moved in page.evaluate(LEGEND_SEEN)) == (which == "shipped"), which
+    # Zoomed in on Moscow, on the shipped map: no dot in view is moved aside.
+    page.evaluate("() => { window.routeMap.map.setView([55.75, 37.6], 8, {animate: false}); }")
+    assert page.evaluate(MOVED_IN_VIEW) == []
+    assert moved not in page.evaluate(LEGEND_SEEN)

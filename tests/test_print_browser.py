@@ -10,10 +10,13 @@ import unicodedata
 import pytest
 from pypdf import PdfReader
 
+from routemap import image
+from routemap.build import build
 from routemap.load import read_places
+from routemap.render import map_data
 
 from .conftest import SHIPPED_PLACES
-from .test_layout_browser import LAYOUT
+from .test_layout_browser import DATA, LAYOUT
 
 
 def words(text: str) -> str:
@@ -142,3 +145,31 @@ def test_printing_from_a_dark_page_prints_dark_ink_on_white(shipped_map, open_ma
         "rgba(0, 0, 0, 0)",
         "rgb(255, 255, 255)",
     )
+
+
+@pytest.mark.parametrize("which", ["border", "shipped"])
+def test_the_printed_legend_lists_what_the_still_image_s_legend_lists(
+    tmp_path, shipped_map, open_map, which
+):
+    """The printed map and the still image (`routes image`) show the whole map, and their legends
+    list the same kinds: "Moved aside where places crowd" only where a dot is moved aside (the
+    shipped map's Irpin and Bucha), not on a small map whose places do not crowd."""
+    places = {"border": DATA / "border.yaml", "shipped": SHIPPED_PLACES}[which]
+    html = shipped_map if which == "shipped" else tmp_path / "border.html"
+    if which != "shipped":
+        build(places, html)
+    data = map_data(read_places(places))
+    svg, layout = image.svg_for_data(data, image.SIZES["a4"])
+    still = [
+        label for _, _, label in image.legend_rows(data, layout.dots, image.image_styles(data))
+    ]
+    page = open_map(html, tiles=False).page
+    paper_layout(page)
+    printed = page.evaluate(
+        """() => [...document.querySelectorAll('.route-legend li')]
+                 .filter(item => item.offsetParent !== null)
+                 .map(item => item.querySelector('span:last-child').textContent)"""
+    )
+    assert printed == still
+    moved = data["styles"]["leader"]["label"]
+    assert (moved in printed) == (which == "shipped")

@@ -53,6 +53,7 @@ function addLegend(view) {
         symbol.setAttribute("aria-hidden", "true");
         item.append(symbol, el("span", text));
         list.append(item);
+        return item;
       };
       const dot = (style, inferred) => {
         const s = el("span", null, "dot" + (inferred ? " inferred" : ""));
@@ -107,7 +108,14 @@ function addLegend(view) {
       const usedStatuses = new Set(data.journeys.map((j) => j.status));
       for (const [status, style] of Object.entries(styles.statuses)) if (usedStatuses.has(status)) row(stroke(style), style.label);
       row(el("span", "▶", "arrow"), say("legend.direction"));
-      if (view.spreads) row(el("span", null, "spread-key"), styles.leader.label);
+      if (view.spreads) {
+        // Dots moved aside where places crowd, explained while one is in view (labels.js says
+        // when, as the still image's legend has the entry only where it moves a dot).
+        const moved = row(el("span", null, "spread-key"), styles.leader.label);
+        moved.classList.add("moved-entry");
+        moved.hidden = true;
+        view.map.on("dotsmoved", (event) => (moved.hidden = !event.inView));
+      }
       if (view.detailFromZoom) row(el("span", "+", "zoom-hint"), say("legend.zoom"));
       box.append(list);
       // Never taller than the map leaves it, below the layer control (map.css).

@@ -4,11 +4,13 @@
  *
  * Dots that would overlap (Bucha and Irpin share a pixel at the first view) are spread apart
  * around their middle, each with a thin leader to its true point (drawing.js: PlaceDot), so
- * every place can be clicked at every zoom. Then each name goes beside its own dot, touching
- * it, where it covers no other dot, no other name and no control; failing that, a little way
- * off with a leader line to its dot; failing that too, it shows on hover only. A dot off the map
- * or under a control has no name shown: a name never stands without its dot. Names are plain
- * elements in a pane of their own, measured with one canvas, so a layout costs no reflow. */
+ * every place can be clicked at every zoom; the map fires "dotsmoved" ({ inView }) after each
+ * layout, saying whether a dot so moved is in view (the legend explains them only then). Then
+ * each name goes beside its own dot, touching it, where it covers no other dot, no other name
+ * and no control; failing that, a little way off with a leader line to its dot; failing that
+ * too, it shows on hover only. A dot off the map or under a control has no name shown: a name
+ * never stands without its dot. Names are plain elements in a pane of their own, measured with
+ * one canvas, so a layout costs no reflow. */
 
 const LABEL_FONT = "11px system-ui, -apple-system, Segoe UI, Roboto, Noto Sans, sans-serif";
 const LABEL_HEIGHT = 16;
@@ -161,13 +163,27 @@ function placeLabels(view) {
     return out;
   }
 
+  // Whether a dot moved aside is drawn within the map's bounds.
+  function movedInView() {
+    const size = map.getSize();
+    return features.some((f) => {
+      const marker = markers[f.properties.id];
+      if (!marker._shift) return false;
+      const at = map.latLngToContainerPoint(marker.getLatLng()).add(marker._shift);
+      return at.x >= 0 && at.y >= 0 && at.x <= size.x && at.y <= size.y;
+    });
+  }
+
   function layout() {
     if (!map.hasLayer(view.placeLayer)) {
       pane.style.display = "none";
+      map.fire("dotsmoved", { inView: false });
       return;
     }
     pane.style.display = "";
     if (spreads) spread();
+    // (Before the controls are measured: the legend's entry for moved dots comes and goes.)
+    map.fire("dotsmoved", { inView: spreads && movedInView() });
     if (!labelled) return;
     const size = map.getSize();
     const frame = map.getContainer().getBoundingClientRect();
