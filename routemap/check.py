@@ -5,13 +5,13 @@ its source word for word, typographic marks included; every figure and every “
 in a note, summary, reason or account is in a source that the entry cites; every source's
 file exists and every source is cited by something.
 
-It also warns, without failing, of a leg that ends where it starts (drawn as no line), and of
-what could put someone in danger once the map is published: a place of a private kind (a home,
-a meeting point: models.PRIVATE_KINDS) shown at its exact point. The rule is the place's kind,
-not who travels through it, because the shipped kinds (cities, border crossings, countries) are
-public places a reader may see exactly, and a home is a private one however many journeys pass
-it; the editor says which it is, and the fix (`precision: locality` or coarser) is theirs to
-make.
+It also warns, without failing, of a leg that ends where it starts (drawn as no line), of a
+quote written inside its own quote marks (shown with them twice), and of what could put someone
+in danger once the map is published: a place of a private kind (a home, a meeting point:
+models.PRIVATE_KINDS) shown at its exact point. The rule is the place's kind, not who travels
+through it, because the shipped kinds (cities, border crossings, countries) are public places a
+reader may see exactly, and a home is a private one however many journeys pass it; the editor
+says which it is, and the fix (`precision: locality` or coarser) is theirs to make.
 """
 
 from __future__ import annotations

@@ -267,11 +267,10 @@ def _main(argv: list[str] | None) -> int:
     progress = _Progress()
     try:
         if args.command == "check":
-            from .check import check, warning_lines
+            from .check import check
 
             report = check(places_path, getattr(args, "articles", None))
-            for line in warning_lines(report.warnings):
-                _say(line, error=True)
+            _say_warnings(report.warnings)
             _say(report.summary)
             return 0
         if args.command == "geocode":
@@ -329,10 +328,7 @@ def _main(argv: list[str] | None) -> int:
         return 130
     if result.geocoded is not None:
         _say(_geocode_summary(result.geocoded, places_path))
-    from .check import warning_lines
-
-    for line in warning_lines(result.warnings):
-        _say(line, error=True)
+    _say_warnings(result.warnings)
     _say(result.summary)
     if getattr(args, "url", None):
         from .build import card_path
@@ -345,12 +341,20 @@ def _main(argv: list[str] | None) -> int:
 
 def _warn(places, places_path: Path) -> None:
     """The warnings `routes check` gives (check.publishing_warnings: a home or a meeting point
-    shown at its exact point, a leg that ends where it starts), given by every command that
-    publishes the map too (a build's come with its result): an editor who only builds, exports
-    or watches would otherwise publish someone's address unwarned."""
-    from .check import publishing_warnings, warning_lines
+    shown at its exact point, a leg that ends where it starts, a quote inside its own marks),
+    given by every command that publishes the map too (a build's come with its result): an
+    editor who only builds, exports or watches would otherwise publish someone's address
+    unwarned."""
+    from .check import publishing_warnings
 
-    for line in warning_lines(publishing_warnings(places, places_path)):
+    _say_warnings(publishing_warnings(places, places_path))
+
+
+def _say_warnings(warnings) -> None:
+    """Warnings on stderr, as every command gives them (check.warning_lines: fifty at most)."""
+    from .check import warning_lines
+
+    for line in warning_lines(warnings):
         _say(line, error=True)
 
 
