@@ -2,13 +2,15 @@
 the rest: the fast path of stage 1 for files of megabytes (50,000 places are 45 MB of YAML).
 
 A forked child parses the file one part of a few megabytes after another and hands each part's
-data over as soon as it has it (marshal data, in a file in memory both processes hold: plain
-dicts, lists, text and numbers, all a YAML parser returns, read back in a fraction of the
-parse's time). Meanwhile this process does the work it was given (importing what drawing
-needs), then validates each part's tables into records while the child parses the next, and
-checks the places' coordinates as soon as they are all in. Once it has handed a part over, the
-child gathers the ids it defines and refers to (models.References), and says last whether the
-file's references hold. The parts' records make the whole file's PlacesFile.
+data over as soon as it has it (marshal data, in a file in memory both processes hold), its
+tables as JSON text where JSON carries them as they are (_with_tables_as_json), else as the
+parser's dicts and lists. Meanwhile this process does the work it was given (importing what
+drawing needs), then validates each part's tables into records while the child parses the
+next (straight from the JSON, pydantic's validate_json, in half the time that reading back
+dicts and validating them took), and checks the places' coordinates as soon as they are all
+in. Once it has handed a part over, the child gathers the ids it defines and refers to
+(models.References), and says last whether the file's references hold. The parts' records
+make the whole file's PlacesFile.
 
 Anything out of the ordinary makes this path answer None, and the caller reads the file as
 before, parsed whole here, with every message worded from that: a part that does not parse or
@@ -51,7 +53,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import cache
 from itertools import chain, repeat
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from pydantic import ValidationError
@@ -183,18 +185,49 @@ def _table_key_lines(text: str) -> list[tuple[int, str]]:
     return sorted(found)
 
 
-def _parse_part(part: str) -> Any:
-    """One part's data, by yaml-rs where it reads the part as ryaml would, else by ryaml."""
+def _parse_part(part: str) -> tuple[Any, bool]:
+    """One part's data, by yaml-rs where it reads the part as ryaml would, else by ryaml; and
+    whether yaml-rs read it (its data is then only what JSON carries: mappings with text keys
+    or not, lists, texts, numbers, booleans and nulls, dates left as text)."""
     if yaml_rs_reads_as_ryaml(part):
         try:
             import yaml_rs
         except ImportError:
             pass
         else:
-            return yaml_rs.loads(part, parse_datetime=False)
+            return yaml_rs.loads(part, parse_datetime=False), True
     import ryaml
 
-    return ryaml.loads(part)
+    return ryaml.loads(part), False
+
+
+_JSON_NULLS = (b":null", b"[null", b",null")
+
+
+def _with_tables_as_json(data: Any) -> dict | None:
+    """The part's data with each table's list of entries as JSON text (orjson), which this
+    side validates straight into records (pydantic's validate_json: half the time of reading
+    back the part's dicts and validating those); None where JSON would not carry the data as
+    it is, and the part goes as dicts: not a mapping, a key that is not text or a number past
+    64 bits (orjson refuses both), or a null anywhere in a table (orjson writes NaN and
+    infinity as null, which a field would take for no value; a null itself is rare, and such
+    a part is only slower). tests/test_parse_ahead.py checks that records validated from the
+    JSON are the records validated from the dicts, for every kind of value JSON carries."""
+    import orjson
+
+    if not isinstance(data, dict):
+        return None
+    try:
+        tables = {
+            key: orjson.dumps(value) if key in TABLES and isinstance(value, list) else value
+            for key, value in data.items()
+        }
+    except TypeError:
+        return None
+    for value in tables.values():
+        if isinstance(value, bytes) and any(null in value for null in _JSON_NULLS):
+            return None  # (also a text holding `:null`: that part is only slower)
+    return tables
 
 
 VERDICT = 2**64 - 1
@@ -204,6 +237,9 @@ HOLD, BROKEN, UNKNOWN = 1, 0, 2
 PAGE = mmap.ALLOCATIONGRANULARITY
 _NUMBER_OF_TABLE = {"": 0} | {table: number for number, table in enumerate(TABLES, 1)}
 _TABLE_OF_NUMBER = {number: table for table, number in _NUMBER_OF_TABLE.items()}
+TABLES_AS_JSON = 1 << 32
+"""Set in a part's message beside the table it goes on with: its tables are JSON text
+(_with_tables_as_json)."""
 
 
 def _gather(references: References, part: Any) -> bool:
@@ -225,73 +261,65 @@ def _gather(references: References, part: Any) -> bool:
     return True
 
 
-SHARED_IDS = {
-    "sources": ("id",),
-    "people": ("id", "role"),
-    "places": ("id", "country"),
-    "groups": ("id",),
-    "journeys": ("id", "from", "person", "group"),
-    "quotes": ("speaker", "source", "via", "journey", "place", "group"),
+SHARED_TEXTS = {
+    "people": ("id",),
+    "places": ("id",),
+    "journeys": ("id", "start", "person"),
+    "quotes": ("speaker", "journey"),
 }
-"""The fields of each table whose texts _share_ids makes one object a value (and, in each
-journey's legs, `to` and `when`): ids, the references to them, and short texts that repeat
-(a person's role, when a leg was travelled)."""
+"""The fields of each table's records (and in each journey's legs, `to`) whose texts
+_share_texts makes one object a value: the ids that most references name, and the references
+that repeat most (a big file's 400,000 of them to 125,000 ids)."""
 
 
-def _share_ids(part: Any, shared: dict) -> None:
-    """Make each id in the part's entries, each reference to one, and each short text that
-    repeats (SHARED_IDS) the one text object of its value that `shared` keeps, across every
-    part: the parser makes a new text for each time a value is written (a big file's 700,000
-    references to 125,000 ids), and the records keep the text they are given (pydantic keeps a
-    text it validates); 40 MB of a big file's records. Only texts are shared, each for an
-    equal text; whatever else the data holds (an entry that is not a mapping, a value that is
-    a list or a number) is left as it is, for validation to judge."""
-    if not isinstance(part, dict):
-        return
-    for table, fields in SHARED_IDS.items():
-        entries = part.get(table)
-        if isinstance(entries, list):
-            _share_fields(entries, fields, shared)
-            if table == "journeys":
-                legs = (entry.get("legs") for entry in entries if type(entry) is dict)
-                _share_fields(
-                    list(chain.from_iterable(each for each in legs if type(each) is list)),
-                    ("to", "when"),
-                    shared,
-                )
+def _share_texts(table: str, records: list, shared: dict) -> None:
+    """Make each text of the table's SHARED_TEXTS fields, in its records, the one text object
+    of that value that `shared` keeps, across every part: a value read is a new text each time
+    it is written in the file, and a record keeps the text it is given: some 17 MB of a big
+    file's records. Done at C speed (map), a pass over the records a field (a third of a
+    second at 50,000 journeys, while the child parses on); other references are left as they
+    are, each costing as much again for less (texts of a few values, a country, a role, a
+    leg's `when`, are one object already: pydantic's reading of JSON keeps the short texts it
+    has just made, its string cache). The records are frozen: their fields are set in their
+    __dict__, where pydantic sets them, each to an equal text, so nothing they say changes."""
+    fields = list(map(attrgetter("__dict__"), records))
+    _share_fields(fields, SHARED_TEXTS.get(table, ()), shared)
+    if table == "journeys":
+        legs = chain.from_iterable(map(attrgetter("legs"), records))
+        _share_fields(list(map(attrgetter("__dict__"), legs)), ("to",), shared)
 
 
-def _share_fields(entries: list, fields: tuple[str, ...], shared: dict) -> None:
-    """_share_ids for one table's entries: one pass over them, each entry's fields at once
-    (a pass over a big table's entries costs a cache miss an entry, most of its time: a C loop
-    a field took half as long again)."""
+def _share_fields(fields: list[dict], names: tuple[str, ...], shared: dict) -> None:
+    """_share_texts for one kind of record, given each record's fields."""
     one = shared.setdefault
-    for entry in entries:
-        if type(entry) is dict:
-            for field in fields:
-                value = entry.get(field)
-                if type(value) is str:
-                    entry[field] = one(value, value)
+    for name in names:
+        values = list(map(itemgetter(name), fields))
+        deque(map(dict.__setitem__, fields, repeat(name), map(one, values, values)), maxlen=0)
 
 
 VALIDATED_AT_ONCE = 4096
 """Entries of a table validated at a time (see _records)."""
 
 
-def _records(table: str, entries: list) -> list:
-    """A table's records, validated a slice of entries at a time, each slice's dicts let go as
-    soon as its records are made: a big table's dicts and records are not all held at once
-    (the dicts of 50,000 journeys take about as much memory as their records)."""
+def _records(table: str, entries: list | bytes, shared: dict) -> list:
+    """A table's records, validated from its entries' JSON text (_with_tables_as_json) or its
+    dicts, a slice of dicts at a time, each slice's dicts let go as soon as its records are
+    made: a big table's dicts and records are not all held at once (the dicts of 50,000
+    journeys take about as much memory as their records). Records given the same keys share
+    one set of those keys' names, and their ids and references their texts (_share_texts)."""
     validator = _table_validator(table)
-    records: list = []
-    for first in range(0, len(entries), VALIDATED_AT_ONCE):
-        last = min(first + VALIDATED_AT_ONCE, len(entries))
-        made = validator.validate_python(entries[first:last])
-        entries[first:last] = [None] * (last - first)
-        _share_fields_sets(made)
-        for inner in _INNER_RECORDS.get(table, ()):
-            _share_fields_sets(list(chain.from_iterable(map(inner, made))))
-        records += made
+    if isinstance(entries, bytes):
+        records = validator.validate_json(entries)
+    else:
+        records = []
+        for first in range(0, len(entries), VALIDATED_AT_ONCE):
+            last = min(first + VALIDATED_AT_ONCE, len(entries))
+            records += validator.validate_python(entries[first:last])
+            entries[first:last] = [None] * (last - first)
+    _share_fields_sets(records)
+    for inner in _INNER_RECORDS.get(table, ()):
+        _share_fields_sets(list(chain.from_iterable(map(inner, records))))
+    _share_texts(table, records, shared)
     return records
 
 
@@ -332,7 +360,7 @@ class _Child:
     def __init__(self, pid: int, pipe, parts: int):
         self.pid, self.pipe, self.parts = pid, pipe, parts
         self.verdict = UNKNOWN
-        self.shared_ids: dict = {}  # see _share_ids
+        self.shared_texts: dict = {}  # see _share_texts
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
@@ -346,7 +374,8 @@ class _Child:
 
     def _parts(self):
         """Each part's data in the file's order, as the child sends them, with the table it
-        goes on with ("" for none); then the child's verdict on the file's references."""
+        goes on with ("" for none) and whether its tables are JSON text; then the child's
+        verdict on the file's references."""
         while len(sent := self.pipe.read(24)) == 24:
             offset, size, table = struct.unpack("<QQQ", sent)
             if offset == VERDICT:
@@ -355,7 +384,7 @@ class _Child:
             with mmap.mmap(self.parts, size, offset=offset) as sent_data:
                 data = marshal.loads(sent_data)
                 sent_data.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
-            yield data, _TABLE_OF_NUMBER[table]
+            yield data, _TABLE_OF_NUMBER[table & ~TABLES_AS_JSON], bool(table & TABLES_AS_JSON)
 
     def places(self, while_parsing: Callable[[], object]) -> PlacesFile | None:
         """The file's records, once `while_parsing` is done (work that does not need them),
@@ -388,23 +417,23 @@ class _Child:
         fields: dict[Any, Any] = {}
         last_key = None
         places_checked = False
-        for part, goes_on_with in self._parts():
+        for part, goes_on_with, as_json in self._parts():
             if not isinstance(part, dict):
                 return None
-            _share_ids(part, self.shared_ids)
+            table_type = bytes if as_json else list  # what the part's tables are
             keys = list(part)
             if goes_on_with and not (
                 keys[:1] == [goes_on_with] == [last_key]
-                and isinstance(part[goes_on_with], list)
+                and isinstance(part[goes_on_with], table_type)
                 and isinstance(fields[goes_on_with], list)
             ):
                 return None
             if any(key in fields for key in keys[1 if goes_on_with else 0 :]):
                 return None  # a key written twice: the whole file's parser says so
             for key, value in part.items():
-                if key in TABLES and isinstance(value, list):
+                if key in TABLES and isinstance(value, table_type):
                     try:
-                        value = _records(key, value)
+                        value = _records(key, value, self.shared_texts)
                     except ValidationError:
                         return None
                 if key == goes_on_with:
@@ -471,10 +500,13 @@ def _start(text: str) -> _Child | None:
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
                 for start, end, goes_on_with in parts(text):
                     key_line = f"{goes_on_with}:\n" if goes_on_with else ""
-                    data = _parse_part(key_line + text[start:end])
-                    sent = marshal.dumps(data)
-                    os.pwrite(parts_file, sent, offset)
+                    data, by_yaml_rs = _parse_part(key_line + text[start:end])
+                    as_json = _with_tables_as_json(data) if by_yaml_rs else None
+                    sent = marshal.dumps(data if as_json is None else as_json)
                     number = _NUMBER_OF_TABLE[goes_on_with]
+                    number |= 0 if as_json is None else TABLES_AS_JSON
+                    del as_json
+                    os.pwrite(parts_file, sent, offset)
                     pipe.write(struct.pack("<QQQ", offset, len(sent), number))
                     offset += -(-len(sent) // PAGE) * PAGE  # the next part at a page's start
                     del sent
