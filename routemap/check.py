@@ -6,7 +6,8 @@ in a note, summary, reason or account is in a source that the entry cites; every
 file exists and every source is cited by something.
 
 It also warns, without failing, of a leg that ends where it starts (drawn as no line), of a
-quote written inside its own quote marks (shown with them twice), and of what could put someone
+quote written inside its own quote marks (shown with them twice), of a quote a YAML comment cuts
+short (` #` in a text without quote marks), and of what could put someone
 in danger once the map is published: a place of a private kind (a home, a meeting point:
 models.PRIVATE_KINDS) shown at its exact point. The rule is the place's kind, not who travels
 through it, because the shipped kinds (cities, border crossings, countries) are public places a
@@ -433,16 +434,89 @@ def _inside_marks(text: str) -> bool:
     )
 
 
+_KEY = re.compile(rb"[ \t]*(?:-[ \t]+)*([A-Za-z_][\w-]*):(?:[ \t\r]|$)")
+_PLAIN_TEXT = re.compile(rb"([ \t]*(?:-[ \t]+)*)text:[ \t]+(?![\"'|>&!*\[{#])\S")
+"""A quote's (or another wording's) `text:` key and the start of a plain value after it: not
+quoted, not a block (`|`, `>`), flow, anchor, tag or alias, where a ` #` ends the text."""
+
+
+def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
+    """A warning for each quote (or other wording of one) whose words a YAML comment cuts
+    short: in a text written without quote marks, a `#` after a space starts a comment, so
+    `text: We paid 5,000 #1 on the list` is the quote “We paid 5,000”, and nothing else tells.
+    Read off the file's bytes, at each ` #` after words on their line: where that line, or the
+    line starting the text it goes on from, is `text:` with a plain value (a comment on a line
+    of its own ends nothing, and a quoted text holds its #). A search for `#`, which most lines
+    of a big file lack (a few milliseconds for 45 MB), and a look at each line that has one."""
+    try:
+        data = places_path.read_bytes()
+    except OSError:  # (read a moment ago, for the records: gone since, nothing to say of it)
+        return []
+    problems: list[Problem] = []
+    line, counted_to, warned_at = 1, 0, -1
+    mark = data.find(b"#")
+    while mark >= 0:
+        start = data.rfind(b"\n", 0, mark) + 1
+        if (
+            data[mark - 1 : mark] in (b" ", b"\t")
+            and start != warned_at  # one warning a line
+            and data[start:mark].strip()  # not a comment on a line of its own
+            and _plain_text_at(data, start)
+        ):
+            line += data.count(b"\n", counted_to, start)
+            counted_to = warned_at = start
+            rest = _line_at(data, mark).strip().decode("utf-8", "replace")
+            problems.append(
+                Problem(
+                    str(places_path),
+                    line,
+                    len(data[start:mark].decode("utf-8", "replace")) + 1,
+                    f"the quote stops before “{rest[:40]}{'…' if len(rest) > 40 else ''}”: in "
+                    "YAML, a # after a space starts a comment",
+                    'if the # is in the article, put the whole text in double quotes ("…"); '
+                    "if it is a note, give it a line of its own",
+                )
+            )
+        mark = data.find(b"#", mark + 1)
+    return problems
+
+
+def _line_at(data: bytes, start: int) -> bytes:
+    """The bytes from `start` to the end of their line."""
+    end = data.find(b"\n", start)
+    return data[start : end if end >= 0 else len(data)]
+
+
+def _plain_text_at(data: bytes, start: int) -> bool:
+    """Whether the line starting at `start` is a plain `text:` value's first line, or one of
+    the lines it goes on over (indented past its key, with no key of its own)."""
+    line = _line_at(data, start)
+    if _PLAIN_TEXT.match(line):
+        return True
+    if _KEY.match(line):
+        return False  # another key's value
+    indent = len(line) - len(line.lstrip(b" \t"))
+    at = start
+    while at > 0:  # up through the lines the value goes on over, to its key's
+        at = data.rfind(b"\n", 0, at - 1) + 1
+        above = _line_at(data, at)
+        key = _KEY.match(above)
+        if key or not above.strip():
+            return bool(key and _PLAIN_TEXT.match(above) and indent > key.start(1))
+    return False
+
+
 def publishing_warnings(
     places: PlacesFile, places_path: Path, columns: FileColumns | None = None
 ) -> list[Problem]:
     """What `routes check` and every command that publishes the map warn of, without failing:
     a private place shown exactly (privacy_warnings), a leg to the place it starts from, a
-    quote written inside its own quote marks."""
+    quote written inside its own quote marks, a quote cut short by a YAML comment."""
     return (
         privacy_warnings(places, places_path)
         + legs_to_themselves(places, places_path, columns)
         + quotes_in_their_marks(places, places_path, columns)
+        + quotes_cut_by_comments(places_path)
     )
 
 

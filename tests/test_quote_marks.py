@@ -1,7 +1,8 @@
 """A quote pasted with the quote marks around it, as the article prints it: the page puts marks
 around every quote, so it would show them twice (““I left everything behind,””). `routes check`
 and every build warn of it at the quote's text, without failing; marks within the words are the
-article's, and no warning."""
+article's, and no warning. Another wording is warned of as a quote is, of this and of a YAML
+comment that cuts it short (test_quote_comments.py)."""
 
 from __future__ import annotations
 
@@ -41,18 +42,32 @@ def test_a_quote_inside_its_own_marks_is_warned_of(tmp_path, capsys, written, wa
     assert captured.err == (WARNING.format(path=path, text=warned) if warned else "")
 
 
-def test_another_wording_inside_its_marks_is_warned_of_and_the_map_still_built(tmp_path, capsys):
+WORDING_WARNINGS = {
+    "inside its marks": (
+        "“I am going.”",
+        "39:15: the quote “I am going.” is written inside its own quote marks, which the map "
+        "adds: the page would show them twice — leave out the marks around the words (keep any "
+        "within them)",
+    ),
+    # (test_quote_comments.py: a quote's text cut by a comment, every way it can be written)
+    "cut by a comment": (
+        "I am going # now",
+        "39:26: the quote stops before “# now”: in YAML, a # after a space starts a comment — "
+        'if the # is in the article, put the whole text in double quotes ("…"); if it is a '
+        "note, give it a line of its own",
+    ),
+}
+
+
+@pytest.mark.parametrize(("written", "warned"), WORDING_WARNINGS.values(), ids=WORDING_WARNINGS)
+def test_another_wording_is_warned_of_and_the_map_still_built(tmp_path, capsys, written, warned):
     path = tmp_path / "places.yaml"
     text = MINIMAL.read_text(encoding="utf-8") + (
-        "    also:\n      - text: “I am going.”\n        source: paper\n"
+        f"    also:\n      - text: {written}\n        source: paper\n"
     )
     path.write_text(text, encoding="utf-8")
     out = tmp_path / "routes.html"
     assert main(["--places", str(path), "--out", str(out)]) == 0
     captured = capsys.readouterr()
-    assert captured.err == (
-        f"Warning: {path}:39:15: the quote “I am going.” is written inside its own quote marks, "
-        "which the map adds: the page would show them twice — leave out the marks around the "
-        "words (keep any within them)\n"
-    )
+    assert captured.err == f"Warning: {path}:{warned}\n"
     assert out.exists()

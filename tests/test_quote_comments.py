@@ -1,0 +1,66 @@
+"""A quote cut short by a YAML comment: in a text written without quote marks, a `#` after a
+space starts a comment, so the words after it are silently not in the quote (and a quote still
+found in its article, cut short). `routes check` and every build warn of it at the `#`,
+without failing; a quoted text, a # within a word and a comment on a line of its own are no
+cause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from routemap.check import quotes_cut_by_comments
+from routemap.cli import main
+
+MINIMAL = Path(__file__).parent / "data" / "minimal.yaml"
+QUOTE = "  - text: I am leaving.\n"
+FIX = (
+    'if the # is in the article, put the whole text in double quotes ("…"); if it is a note, '
+    "give it a line of its own"
+)
+
+CASES = {
+    "a comment after the words": (
+        "  - text: I was number 5 #1 on the list\n",
+        "34:26: the quote stops before “#1 on the list”",
+    ),
+    "a tab before it": (
+        "  - text: I am leaving.\t# he said\n",
+        "34:25: the quote stops before “# he said”",
+    ),
+    "a long rest, shown cut": (
+        "  - text: We paid # " + "very " * 12 + "much\n",
+        "34:19: the quote stops before “# very very very very very very very ver…”",
+    ),
+    "on a line the text goes on over": (
+        "  - text: I am leaving\n      tonight # by car\n",
+        "35:15: the quote stops before “# by car”",
+    ),
+    "in double quotes": ('  - text: "I was number 5 #1 on the list"\n', None),
+    "in single quotes": ("  - text: 'I was number #1'\n", None),
+    "a # within a word": ("  - text: I was number#1\n", None),
+    "a comment on a line of its own": ("  - text: I am leaving.\n    # from the article\n", None),
+    "a block text": ("  - text: |\n      I was number #1\n", None),
+    "a comment after another key": (
+        "  - text: I am leaving.\n    speaker: ana # the driver\n",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize(("written", "warned"), CASES.values(), ids=CASES)
+def test_a_quote_cut_by_a_comment_is_warned_of(tmp_path, capsys, written, warned):
+    path = tmp_path / "places.yaml"
+    text = MINIMAL.read_text(encoding="utf-8").replace(QUOTE + "    speaker: ana\n", QUOTE)
+    text = text.replace(QUOTE, written if "speaker" in written else written + "    speaker: ana\n")
+    path.write_text(text, encoding="utf-8")
+    assert main(["check", "--places", str(path)]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == f"{path} is valid: 2 places, 1 journey, 1 quote.\n"
+    expected = f"Warning: {path}:{warned}: in YAML, a # after a space starts a comment — {FIX}\n"
+    assert captured.err == (expected if warned else "")
+
+
+def test_the_shipped_file_has_no_quote_cut_by_a_comment():
+    assert quotes_cut_by_comments(Path(__file__).parent.parent / "places.yaml") == []
