@@ -1035,9 +1035,14 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
     the file is parsed here and `while_parsing` is not called.
     """
     text = read_text(path)
-    child = None if while_parsing is None or _has_merge_key(text) else parse_ahead.start(text)
+    child = None
+    if while_parsing is not None and not _has_merge_key(text):
+        held = [text]  # the only hold on the text: the child lets go of it once it is cut up
+        del text
+        child = parse_ahead.start(held)
+        text = held.pop()  # (here, where the child has its own copy, let go of next)
     if child is not None:
-        del text  # the child has its own copy: read again only for the messages, if need be
+        del text  # read again only for the messages, if need be
         if (places := child.places(while_parsing)) is not None:
             return places
         text = read_text(path)

@@ -461,17 +461,21 @@ def _can_fork() -> bool:
     return sys.platform == "linux" and threading.active_count() == 1
 
 
-def start(text: str) -> _Child | None:
+def start(held: list[str]) -> _Child | None:
     """The child process that parses a big file's text in parts, started; None where this
     path is not taken (a small file, threads running, no child to be had): the caller then
-    reads the file whole. The child has its own copy of the text: the caller may let go of its
-    own (45 MB for 50,000 places) until it needs it again."""
-    if len(text) < PARSE_AHEAD_FROM or not _can_fork():
+    reads the file whole. The text is given as the one item of `held`, the only hold on it
+    the caller keeps: the child has its own copy (by fork), which it cuts into its parts and
+    lets go of, each part's text going as soon as it is parsed (45 MB for 50,000 places,
+    else held until the end, when this side's records are nearly all made and both
+    processes together hold the most); the caller may let go of its own until it needs it
+    again."""
+    if len(held[0]) < PARSE_AHEAD_FROM or not _can_fork():
         return None
-    return _start(text)
+    return _start(held)
 
 
-def _start(text: str) -> _Child | None:
+def _start(held: list[str]) -> _Child | None:
     """Fork the child that parses the text's parts; None if no child can be had (too many
     processes, too little memory).
 
@@ -498,9 +502,16 @@ def _start(text: str) -> _Child | None:
             offset = 0
             references, known = References(DATA_FIELDS), True
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
-                for start, end, goes_on_with in parts(text):
-                    key_line = f"{goes_on_with}:\n" if goes_on_with else ""
-                    data, by_yaml_rs = _parse_part(key_line + text[start:end])
+                text = held.pop()  # cut up, each part a text of its own, and let go of:
+                cut = deque(  # each part's memory goes as soon as it is parsed
+                    ((f"{goes_on_with}:\n" if goes_on_with else "") + text[start:end], goes_on_with)
+                    for start, end, goes_on_with in parts(text)
+                )
+                del text
+                while cut:
+                    part, goes_on_with = cut.popleft()
+                    data, by_yaml_rs = _parse_part(part)
+                    del part
                     as_json = _with_tables_as_json(data) if by_yaml_rs else None
                     sent = marshal.dumps(data if as_json is None else as_json)
                     number = _NUMBER_OF_TABLE[goes_on_with]
