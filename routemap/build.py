@@ -62,14 +62,15 @@ def load_with_coordinates(
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     while_parsing: Callable[[], object] | None = None,
+    started: object = None,
 ):
     """Read and validate places_path, geocoding first any place that lacks coordinates.
 
     `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
-    place already has coordinates. `while_parsing`: see load.read_places. Returns the records
-    and the GeocodeReport (or None).
+    place already has coordinates. `while_parsing`, `started`: see load.read_places. Returns
+    the records and the GeocodeReport (or None).
     """
-    places = read_places(places_path, while_parsing)
+    places = read_places(places_path, while_parsing, started)
     report = None
     if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
         from .geocode import geocode_places, require_no_problems
@@ -148,17 +149,22 @@ def build(
     on_progress: Callable[[int, int], None] | None = None,
     url: str | None = None,
     lang: str = DEFAULT_LANGUAGE,
+    started: object = None,
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
     `url` (where the map will be published) also its social card beside it; `lang`: the
-    language of the page's own words (language.py). The result carries what `routes check`
-    would warn of (check.publishing_warnings), from the columns the page's data was made of."""
+    language of the page's own words (language.py); `started`: the child parsing a big
+    places_path, where the command started it (parse_ahead.start_reading). The result carries
+    what `routes check` would warn of (check.publishing_warnings), from the columns the page's
+    data was made of."""
     from .check import publishing_warnings
 
     check_language(lang)
     if url:
         check_card(url, out_path, places_path)
-    places, report = load_with_coordinates(places_path, geocoder, on_progress, load_libraries)
+    places, report = load_with_coordinates(
+        places_path, geocoder, on_progress, load_libraries, started
+    )
     columns = FileColumns(places)
     data = page_data(places, lang, columns)
     warnings = publishing_warnings(places, places_path, columns)

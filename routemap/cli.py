@@ -308,16 +308,24 @@ def _main(argv: list[str] | None) -> int:
         refuse_input_as_output(out_path, places_path, kind="map")
         if args.command == "watch":
             return _watch(args, places_path, out_path)
-        from .build import build
+        from .parse_ahead import start_reading
 
-        result = build(
-            places_path,
-            out_path,
-            _geocoder_factory(args),
-            progress,
-            getattr(args, "url", None),
-            getattr(args, "lang", "en"),
-        )
+        started = start_reading(places_path)  # a big file's child, before the imports below
+        try:
+            from .build import build
+
+            result = build(
+                places_path,
+                out_path,
+                _geocoder_factory(args),
+                progress,
+                getattr(args, "url", None),
+                getattr(args, "lang", "en"),
+                started,
+            )
+        finally:
+            if started is not None:  # (ended, where the build stopped before reading it)
+                started.finish(stop=True)
     except RoutesError as error:
         progress.close()
         _say(f"Error: {error}", error=True)

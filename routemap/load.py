@@ -26,172 +26,16 @@ from .models import (
     references_hold,
 )
 from .positions import TextPositions
+from .reading import README_EXAMPLE, _line_column, has_merge_key, read_text
 from .whereabouts import coordinate_problems
 
 if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
     from ruamel.yaml.comments import CommentedMap
 
 
-def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
-    """1-based line and column of a position in the file's text (or bytes)."""
-    newline = b"\n" if isinstance(text, bytes) else "\n"
-    before = text[:offset]
-    return before.count(newline) + 1, offset - (before.rfind(newline) + 1) + 1
-
-
-README_EXAMPLE = "the first example under “Editing places.yaml” in the README"
-"""Where a message sends an editor with no file, or an empty one: a whole file that builds
-(tests/test_readme.py builds it)."""
-
-
 def read_document(path: Path) -> CommentedMap:
     """Read the file as UTF-8 and parse it (see parse_document)."""
     return parse_document(read_text(path), path)
-
-
-def read_text(path: Path) -> str:
-    """The file's text, or a PlacesFileError if it is missing, unreadable or not UTF-8."""
-    name = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        folder = path.absolute().parent
-        raise PlacesFileError(
-            [
-                Problem(
-                    name,
-                    1,
-                    1,
-                    f"no such file in {folder}",
-                    f"give the places file's path with --places, or create it ({README_EXAMPLE} "
-                    "is a whole file)",
-                )
-            ]
-        ) from None
-    except OSError as error:
-        raise PlacesFileError(
-            [Problem(name, 1, 1, f"the file cannot be read ({error.strerror})", "check its path")]
-        ) from None
-    while raw.startswith(b"\xef\xbb\xbf"):  # one byte-order mark or several (a double save)
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line, column = _line_column(raw, error.start)
-        raise PlacesFileError(
-            [
-                Problem(
-                    name,
-                    line,
-                    column,
-                    f"byte 0x{raw[error.start]:02x} is not UTF-8 text",
-                    "save the file as UTF-8",
-                )
-            ]
-        ) from None
-    costly = _too_deep(raw, text, name) or _alias_bomb(text, name)
-    if costly:
-        raise PlacesFileError([costly])
-    return text
-
-
-MAX_FLOW_DEPTH = 64
-"""Brackets nested deeper than this are refused before any parser sees them: a places file needs
-three or four levels, and both parsers take time that grows with the square of the depth (10⁵
-levels in 200 kB took ryaml 35 s)."""
-
-_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
-
-
-def _too_deep(raw: bytes, text: str, name: str) -> Problem | None:
-    """Brackets nested past MAX_FLOW_DEPTH, found in a few passes over the file's brackets alone
-    (in quoted text too: no real file has 64 brackets open at once), at the one that goes past."""
-    brackets = raw.translate(None, _NOT_BRACKETS)
-    for _ in range(MAX_FLOW_DEPTH):  # each pass removes the innermost pairs
-        shorter = brackets.replace(b"[]", b"").replace(b"{}", b"")
-        if len(shorter) == len(brackets):
-            return None
-        brackets = shorter
-    if b"[]" not in brackets and b"{}" not in brackets:
-        return None  # what is left is brackets that are never closed: the parser says where
-    depth = 0
-    for bracket in re.finditer(r"[\[\]{}]", text):
-        depth = depth + 1 if bracket.group() in "[{" else max(0, depth - 1)
-        if depth > MAX_FLOW_DEPTH:
-            return Problem(
-                name,
-                *_where(text, bracket.start()),
-                f"brackets nested more than {MAX_FLOW_DEPTH} deep",
-                "a places file needs at most a few levels: flatten it",
-            )
-    return None
-
-
-ALIAS_ALLOWANCE = 10_000
-"""How many values aliases (`*name`) may add to a file beyond as many as it writes out: enough
-for shared source lists and merge keys on every entry, never for a bomb (nine aliases of nine
-aliases… make 1.2 kB into 43 million values, gigabytes and minutes)."""
-
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&([^\s\[\]{},]+)")
-
-
-def _alias_bomb(text: str, name: str) -> Problem | None:
-    """The alias that takes the file past what aliases may add, counted on the parser's events
-    (which never expand an alias) before anything builds the values. Only a file that has an
-    anchor and uses it pays for the count."""
-    if "&" not in text or "*" not in text:  # a plain search: the pattern takes 20× longer
-        return None
-    anchors = set(_ANCHOR.findall(text))
-    if not any("*" + anchor in text for anchor in anchors):
-        return None
-    from ruamel.yaml import YAML
-    from ruamel.yaml.events import (
-        AliasEvent,
-        CollectionEndEvent,
-        CollectionStartEvent,
-        NodeEvent,
-    )
-
-    sizes: dict[str, int] = {}  # anchor → how many values its node stands for
-    open_nodes: list[list] = []  # [anchor, size so far] of each collection being read
-    written = expanded = 0
-    try:
-        for event in YAML().parse(text):
-            if isinstance(event, CollectionEndEvent):
-                anchor, size = open_nodes.pop()
-                if anchor:
-                    sizes[anchor] = size
-                if open_nodes:
-                    open_nodes[-1][1] += size
-                continue
-            if not isinstance(event, NodeEvent):
-                continue
-            if isinstance(event, AliasEvent):
-                size = sizes.get(event.anchor, 1)
-                expanded += size
-                if expanded > max(ALIAS_ALLOWANCE, written):
-                    line, column = event.start_mark.line + 1, event.start_mark.column + 1
-                    return Problem(
-                        name,
-                        line,
-                        column,
-                        f"aliases here would make the {written:,} values this file writes "
-                        f"into over {expanded:,} (`*{_cut(event.anchor)}` stands for {size:,})",
-                        "write the values out, or use aliases only for a few shared values",
-                    )
-            else:
-                written += 1
-                size = 1
-                if isinstance(event, CollectionStartEvent):
-                    open_nodes.append([event.anchor, 1])
-                    continue
-                if event.anchor:
-                    sizes[event.anchor] = 1
-            if open_nodes:
-                open_nodes[-1][1] += size
-    except Exception:  # a syntax error: the parser proper reports it, with its position
-        return None
-    return None
 
 
 _SHORT = reprlib.Repr()
@@ -206,20 +50,10 @@ def _shown(value: Any) -> str:
     return _SHORT.repr(value)
 
 
-def _cut(text: str, most: int = 40) -> str:
-    """A short piece of an editor's text for a message: never the whole of a long value."""
-    return text if len(text) <= most else text[: most - 1] + "…"
-
-
 DASHES = re.compile(r"(?:- +){40,}")  # `- - - …`: lists in lists, as deep as the dashes
 LONG_NUMBER = re.compile(r"\d{4000,}")  # Python reads whole numbers of up to 4,300 digits
 ESCAPE = re.compile(r"\\U([0-9A-Fa-f]{8})")
 TAGGED = re.compile(r"!!(int|float|bool)\s+([^\s,\]}]+)")
-
-
-def _where(text: str, index: int) -> tuple[int, int]:
-    before = text[:index]
-    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
 def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
@@ -229,7 +63,7 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         # (Brackets nested as deep are refused before parsing: _too_deep.)
         return Problem(
             name,
-            *_where(text, deep.start()),
+            *_line_column(text, deep.start()),
             "lists in lists (`- - - …`) nested too deep to read",
             "a places file needs at most a few levels: flatten it",
         )
@@ -237,14 +71,14 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         if int(escape.group(1), 16) > 0x10FFFF:
             return Problem(
                 name,
-                *_where(text, escape.start()),
+                *_line_column(text, escape.start()),
                 f"the escape \\U{escape.group(1)} is not a character (Unicode ends at \\U0010FFFF)",
                 "write the character itself, or a code point up to \\U0010FFFF",
             )
     if isinstance(error, ValueError) and (long := LONG_NUMBER.search(text)):
         return Problem(
             name,
-            *_where(text, long.start()),
+            *_line_column(text, long.start()),
             f"a number of {len(long.group()):,} digits, too long to read",
             "no value in a places file needs one: check what was pasted here",
         )
@@ -254,7 +88,7 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         if not _tag_fits(tag, value):
             return Problem(
                 name,
-                *_where(text, tagged.start()),
+                *_line_column(text, tagged.start()),
                 f"`!!{tag} {value[:40]}`: {value[:40]} is not {words[tag]}",
                 f"remove the `!!{tag}` tag, or write {words[tag]}",
             )
@@ -978,9 +812,6 @@ def _odd_key_position(where: _Positions, loc: tuple) -> tuple[int, int]:
     return where.value(loc[:-1])
 
 
-MERGE_KEY = re.compile(r"(?:^|[\s{,])<<\s*:", re.MULTILINE)
-
-
 def _parse_fast(text: str) -> Any:
     """The file's data by ryaml (Rust; some 50× faster than ruamel), or None to say: take the
     careful path. It knows no line numbers, so any doubt goes to ruamel, which does.
@@ -988,7 +819,7 @@ def _parse_fast(text: str) -> Any:
     A file with a merge key (`<<: *common`) goes to ruamel too: ryaml reads YAML 1.2, which has
     none, and would see a key named `<<` where ruamel sees the keys it merges.
     """
-    if _has_merge_key(text):
+    if has_merge_key(text):
         return None
     try:
         import ryaml
@@ -1000,8 +831,8 @@ def _parse_fast(text: str) -> Any:
         return None
 
 
-def _has_merge_key(text: str) -> bool:
-    return "<<" in text and MERGE_KEY.search(text) is not None  # the plain search first: 20× faster
+def _nothing() -> None:
+    """No work to do while a child parses."""
 
 
 def _holds(places: PlacesFile | None) -> bool:
@@ -1021,7 +852,11 @@ def positions_of(path: Path, locs: list[tuple]) -> list[tuple[int, int]]:
     return [where.value(loc) for loc in locs]
 
 
-def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -> PlacesFile:
+def read_places(
+    path: Path,
+    while_parsing: Callable[[], object] | None = None,
+    started: parse_ahead._Child | None = None,
+) -> PlacesFile:
     """Read and validate a places file: the whole of stage 1.
 
     A file that is valid, as almost every build's is, is parsed once by the fast parser and
@@ -1032,19 +867,21 @@ def read_places(path: Path, while_parsing: Callable[[], object] | None = None) -
 
     A big file is parsed in a child process, in parts, while `while_parsing` (work that does
     not need the data, like importing libraries) is done here: see parse_ahead.py. Otherwise
-    the file is parsed here and `while_parsing` is not called.
+    the file is parsed here and `while_parsing` is not called. `started`: that child, where
+    the command started it itself, before importing this (parse_ahead.start_reading).
     """
-    text = read_text(path)
-    child = None
-    if while_parsing is not None and not _has_merge_key(text):
-        held = [text]  # the only hold on the text: the child lets go of it once it is cut up
-        del text
-        child = parse_ahead.start(held)
-        text = held.pop()  # (here, where the child has its own copy, let go of next)
-    if child is not None:
-        del text  # read again only for the messages, if need be
-        if (places := child.places(while_parsing)) is not None:
-            return places
+    child, text = started, None
+    if child is None:
+        text = read_text(path)
+        if while_parsing is not None and not has_merge_key(text):
+            held, text = [text], None  # the only hold on the text: the child lets go of it
+            child = parse_ahead.start(held)
+            text = held.pop()
+            if child is not None:
+                text = None  # read again only for the messages, if need be
+    if child is not None and (places := child.places(while_parsing or _nothing)) is not None:
+        return places
+    if text is None:
         text = read_text(path)
     data = _parse_fast(text)
     if isinstance(data, dict):

@@ -9,8 +9,10 @@ drawing needs), then validates each part's tables into records while the child p
 next (straight from the JSON, pydantic's validate_json, in half the time that reading back
 dicts and validating them took), and checks the places' coordinates as soon as they are all
 in. Once it has handed a part over, the child gathers the ids it defines and refers to
-(models.References), and says last whether the file's references hold. The parts' records
-make the whole file's PlacesFile.
+(references.References), and says last whether the file's references hold. The parts' records
+make the whole file's PlacesFile. The child needs neither the models nor pydantic: the build
+command starts it (start_reading) before this process imports them, a fifth of a second that
+the child, which ends last, has to the good.
 
 Anything out of the ordinary makes this path answer None, and the caller reads the file as
 before, parsed whole here, with every message worded from that: a part that does not parse or
@@ -54,12 +56,15 @@ from collections.abc import Callable
 from functools import cache
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from .errors import PlacesFileError
+from .reading import has_merge_key, read_text
+from .references import DATA_FIELDS, TABLES, References
 
-from .models import DATA_FIELDS, TABLES, PlacesFile, References, references_hold
-from .whereabouts import coordinate_problems
+if TYPE_CHECKING:  # (the models are imported where this side first needs them, not before:
+    from .models import PlacesFile  # start_reading's child starts while they are imported)
 
 PARSE_AHEAD_FROM = 256_000
 """Files of at least this many characters are parsed in a child process, on the machine's other
@@ -351,6 +356,8 @@ def _table_validator(table: str):
     """The validator of one table's list of records (`places` → list[Place])."""
     from pydantic import TypeAdapter
 
+    from .models import PlacesFile
+
     return TypeAdapter(PlacesFile.model_fields[table].annotation)
 
 
@@ -360,17 +367,20 @@ class _Child:
     def __init__(self, pid: int, pipe, parts: int):
         self.pid, self.pipe, self.parts = pid, pipe, parts
         self.verdict = UNKNOWN
+        self.status: int | None = None  # the child's exit status, once finished
         self.shared_texts: dict = {}  # see _share_texts
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
         first, as what it has yet to send will not be read); its exit status, 0 once it has
-        sent every part."""
-        self.pipe.close()
-        os.close(self.parts)
-        if stop:
-            os.kill(self.pid, signal.SIGKILL)
-        return os.waitpid(self.pid, 0)[1]
+        sent every part. Once finished, the same status again."""
+        if self.status is None:
+            self.pipe.close()
+            os.close(self.parts)
+            if stop:
+                os.kill(self.pid, signal.SIGKILL)
+            self.status = os.waitpid(self.pid, 0)[1]
+        return self.status
 
     def _parts(self):
         """Each part's data in the file's order, as the child sends them, with the table it
@@ -392,12 +402,17 @@ class _Child:
         coordinates against their countries); None if anything was out of the ordinary or
         wrong (see the module's docstring). The places' coordinates are checked as soon as
         they are all read, while the child reads on."""
+        from pydantic import ValidationError
+
+        from .models import PlacesFile, references_hold
+
         try:
             while_parsing()
         except BaseException:
             self.finish(stop=True)
             raise
         places = self._fields()
+        self.shared_texts.clear()  # (the records hold the texts; the command may hold this)
         if places is None:
             self.finish(stop=True)
             return None
@@ -414,6 +429,10 @@ class _Child:
     def _fields(self) -> dict | None:
         """PlacesFile's fields from the parts, each table's entries validated into records;
         None at the first thing out of the ordinary or wrong."""
+        from pydantic import ValidationError
+
+        from .whereabouts import coordinate_problems
+
         fields: dict[Any, Any] = {}
         last_key = None
         places_checked = False
@@ -459,6 +478,22 @@ def _can_fork() -> bool:
     import threading
 
     return sys.platform == "linux" and threading.active_count() == 1
+
+
+def start_reading(path: Path) -> _Child | None:
+    """start() for the file at `path`, called by a command as soon as it knows the file, before
+    it imports the models and the libraries (a fifth of a second, all of it the child's head
+    start): the text read as load.read_places reads it. None where read_places would start
+    no child (see start; a file with a merge key), or where the file cannot be read, which
+    read_places then says. The caller gives the child to read_places (`started`), or ends it
+    (finish(stop=True)) if it never gets that far."""
+    try:
+        held = [read_text(path)]
+    except PlacesFileError:
+        return None
+    if has_merge_key(held[0]):
+        return None
+    return start(held)
 
 
 def start(held: list[str]) -> _Child | None:

@@ -365,9 +365,9 @@ def local_assets(approaches: list[Approach]) -> tuple[dict[str, bytes], list[str
 
 def build(command: list[str]) -> tuple[float, float]:
     """Wall seconds of the whole command and its peak memory in MB: the larger of its process's
-    own peak (wait4's rusage) and the peak of all its processes together (a child parsing a
-    big file, say), sampled as the sum of their proportional set sizes, in which the pages two
-    processes share count once."""
+    own peak (wait4's rusage: the most any one of its processes held) and the peak of all its
+    processes together (a child parsing a big file, say), sampled as the sum of their
+    proportional set sizes, in which the pages two processes share count once."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=errors)
@@ -383,9 +383,12 @@ def build(command: list[str]) -> tuple[float, float]:
 
 class _TreeMemory:
     """The peak of a process's and its descendants' proportional set sizes together, sampled
-    every SAMPLE_SECONDS in a thread while it runs (Linux's /proc; 0 elsewhere)."""
+    in a thread while it runs and has a child (Linux's /proc; 0 elsewhere). A process alone is
+    measured by its own peak (wait4's rusage): reading a big process's proportional set size
+    costs some milliseconds of the machine's time, so it is read only while there are two,
+    every SAMPLE_SECONDS, and whether there are is looked at every LOOK_SECONDS."""
 
-    SAMPLE_SECONDS = 0.025
+    SAMPLE_SECONDS, LOOK_SECONDS = 0.1, 0.02
 
     def __init__(self, pid: int):
         import threading
@@ -400,9 +403,13 @@ class _TreeMemory:
         self._thread.join()
 
     def _sample(self) -> None:
-        while not self._done.wait(self.SAMPLE_SECONDS):
-            total = sum(map(_pss_kb, _descendants(self.pid)))
-            self.peak_mb = max(self.peak_mb, total / 1024)
+        last = 0.0
+        while not self._done.wait(self.LOOK_SECONDS):
+            processes = _descendants(self.pid)
+            if len(processes) > 1 and time.perf_counter() - last >= self.SAMPLE_SECONDS:
+                last = time.perf_counter()
+                total = sum(map(_pss_kb, processes))
+                self.peak_mb = max(self.peak_mb, total / 1024)
 
 
 def _descendants(pid: int) -> list[int]:

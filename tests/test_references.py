@@ -13,14 +13,8 @@ from pathlib import Path
 import pytest
 import ryaml
 
-from routemap.models import (
-    DATA_FIELDS,
-    TABLES,
-    PlacesFile,
-    References,
-    reference_problems,
-    references_hold,
-)
+from routemap.models import PlacesFile, reference_problems, references_hold
+from routemap.references import DATA_FIELDS, TABLES, References
 
 SHIPPED = ryaml.loads((Path(__file__).parent.parent / "places.yaml").read_text(encoding="utf-8"))
 REFERRING_KEYS = {"to", "from", "person", "group", "speaker", "source", "via", "journey", "place"}
