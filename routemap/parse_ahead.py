@@ -53,7 +53,7 @@ import struct
 import sys
 from collections import deque
 from collections.abc import Callable
-from functools import cache
+from functools import cache, partial
 from itertools import chain, repeat
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -483,17 +483,27 @@ def _can_fork() -> bool:
 def start_reading(path: Path) -> _Child | None:
     """start() for the file at `path`, called by a command as soon as it knows the file, before
     it imports the models and the libraries (a fifth of a second, all of it the child's head
-    start): the text read as load.read_places reads it. None where read_places would start
-    no child (see start; a file with a merge key), or where the file cannot be read, which
-    read_places then says. The caller gives the child to read_places (`started`), or ends it
-    (finish(stop=True)) if it never gets that far."""
+    start). The child reads the text itself, as load.read_places reads it, and ends at once,
+    sending nothing, where it cannot or read_places would start no child (a file with a merge
+    key): read_places then reads the file itself, and says what is wrong. None for a file of
+    fewer than PARSE_AHEAD_FROM bytes, or where start() would give none. The caller gives the
+    child to read_places (`started`), or ends it (finish(stop=True)) if it never gets that far."""
     try:
-        held = [read_text(path)]
+        if path.stat().st_size < PARSE_AHEAD_FROM or not _can_fork():
+            return None
+    except OSError:
+        return None
+    return _start(partial(_text_to_parse, path))
+
+
+def _text_to_parse(path: Path) -> str | None:
+    """The file's text, read in start_reading's child; None where it is not to be parsed
+    there."""
+    try:
+        text = read_text(path)
     except PlacesFileError:
         return None
-    if has_merge_key(held[0]):
-        return None
-    return start(held)
+    return None if has_merge_key(text) else text
 
 
 def start(held: list[str]) -> _Child | None:
@@ -507,12 +517,13 @@ def start(held: list[str]) -> _Child | None:
     again."""
     if len(held[0]) < PARSE_AHEAD_FROM or not _can_fork():
         return None
-    return _start(held)
+    return _start(held.pop)  # (called in the child, on its own copy)
 
 
-def _start(held: list[str]) -> _Child | None:
-    """Fork the child that parses the text's parts; None if no child can be had (too many
-    processes, too little memory).
+def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
+    """Fork the child that parses the text `text_to_parse` gives it (called in the child: None
+    to end without sending anything); None if no child can be had (too many processes, too
+    little memory).
 
     Each part's marshal data goes into a file in memory that both processes hold (memfd), at
     a page's start, and only where it lies goes through the pipe: the child never waits for
@@ -537,8 +548,12 @@ def _start(held: list[str]) -> _Child | None:
             offset = 0
             references, known = References(DATA_FIELDS), True
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
-                text = held.pop()  # cut up, each part a text of its own, and let go of:
-                cut = deque(  # each part's memory goes as soon as it is parsed
+                text = text_to_parse()
+                if text is None:
+                    return  # (to the finally: status 1, and that side reads the file itself)
+                # Cut up, each part a text of its own, and let go of: each part's memory goes
+                # as soon as it is parsed.
+                cut = deque(
                     ((f"{goes_on_with}:\n" if goes_on_with else "") + text[start:end], goes_on_with)
                     for start, end, goes_on_with in parts(text)
                 )

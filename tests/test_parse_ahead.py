@@ -615,14 +615,14 @@ from pathlib import Path
 import routemap.parse_ahead
 from routemap.cli import main
 
-started = routemap.parse_ahead.start
+fork = routemap.parse_ahead._start
 models_then = []
 
-def start(held):
+def start(text_to_parse):
     models_then.append("routemap.models" in sys.modules or "pydantic" in sys.modules)
-    return started(held)
+    return fork(text_to_parse)
 
-routemap.parse_ahead.start = start
+routemap.parse_ahead._start = start
 code = main(sys.argv[1:])
 try:
     left = os.waitpid(-1, os.WNOHANG)  # a child not reaped
@@ -633,20 +633,31 @@ print(code, models_then, left)
 
 
 @pytest.mark.parametrize(
-    ("options", "printed"),
+    ("text", "options", "printed", "said"),
     [
-        ([], "0 [False] none"),
+        (BIG.encode(), [], "0 [False] none", ""),
         # The build stops before it reads the file (a --url that is no address): the child
         # it started is ended, not left running.
-        (["--url", "no-address"], "1 [False] none"),
+        (BIG.encode(), ["--url", "no-address"], "1 [False] none", "--url no-address"),
+        # What the child does not parse, it leaves to the build, which reads the file itself:
+        # a merge key (read by ruamel), a byte that is not UTF-8 (which it then names).
+        (
+            BIG.replace("  - id: person-1\n", "  - id: person-1\n    <<: {age: 30}\n", 1)
+            .replace("    age: 19\n", "", 1)
+            .encode(),
+            [],
+            "0 [False] none",
+            "",
+        ),
+        (BIG.encode().replace(b"Place 7", b"Place \xff", 1), [], "1 [False] none", "not UTF-8"),
     ],
-    ids=["built", "stopped first"],
+    ids=["built", "stopped first", "merge key", "not UTF-8"],
 )
 def test_a_build_starts_the_big_files_child_before_the_models_and_ends_it(
-    tmp_path, options, printed
+    tmp_path, text, options, printed, said
 ):
     path = tmp_path / "places.yaml"
-    path.write_text(BIG, encoding="utf-8")
+    path.write_bytes(text)
     out = tmp_path / "routes.html"
     done = subprocess.run(
         [sys.executable, "-c", EARLY_SCRIPT, "--places", str(path), "--out", str(out), *options],
@@ -656,4 +667,5 @@ def test_a_build_starts_the_big_files_child_before_the_models_and_ends_it(
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[-1] == printed
-    assert out.exists() == (not options)
+    assert said in done.stderr
+    assert out.exists() == printed.startswith("0")
