@@ -156,13 +156,21 @@ def _parser() -> argparse.ArgumentParser:
 
 
 class _Progress:
-    """A progress bar on stderr, shown once more than a few places are pending."""
+    """Geocoding's progress on stderr, shown once more than a few places are pending: a bar on a
+    terminal (tqdm); elsewhere, a log or a pipe, where a bar's redrawn line would pile up as
+    one long line, a plain line at the first place, every PLAIN_EVERY seconds and at the end."""
+
+    PLAIN_EVERY = 10.0
 
     def __init__(self):
         self.bar = None
+        self.said: tuple[float, int] | None = None  # when the last plain line was, and its count
 
     def __call__(self, done: int, total: int) -> None:
         if total < PROGRESS_FROM:
+            return
+        if not sys.stderr.isatty():
+            self._plain(done, total)
             return
         if self.bar is None:
             from tqdm import tqdm
@@ -171,6 +179,17 @@ class _Progress:
         self.bar.update(done - self.bar.n)
         if done == total:
             self.close()
+
+    def _plain(self, done: int, total: int) -> None:
+        import time
+
+        now = time.monotonic()
+        if self.said is not None and (
+            done == self.said[1] or (now - self.said[0] < self.PLAIN_EVERY and done < total)
+        ):
+            return
+        self.said = (now, done)
+        _say(f"Geocoding: {done:,} of {counted(total, 'place')} looked up", error=True)
 
     def close(self) -> None:
         if self.bar is not None:

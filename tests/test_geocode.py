@@ -412,7 +412,10 @@ def test_a_build_sends_no_request_when_every_place_has_coordinates(tmp_path, fak
     assert made == [] and fake.queries == []
 
 
-def test_routes_geocode_reports_what_it_found_with_a_progress_bar(pending, fake, capsys):
+def test_routes_geocode_reports_what_it_found_with_a_progress_bar(
+    pending, fake, capsys, monkeypatch
+):
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)  # (capsys's stderr, as a terminal)
     assert main(["geocode", "--places", str(pending), "--nominatim-url", fake.url]) == 0
     captured = capsys.readouterr()
     assert captured.out == (
@@ -420,6 +423,16 @@ def test_routes_geocode_reports_what_it_found_with_a_progress_bar(pending, fake,
         f"bucha (nominatim); written to {pending}.\n"
     )
     assert "Geocoding: 100%" in captured.err and "4/4" in captured.err
+
+
+def test_routes_geocode_in_a_log_says_its_progress_in_plain_lines(pending, fake, capsys):
+    """Not on a terminal (a log, CI, a pipe), no bar, whose redrawn line piles up there: a line
+    at the first place, one every ten seconds, and one at the end."""
+    assert main(["geocode", "--places", str(pending), "--nominatim-url", fake.url]) == 0
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "Geocoding: 1 of 4 places looked up\nGeocoding: 4 of 4 places looked up\n"
+    )
 
 
 def test_routes_geocode_exits_non_zero_while_a_place_is_left(pending, fake, capsys):
