@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .files import refuse_input_as_output, write_atomic, write_atomic_bytes
@@ -12,6 +13,9 @@ from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
 from .models import FileColumns, PlacesFile
 from .render import load_libraries, map_data, page_description, render_page
+
+if TYPE_CHECKING:
+    from .parse_ahead import _Child
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def load_with_coordinates(
     geocoder: Callable[[], object] | None = None,
     on_progress: Callable[[int, int], None] | None = None,
     while_parsing: Callable[[], object] | None = None,
-    started: object = None,
+    started: _Child | None = None,
 ):
     """Read and validate places_path, geocoding first any place that lacks coordinates.
 
@@ -149,7 +153,7 @@ def build(
     on_progress: Callable[[int, int], None] | None = None,
     url: str | None = None,
     lang: str = DEFAULT_LANGUAGE,
-    started: object = None,
+    started: _Child | None = None,
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
     `url` (where the map will be published) also its social card beside it; `lang`: the
@@ -165,7 +169,7 @@ def build(
     places, report = load_with_coordinates(
         places_path, geocoder, on_progress, load_libraries, started
     )
-    columns = FileColumns(places)
+    columns = FileColumns(places, started.columns_for(places) if started else None)
     data = page_data(places, lang, columns)
     warnings = publishing_warnings(places, places_path, columns)
     del columns  # the columns the data does not hold go before the page is made

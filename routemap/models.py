@@ -409,23 +409,46 @@ class FileColumns:
         "id", "name", "kind", "country", "note", "also_called", "sources", "accounts", "inferred"
     )  # fmt: skip
 
-    def __init__(self, places: PlacesFile):
+    def __init__(self, places: PlacesFile, made: dict[str, dict[str, list]] | None = None):
+        """`made`: tables made already, of these very records (parse_ahead makes a big file's
+        as its parts come: FileColumns.add)."""
         self.places = places
-        self._tables: dict[str, dict[str, list]] = {}
+        self._tables: dict[str, dict[str, list]] = made or {}
 
     def __getitem__(self, table: str) -> dict[str, list]:
         made = self._tables.get(table)
         if made is None:
             if table == "legs":
                 records = list(chain.from_iterable(self["journeys"]["legs"]))
-                fields = Leg.model_fields
             else:
                 records = getattr(self.places, table)
-                fields = PlacesFile.model_fields[table].annotation.__args__[0].model_fields
-            if table == "places":
-                fields = self.PLACE_FIELDS
-            made = self._tables[table] = columns_of(records, *fields)
+            made = self._tables[table] = columns_of(records, *self.fields(table))
         return made
+
+    @classmethod
+    def fields(cls, table: str) -> tuple[str, ...]:
+        """The fields of a table's columns."""
+        if table == "places":
+            return cls.PLACE_FIELDS
+        if table == "legs":
+            return tuple(Leg.model_fields)
+        return tuple(PlacesFile.model_fields[table].annotation.__args__[0].model_fields)
+
+    @classmethod
+    def add(cls, made: dict[str, dict[str, list]], table: str, records: list) -> None:
+        """Add some of a table's records, the next in the file, to the columns `made` of
+        those before them (with the legs' of journeys): a big file's, part by part, as they
+        are read, for FileColumns(places, made)."""
+        parts = {table: columns_of(records, *cls.fields(table))}
+        if table == "journeys":
+            legs = list(chain.from_iterable(parts["journeys"]["legs"]))
+            parts["legs"] = columns_of(legs, *cls.fields("legs"))
+        for name, columns in parts.items():
+            if name not in made:
+                made[name] = columns
+            else:
+                for field, values in columns.items():
+                    made[name][field] += values
 
 
 def dicts_of(records: list) -> list[dict] | None:

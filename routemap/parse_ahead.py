@@ -302,6 +302,12 @@ def _share_fields(fields: list[dict], names: tuple[str, ...], shared: dict) -> N
         deque(map(dict.__setitem__, fields, repeat(name), map(one, values, values)), maxlen=0)
 
 
+COLUMNS_AS_READ = ("places", "journeys", "quotes")
+"""The tables whose columns (models.FileColumns, the legs' with the journeys') this side makes
+as their parts are read, in the time it would otherwise wait for the child's next part: most
+of the columns a big map's page data is made of, a fifth of a second at 50,000 journeys."""
+
+
 VALIDATED_AT_ONCE = 4096
 """Entries of a table validated at a time (see _records)."""
 
@@ -369,6 +375,8 @@ class _Child:
         self.verdict = UNKNOWN
         self.status: int | None = None  # the child's exit status, once finished
         self.shared_texts: dict = {}  # see _share_texts
+        self.columns: dict[str, dict[str, list]] = {}  # see columns_for
+        self.read: PlacesFile | None = None  # the records places() gave
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
@@ -411,26 +419,38 @@ class _Child:
         except BaseException:
             self.finish(stop=True)
             raise
-        places = self._fields()
+        fields = self._fields()
         self.shared_texts.clear()  # (the records hold the texts; the command may hold this)
-        if places is None:
+        if fields is None:
             self.finish(stop=True)
+        elif self.finish() == 0:
+            try:
+                places = PlacesFile.model_validate(fields)  # records pass through as they are
+            except ValidationError:
+                places = None
+            if places is not None and (
+                self.verdict == HOLD or (self.verdict == UNKNOWN and references_hold(places))
+            ):
+                self.read = places
+                return places
+        self.columns = {}
+        return None
+
+    def columns_for(self, places: PlacesFile) -> dict[str, dict[str, list]] | None:
+        """The columns of the tables COLUMNS_AS_READ, made as their parts were read (while the
+        child parsed the next), for FileColumns(places, made): only for the very records
+        places() gave, and only once, as the columns are for one use; else None."""
+        if places is not self.read:
             return None
-        if self.finish() != 0:
-            return None
-        try:
-            places = PlacesFile.model_validate(places)  # records pass through as they are
-        except ValidationError:
-            return None
-        if self.verdict == UNKNOWN:
-            return places if references_hold(places) else None
-        return places if self.verdict == HOLD else None
+        made, self.columns, self.read = self.columns, {}, None
+        return made
 
     def _fields(self) -> dict | None:
         """PlacesFile's fields from the parts, each table's entries validated into records;
         None at the first thing out of the ordinary or wrong."""
         from pydantic import ValidationError
 
+        from .models import FileColumns
         from .whereabouts import coordinate_problems
 
         fields: dict[Any, Any] = {}
@@ -455,6 +475,8 @@ class _Child:
                         value = _records(key, value, self.shared_texts)
                     except ValidationError:
                         return None
+                    if key in COLUMNS_AS_READ:  # (while the child parses the next part)
+                        FileColumns.add(self.columns, key, value)
                 if key == goes_on_with:
                     fields[key] += value
                 else:

@@ -669,3 +669,52 @@ def test_a_build_starts_the_big_files_child_before_the_models_and_ends_it(
     assert done.stdout.splitlines()[-1] == printed
     assert said in done.stderr
     assert out.exists() == printed.startswith("0")
+
+
+COLUMNS_SCRIPT = """
+import sys
+from pathlib import Path
+import routemap.parse_ahead
+from routemap.load import read_places
+from routemap.models import FileColumns
+
+routemap.parse_ahead.SMALLEST_PART = 20_000
+routemap.parse_ahead.PART_SIZE = 30_000
+path = Path(sys.argv[1])
+started = routemap.parse_ahead.start_reading(path)
+places = read_places(path, lambda: None, started)
+made = started.columns_for(places)
+if made is None:
+    print("none")
+else:
+    fresh = FileColumns(places)
+    same = all(made[table] == fresh[table] for table in made)
+    print(" ".join(sorted(made)), same, started.columns_for(places))
+"""
+
+
+@pytest.mark.parametrize(
+    ("change", "printed"),
+    [
+        (lambda text: text, "journeys legs places quotes True None"),
+        # Some parts as dicts (a null), the rest as JSON: the same columns all the same.
+        (
+            lambda text: text.replace("when: next week}", "when: }", 1),
+            "journeys legs places quotes True None",
+        ),
+        # Read whole after all (an alias to an anchor in another part): no columns given.
+        (_alias_across_parts, "none"),
+    ],
+    ids=["as JSON", "a part as dicts", "read whole"],
+)
+def test_a_big_files_columns_made_as_it_is_read_are_its_columns(tmp_path, change, printed):
+    """The columns of its places, journeys, legs and quotes (models.FileColumns) that reading
+    a big file makes part by part, while the child parses the next, are the columns made of
+    its records afresh; given once, and only for the records that reading gave."""
+    path = tmp_path / "places.yaml"
+    path.write_text(change(BIG), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", COLUMNS_SCRIPT, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split("\n")[-2] == printed
