@@ -248,7 +248,7 @@ TABLES_AS_JSON = 1 << 32
 
 
 def _gather(references: References, part: Any) -> bool:
-    """Take in a part's tables for the check of references (models.References), on the data
+    """Take in a part's tables for the check of references (references.References), on the data
     as parsed, in the child, while this side validates them. False where the data is not what
     records of a valid file are made of, for which this side checks the records instead: not a
     mapping, an entry that is not one, an id that is a list; or a journey whose start is written
