@@ -440,44 +440,51 @@ _PLAIN_TEXT = re.compile(rb"([ \t]*(?:-[ \t]+)*)text:[ \t]+(?![\"'|>&!*\[{#])\S"
 quoted, not a block (`|`, `>`), flow, anchor, tag or alias, where a ` #` ends the text."""
 
 
+_COMMENT_START = re.compile(rb"(?:^|[ \t])(#)")
+
+
 def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
     """A warning for each quote (or other wording of one) whose words a YAML comment cuts
     short: in a text written without quote marks, a `#` after a space starts a comment, so
     `text: We paid 5,000 #1 on the list` is the quote “We paid 5,000”, and nothing else tells.
-    Read off the file's bytes, at each ` #` after words on their line: where that line, or the
-    line starting the text it goes on from, is `text:` with a plain value (a comment on a line
-    of its own ends nothing, and a quoted text holds its #). A search for `#`, which most lines
-    of a big file lack (a few milliseconds for 45 MB), and a look at each line that has one."""
+    Read off the file's bytes, at the first `#` that starts a comment on a line: where the
+    line is a plain `text:` value's first line, or one it goes on over (indented past its key)
+    with words before the `#`, or a comment of its own there whose `#` a word follows (`#1 on
+    the list`: a note's `# see …` has a space). A quoted text holds its #, and a comment at
+    the key's own indentation ends nothing. One search for `#`, which most lines of a big file
+    lack (a few milliseconds for 45 MB), and a look at each line that has one; the key a line
+    goes on from is looked for upwards no further than the last line looked at."""
     try:
         data = places_path.read_bytes()
     except OSError:  # (read a moment ago, for the records: gone since, nothing to say of it)
         return []
     problems: list[Problem] = []
-    line, counted_to, warned_at = 1, 0, -1
+    line, counted_to = 1, 0
+    last: tuple[int, tuple[int, bool] | None] = (-1, None)  # a line looked at, and its key
     mark = data.find(b"#")
     while mark >= 0:
         start = data.rfind(b"\n", 0, mark) + 1
-        if (
-            data[mark - 1 : mark] in (b" ", b"\t")
-            and start != warned_at  # one warning a line
-            and data[start:mark].strip()  # not a comment on a line of its own
-            and _plain_text_at(data, start)
-        ):
+        row = _line_at(data, start)
+        key = _key_above(data, start, last)
+        last = (start, key)
+        comment = _COMMENT_START.search(row)
+        if comment and _cuts_a_quote(row, comment.start(1), key):
             line += data.count(b"\n", counted_to, start)
-            counted_to = warned_at = start
-            rest = _line_at(data, mark).strip().decode("utf-8", "replace")
+            counted_to = start
+            at = comment.start(1)
+            rest = row[at:].strip().decode("utf-8", "replace")
             problems.append(
                 Problem(
                     str(places_path),
                     line,
-                    len(data[start:mark].decode("utf-8", "replace")) + 1,
+                    len(row[:at].decode("utf-8", "replace")) + 1,
                     f"the quote stops before “{rest[:40]}{'…' if len(rest) > 40 else ''}”: in "
                     "YAML, a # after a space starts a comment",
                     'if the # is in the article, put the whole text in double quotes ("…"); '
                     "if it is a note, give it a line of its own",
                 )
             )
-        mark = data.find(b"#", mark + 1)
+        mark = data.find(b"#", start + len(row))  # (the next line with one)
     return problems
 
 
@@ -487,23 +494,48 @@ def _line_at(data: bytes, start: int) -> bytes:
     return data[start : end if end >= 0 else len(data)]
 
 
-def _plain_text_at(data: bytes, start: int) -> bool:
-    """Whether the line starting at `start` is a plain `text:` value's first line, or one of
-    the lines it goes on over (indented past its key, with no key of its own)."""
-    line = _line_at(data, start)
-    if _PLAIN_TEXT.match(line):
-        return True
-    if _KEY.match(line):
-        return False  # another key's value
-    indent = len(line) - len(line.lstrip(b" \t"))
+def _key_of(row: bytes) -> tuple[int, bool] | None:
+    """A line's key's column and whether it is a plain `text:`; None for a line with none."""
+    key = _KEY.match(row)
+    return None if key is None else (key.start(1), _PLAIN_TEXT.match(row) is not None)
+
+
+def _key_above(
+    data: bytes, start: int, last: tuple[int, tuple[int, bool] | None]
+) -> tuple[int, bool] | None:
+    """The key of the line starting at `start`, or else of the nearest line above it with one
+    (None past a blank line, where a text's lines would end): up to `last`, the line looked at
+    before and its key, whose answer holds from there on."""
+    own = _key_of(_line_at(data, start))
+    if own is not None:
+        return own
     at = start
-    while at > 0:  # up through the lines the value goes on over, to its key's
+    while at > 0:
         at = data.rfind(b"\n", 0, at - 1) + 1
+        if at == last[0]:
+            return last[1]
         above = _line_at(data, at)
-        key = _KEY.match(above)
-        if key or not above.strip():
-            return bool(key and _PLAIN_TEXT.match(above) and indent > key.start(1))
-    return False
+        if not above.strip():
+            return None
+        key = _key_of(above)
+        if key is not None:
+            return key
+    return None
+
+
+def _cuts_a_quote(row: bytes, at: int, key: tuple[int, bool] | None) -> bool:
+    """Whether the comment starting at row[at] cuts a plain `text:` value short (see
+    quotes_cut_by_comments), `key` being the line's own key or the one it goes on from."""
+    if key is None or not key[1]:
+        return False
+    own = _KEY.match(row)
+    if own is not None:  # the `text:` line itself: a # after its words
+        return at > _PLAIN_TEXT.match(row).end() - 1
+    indent = len(row) - len(row.lstrip(b" \t"))
+    if indent <= key[0]:
+        return False  # at the key's indentation or left of it: the text ended before
+    before = row[:at].strip()
+    return bool(before) or row[at + 1 : at + 2] not in (b"", b" ", b"\t", b"\r", b"#")
 
 
 def publishing_warnings(

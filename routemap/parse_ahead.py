@@ -384,7 +384,9 @@ class _Child:
         sent every part. Once finished, the same status again."""
         if self.status is None:
             self.pipe.close()
-            os.close(self.parts)
+            if self.parts >= 0:  # (closed once, should a Ctrl-C stop the wait below)
+                os.close(self.parts)
+                self.parts = -1
             if stop:
                 os.kill(self.pid, signal.SIGKILL)
             self.status = os.waitpid(self.pid, 0)[1]
@@ -440,10 +442,9 @@ class _Child:
         """The columns of the tables COLUMNS_AS_READ, made as their parts were read (while the
         child parsed the next), for FileColumns(places, made): only for the very records
         places() gave, and only once, as the columns are for one use; else None."""
-        if places is not self.read:
-            return None
-        made, self.columns, self.read = self.columns, {}, None
-        return made
+        made, read = self.columns, self.read
+        self.columns, self.read = {}, None  # (let go of either way: these or other records)
+        return made if places is read else None
 
     def _fields(self) -> dict | None:
         """PlacesFile's fields from the parts, each table's entries validated into records;

@@ -671,18 +671,36 @@ def test_a_build_starts_the_big_files_child_before_the_models_and_ends_it(
     assert out.exists() == printed.startswith("0")
 
 
-COLUMNS_SCRIPT = """
+# A big file read through a child started as the build command starts it (start_reading), in
+# parts of 20 to 30 kB; then what each test asks of the child.
+STARTED = """
 import sys
 from pathlib import Path
 import routemap.parse_ahead
 from routemap.load import read_places
-from routemap.models import FileColumns
 
 routemap.parse_ahead.SMALLEST_PART = 20_000
 routemap.parse_ahead.PART_SIZE = 30_000
 path = Path(sys.argv[1])
 started = routemap.parse_ahead.start_reading(path)
 places = read_places(path, lambda: None, started)
+"""
+
+
+def _read_started(tmp_path, text: str, then: str) -> str:
+    """The last line `then` prints, run after STARTED on the text."""
+    path = tmp_path / "places.yaml"
+    path.write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-c", STARTED + then, str(path)], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()[-1]
+
+
+COLUMNS_SCRIPT = """
+from routemap.models import FileColumns
+
 made = started.columns_for(places)
 if made is None:
     print("none")
@@ -711,10 +729,55 @@ def test_a_big_files_columns_made_as_it_is_read_are_its_columns(tmp_path, change
     """The columns of its places, journeys, legs and quotes (models.FileColumns) that reading
     a big file makes part by part, while the child parses the next, are the columns made of
     its records afresh; given once, and only for the records that reading gave."""
+    assert _read_started(tmp_path, change(BIG), COLUMNS_SCRIPT) == printed
+
+
+def test_columns_asked_for_other_records_are_let_go(tmp_path):
+    """A build that geocoded first reads the file again: the columns made of the first read's
+    records are not given for the new ones, and are let go (not held through the build)."""
+    then = """
+print(started.columns_for(object()), started.columns, started.read, started.columns_for(places))
+"""
+    assert _read_started(tmp_path, BIG, then) == "None {} None None"
+
+
+INTERRUPTED_SCRIPT = """
+import os
+import sys
+from pathlib import Path
+import routemap.parse_ahead
+
+started = routemap.parse_ahead.start_reading(Path(sys.argv[1]))
+wait = os.waitpid
+
+def interrupted(*args):
+    os.waitpid = wait
+    raise KeyboardInterrupt
+
+os.waitpid = interrupted
+try:
+    started.finish(stop=True)
+except KeyboardInterrupt:
+    print("interrupted")
+started.finish(stop=True)  # as the command's `finally` does
+try:
+    left = os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    left = "none"
+print(left)
+"""
+
+
+def test_a_child_whose_wait_is_interrupted_is_still_ended(tmp_path):
+    """Ctrl-C while the child is waited for: the command's own ending of it (cli.py's `finally`)
+    still ends it and waits for it, with no error for the files already closed."""
     path = tmp_path / "places.yaml"
-    path.write_text(change(BIG), encoding="utf-8")
+    path.write_text(BIG, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", COLUMNS_SCRIPT, str(path)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", INTERRUPTED_SCRIPT, str(path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split("\n")[-2] == printed
+    assert done.stdout.split() == ["interrupted", "none"]

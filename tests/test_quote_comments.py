@@ -37,6 +37,18 @@ CASES = {
         "  - text: I am leaving\n      tonight # by car\n",
         "35:15: the quote stops before “# by car”",
     ),
+    "a line it goes on over, starting with the #": (
+        "  - text: We were ranked number\n      #1 on the list of those called up\n",
+        "35:7: the quote stops before “#1 on the list of those called up”",
+    ),
+    "the first # of a comment that holds another": (
+        "  - text: We were number 5 # see #3 in the article\n",
+        "34:28: the quote stops before “# see #3 in the article”",
+    ),
+    "a note on a line of its own, under the text": (
+        "  - text: I am leaving.\n      # see #3 in the article\n",
+        None,
+    ),
     "in double quotes": ('  - text: "I was number 5 #1 on the list"\n', None),
     "in single quotes": ("  - text: 'I was number #1'\n", None),
     "a # within a word": ("  - text: I was number#1\n", None),
