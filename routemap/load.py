@@ -725,6 +725,11 @@ def _explain(error: dict, document=None) -> tuple[str, str]:
         return f"`{field}` must be a mapping of keys", "write it as `key: value` lines"
     if kind == "value_error" and field == "url":
         return str(context.get("error", error["msg"])), "give the article's web address"
+    if kind == "value_error" and len(loc) == 2 and loc[0] == "sources":  # (Source._named)
+        return str(context.get("error", error["msg"])), (
+            "give the article's headline as `title:`, or who published or wrote it as "
+            "`publisher:` or `author:`"
+        )
     if kind == "value_error":
         return str(context.get("error", error["msg"])), "correct the value"
     return f"`{field}`: {error['msg']}", "correct the value"

@@ -17,7 +17,14 @@ from itertools import accumulate, chain, compress
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from .errors import SHOWN_PROBLEMS
 from .references import RECORD_FIELDS, TABLES, References
@@ -55,12 +62,20 @@ class Record(BaseModel):
 class Source(Record):
     """A news article the map is made from."""
 
+    model_config = ConfigDict(  # (_named's rule, for editors' schema too)
+        json_schema_extra={
+            "anyOf": [{"required": [name]} for name in ("title", "publisher", "author")]
+        }
+    )
+
     id: Id
     """The source's id, used by `sources:`, `source:` and `via:` elsewhere. Lowercase letters,
     digits and dashes, e.g. `guardian`.
     """
-    title: Text
-    """The article's headline as printed, e.g. `‘Tonight I will cross the border’: Russians flee…`.
+    title: Text | None = None
+    """The article's headline as printed, where it is known, e.g. `‘Tonight I will cross the
+    border’: Russians flee…`. A source needs a title, a publisher or an author: the map names it
+    by one of them.
     """
     publisher: Text | None = None
     """Who published it, e.g. `The Guardian`."""
@@ -90,10 +105,20 @@ class Source(Record):
             raise ValueError("a source's url must start with http:// or https://")
         return url
 
+    @model_validator(mode="after")
+    def _named(self) -> Source:
+        if not (self.title or self.publisher or self.author):
+            raise ValueError(
+                "a source needs a `title:`, a `publisher:` or an `author:`, which the map names "
+                "it by"
+            )
+        return self
+
     @property
     def name(self) -> str:
-        """Who the article is by: its publisher, else its author, else its title."""
-        return self.publisher or self.author or self.title
+        """Who the article is by: its publisher, else its author, else its title (one of them
+        there is: _named)."""
+        return self.publisher or self.author or self.title or ""
 
     @property
     def label(self) -> str:

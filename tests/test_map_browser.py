@@ -212,15 +212,24 @@ def test_the_title_names_the_sources_and_the_legend_names_the_kinds(shipped_map,
         assert label in legend
 
 
-def test_a_source_known_by_its_title_alone_is_named_once(tmp_path, open_map):
+@pytest.mark.parametrize(
+    ("left_out", "named"),
+    [
+        ("    publisher: The Paper\n", "Source: A story"),
+        ("    title: A story\n", "Source: The Paper"),
+    ],
+    ids=["title alone", "no title"],
+)
+def test_a_source_known_by_one_name_is_named_once(tmp_path, open_map, left_out, named):
     """A source with no publisher or author is named by its title: the panel says it once, not
-    as its name and then its title in quotes."""
+    as its name and then its title in quotes. One whose headline is not known (no title) is
+    named by its publisher (or author) alone, with nothing made up for it."""
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
     places = tmp_path / "places.yaml"
-    places.write_text(text.replace("    publisher: The Paper\n", ""), encoding="utf-8")
+    places.write_text(text.replace(left_out, ""), encoding="utf-8")
     out = tmp_path / "routes.html"
     build(places, out)
-    assert open_map(out).page.locator(".panel-sources li").inner_text() == "Source: A story"
+    assert open_map(out).page.locator(".panel-sources li").inner_text() == named
 
 
 def test_with_tiles_blocked_the_map_still_shows_everything_and_says_why(shipped_map, open_map):

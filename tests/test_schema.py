@@ -6,6 +6,7 @@ import json
 import re
 
 import jsonschema
+import pytest
 
 from routemap.schema import SCHEMA_PATH, places_schema
 
@@ -98,6 +99,15 @@ def test_the_header_comment_lists_the_modes_and_kinds_the_schema_allows():
     assert sorted([*kinds.group(1).split(", "), kinds.group(2)]) == sorted(
         _choices(schema, "Place", "kind")
     )
+
+
+def test_a_source_needs_a_title_a_publisher_or_an_author_in_the_schema_too():
+    schema = json.loads(places_schema())
+    source = {"$defs": schema["$defs"], **schema["$defs"]["Source"]}
+    for named in ({"title": "A story"}, {"publisher": "The Paper"}, {"author": "A. Writer"}):
+        jsonschema.validate({"id": "paper", **named}, source)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"id": "paper", "url": "https://example.org/a"}, source)
 
 
 def test_an_id_must_have_an_ids_form_in_the_schema_too():

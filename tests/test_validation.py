@@ -217,6 +217,15 @@ CASES = [
         ],
     ),
     (
+        "a source with nothing to name it by",
+        ("    publisher: The Paper\n    title: A story\n", ""),
+        [
+            "F:4:5: a source needs a `title:`, a `publisher:` or an `author:`, which the map "
+            "names it by — give the article's headline as `title:`, or who published or wrote "
+            "it as `publisher:` or `author:`"
+        ],
+    ),
+    (
         "a quote tied to two things",
         ("    journey: ana\n", "    journey: ana\n    place: tbilisi\n"),
         [

@@ -32,8 +32,11 @@ function buildPanel(view, popups) {
     if (data.dated_inferred) dated.append(popups.inferredLine(say("panel.dateInferred"), data.dated_inferred));
     body.append(dated);
   }
-  // A source known by its title alone (no publisher or author) is named by it once.
-  const names = data.sources.map((s) => (s.name === s.title ? s.label : [s.label, "“" + s.title + "”"].join(", ")));
+  // A source known by its title alone (no publisher or author) is named by it once; one with
+  // no title (its headline not known) by its publisher or author alone.
+  const names = data.sources.map((s) =>
+    s.title == null || s.name === s.title ? s.label : [s.label, "“" + s.title + "”"].join(", "),
+  );
   if (names.length <= 4) {
     const list = el("ul", null, "panel-sources");
     data.sources.forEach((source, n) => {
