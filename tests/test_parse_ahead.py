@@ -288,14 +288,21 @@ print(whole if isinstance(whole, str) else "valid")
 """
 
 
-def _ahead_and_whole(tmp_path, text: str) -> list[str]:
+def _run_on(tmp_path, script: str, text: str | bytes, *args: str) -> subprocess.CompletedProcess:
+    """`script` run by a Python of its own on `text`, written to places.yaml in tmp_path: that
+    file's path its first argument, then `args`; it must end without an error."""
     path = tmp_path / "places.yaml"
-    path.write_text(text, encoding="utf-8")
+    path.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     done = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(path)], capture_output=True, text=True, cwd=ROOT
+        [sys.executable, "-c", script, str(path), *args], capture_output=True, text=True, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr
-    return done.stdout.replace(str(path), "FILE").splitlines()
+    return done
+
+
+def _ahead_and_whole(tmp_path, text: str) -> list[str]:
+    done = _run_on(tmp_path, SCRIPT, text)
+    return done.stdout.replace(str(tmp_path / "places.yaml"), "FILE").splitlines()
 
 
 BIG = synthetic_places(400, 400, 800, seed=3)
@@ -429,12 +436,7 @@ def test_a_big_files_references_are_the_very_texts_of_the_ids_they_name(tmp_path
     """Read in parts, a big file's references (a quote's speaker, a leg's end, a journey's
     start) are the one text object of the id they name, whatever part each is in, not a text
     of their own each: 700,000 references at 50,000 journeys, some 35 MB."""
-    path = tmp_path / "places.yaml"
-    path.write_text(BIG, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", SHARED_SCRIPT, str(path)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_on(tmp_path, SHARED_SCRIPT, BIG)
     assert done.stdout.split() == ["800", "True", str(BIG.count("{to: ")), "True", "True"]
 
 
@@ -595,15 +597,7 @@ print(" ".join(sorted(f"{table}:{kind}" for table, kind in read_as)))
     ids=["plain", "a null"],
 )
 def test_a_big_files_tables_are_validated_from_json(tmp_path, change, read_as):
-    path = tmp_path / "places.yaml"
-    path.write_text(change(BIG), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", JSON_PATH_SCRIPT, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_on(tmp_path, JSON_PATH_SCRIPT, change(BIG))
     kinds = [kind for kind in done.stdout.split() if kind.startswith(("places", "journ", "quot"))]
     assert " ".join(kinds) == read_as
 
@@ -623,7 +617,7 @@ def start(text_to_parse):
     return fork(text_to_parse)
 
 routemap.parse_ahead._start = start
-code = main(sys.argv[1:])
+code = main(["--places", *sys.argv[1:]])
 try:
     left = os.waitpid(-1, os.WNOHANG)  # a child not reaped
 except ChildProcessError:
@@ -656,16 +650,8 @@ print(code, models_then, left)
 def test_a_build_starts_the_big_files_child_before_the_models_and_ends_it(
     tmp_path, text, options, printed, said
 ):
-    path = tmp_path / "places.yaml"
-    path.write_bytes(text)
     out = tmp_path / "routes.html"
-    done = subprocess.run(
-        [sys.executable, "-c", EARLY_SCRIPT, "--places", str(path), "--out", str(out), *options],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
+    done = _run_on(tmp_path, EARLY_SCRIPT, text, "--out", str(out), *options)
     assert done.stdout.splitlines()[-1] == printed
     assert said in done.stderr
     assert out.exists() == printed.startswith("0")
@@ -689,13 +675,7 @@ places = read_places(path, lambda: None, started)
 
 def _read_started(tmp_path, text: str, then: str) -> str:
     """The last line `then` prints, run after STARTED on the text."""
-    path = tmp_path / "places.yaml"
-    path.write_text(text, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", STARTED + then, str(path)], capture_output=True, text=True, cwd=ROOT
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout.splitlines()[-1]
+    return _run_on(tmp_path, STARTED + then, text).stdout.splitlines()[-1]
 
 
 COLUMNS_SCRIPT = """
@@ -771,13 +751,4 @@ print(left)
 def test_a_child_whose_wait_is_interrupted_is_still_ended(tmp_path):
     """Ctrl-C while the child is waited for: the command's own ending of it (cli.py's `finally`)
     still ends it and waits for it, with no error for the files already closed."""
-    path = tmp_path / "places.yaml"
-    path.write_text(BIG, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-c", INTERRUPTED_SCRIPT, str(path)],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-    )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["interrupted", "none"]
+    assert _run_on(tmp_path, INTERRUPTED_SCRIPT, BIG).stdout.split() == ["interrupted", "none"]
