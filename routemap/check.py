@@ -460,15 +460,16 @@ def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
         return []
     problems: list[Problem] = []
     line, counted_to = 1, 0
-    last: tuple[int, tuple[int, bool] | None] = (-1, None)  # a line looked at, and its key
+    last: tuple[int, _Key | None] = (-1, None)  # a line looked at, and the key it is under
     mark = data.find(b"#")
     while mark >= 0:
         start = data.rfind(b"\n", 0, mark) + 1
         row = _line_at(data, start)
-        key = _key_above(data, start, last)
+        own = _key_of(row)
+        key = own or _key_above(data, start, last)
         last = (start, key)
         comment = _COMMENT_START.search(row)
-        if comment and _cuts_a_quote(row, comment.start(1), key):
+        if comment and _cuts_a_quote(row, comment.start(1), key, own is not None):
             line += data.count(b"\n", counted_to, start)
             counted_to = start
             at = comment.start(1)
@@ -494,21 +495,24 @@ def _line_at(data: bytes, start: int) -> bytes:
     return data[start : end if end >= 0 else len(data)]
 
 
-def _key_of(row: bytes) -> tuple[int, bool] | None:
-    """A line's key's column and whether it is a plain `text:`; None for a line with none."""
+_Key = tuple[int, int | None]
+"""A line's key: its column, and where a plain `text:` value starts on the line (None for
+another key's, or a text's that is not plain)."""
+
+
+def _key_of(row: bytes) -> _Key | None:
+    """A line's key (_Key); None for a line with none."""
     key = _KEY.match(row)
-    return None if key is None else (key.start(1), _PLAIN_TEXT.match(row) is not None)
+    if key is None:
+        return None
+    plain = _PLAIN_TEXT.match(row)
+    return key.start(1), None if plain is None else plain.end() - 1
 
 
-def _key_above(
-    data: bytes, start: int, last: tuple[int, tuple[int, bool] | None]
-) -> tuple[int, bool] | None:
-    """The key of the line starting at `start`, or else of the nearest line above it with one
-    (None past a blank line, where a text's lines would end): up to `last`, the line looked at
-    before and its key, whose answer holds from there on."""
-    own = _key_of(_line_at(data, start))
-    if own is not None:
-        return own
+def _key_above(data: bytes, start: int, last: tuple[int, _Key | None]) -> _Key | None:
+    """The key of the nearest line above the one starting at `start` that has one (None past a
+    blank line, where a text's lines would end): up to `last`, the line looked at before and
+    the key it is under, which holds from there on."""
     at = start
     while at > 0:
         at = data.rfind(b"\n", 0, at - 1) + 1
@@ -523,14 +527,14 @@ def _key_above(
     return None
 
 
-def _cuts_a_quote(row: bytes, at: int, key: tuple[int, bool] | None) -> bool:
+def _cuts_a_quote(row: bytes, at: int, key: _Key | None, own: bool) -> bool:
     """Whether the comment starting at row[at] cuts a plain `text:` value short (see
-    quotes_cut_by_comments), `key` being the line's own key or the one it goes on from."""
-    if key is None or not key[1]:
+    quotes_cut_by_comments), `key` being the line's own key (`own`) or the one it goes on
+    from."""
+    if key is None or key[1] is None:
         return False
-    own = _KEY.match(row)
-    if own is not None:  # the `text:` line itself: a # after its words
-        return at > _PLAIN_TEXT.match(row).end() - 1
+    if own:  # the `text:` line itself: a # after its words
+        return at > key[1]
     indent = len(row) - len(row.lstrip(b" \t"))
     if indent <= key[0]:
         return False  # at the key's indentation or left of it: the text ended before
