@@ -878,7 +878,7 @@ def read_places(
     child, text = started, None
     if child is None:
         text = read_text(path)
-        if while_parsing is not None and not has_merge_key(text):
+        if while_parsing is not None:
             held, text = [text], None  # the only hold on the text: the child lets go of it
             child = parse_ahead.start(held)
             text = held.pop()

@@ -526,19 +526,20 @@ def _text_to_parse(path: Path) -> str | None:
         text = read_text(path)
     except PlacesFileError:
         return None
-    return None if has_merge_key(text) else text
+    return None if has_merge_key(text) else text  # (as start() would take it)
 
 
 def start(held: list[str]) -> _Child | None:
     """The child process that parses a big file's text in parts, started; None where this
-    path is not taken (a small file, threads running, no child to be had): the caller then
-    reads the file whole. The text is given as the one item of `held`, the only hold on it
+    path is not taken (a small file; one with a merge key, which only ruamel reads as YAML 1.1
+    does, load._parse_fast; threads running; no child to be had): the caller then reads the
+    file whole. The text is given as the one item of `held`, the only hold on it
     the caller keeps: the child has its own copy (by fork), which it cuts into its parts and
     lets go of, each part's text going as soon as it is parsed (45 MB for 50,000 places,
     else held until the end, when this side's records are nearly all made and both
     processes together hold the most); the caller may let go of its own until it needs it
     again."""
-    if len(held[0]) < PARSE_AHEAD_FROM or not _can_fork():
+    if len(held[0]) < PARSE_AHEAD_FROM or has_merge_key(held[0]) or not _can_fork():
         return None
     return _start(held.pop)  # (called in the child, on its own copy)
 
