@@ -253,15 +253,20 @@ def give_big_buffers_back() -> bool:
 
 
 def run() -> None:
-    """The `routes` command and `python routes.py`: main(), then end the process at once.
+    """The `routes` command and `python routes.py`: the command, then end the process at once.
 
     Python's orderly shutdown frees every object one by one, a big map's hundreds of thousands:
-    a tenth of a second the user waits for nothing. By here the map is written and closed, so
-    the output is flushed and the process ends. (main() itself returns, for tests and callers.)
-    Big buffers go back to the system as they are let go (give_big_buffers_back).
+    time the user waits for nothing. So does a function's return, for what it alone held: a
+    build's records went as the command returned (0.2 s at 50,000 journeys). So the command puts
+    what it made in a list held here (`made`), the cyclic collector stays off to the end (on
+    again, its first pass would walk every record), and once the map is written and closed,
+    the output is flushed and the process ends. (main() itself returns, and lets go, for tests
+    and callers.) Big buffers go back to the system as they are let go (give_big_buffers_back).
     """
     give_big_buffers_back()
-    code = main()
+    gc.disable()  # (see main)
+    made: list = []
+    code = _main(None, made)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
@@ -277,7 +282,9 @@ def main(argv: list[str] | None = None) -> int:
         gc.enable()
 
 
-def _main(argv: list[str] | None) -> int:
+def _main(argv: list[str] | None, made: list | None = None) -> int:
+    """The command `argv` asks for; its exit status. `made`: a list to put what the command
+    made in (a build's result, records and all), for run() to hold until the process ends."""
     from .files import refuse_input_as_output
 
     args = _parser().parse_args(argv)
@@ -307,6 +314,8 @@ def _main(argv: list[str] | None) -> int:
             out = args.out or EXPORT_FILES[args.format]
             refuse_input_as_output(out, places_path, kind=args.format)  # before any work
             places, _ = load_with_coordinates(places_path, _geocoder_factory(args), progress)
+            if made is not None:
+                made.append(places)
             _warn(places, places_path)
             if args.format == "csv":
                 count = write_quotes_csv(places, out)
@@ -342,6 +351,8 @@ def _main(argv: list[str] | None) -> int:
                 getattr(args, "lang", "en"),
                 started,
             )
+            if made is not None:
+                made.append(result)
         finally:
             if started is not None:  # (ended, where the build stopped before reading it)
                 started.finish(stop=True)

@@ -33,6 +33,7 @@ from .geometry import (
     bounds,
     leg_lines,
     lonlat,
+    numbers_of,
     place_properties,
     shown_point,
 )
@@ -472,10 +473,10 @@ def _packed_fields(data: dict) -> dict:
     places = data["places"]
     number = {place: n for n, place in enumerate(places["properties"]["id"])}
     journeys = {key: values for key, values in data["journeys"].items() if key != "colour"}
-    journeys["from"] = [number[start] for start in journeys["from"]]
+    journeys["from"] = list(numbers_of(journeys["from"], number))
     journeys["status"] = [None if status == "trip" else status for status in journeys["status"]]
     legs = dict(data["legs"])
-    legs["to"] = [number[end] for end in legs["to"]]
+    legs["to"] = list(numbers_of(legs["to"], number))
     lines = data["legLines"]
     explicit = []
     for leg in lines.by_geographiclib:
