@@ -510,18 +510,15 @@ def _key_of(row: bytes) -> _Key | None:
 
 
 def _key_above(data: bytes, start: int, last: tuple[int, _Key | None]) -> _Key | None:
-    """The key of the nearest line above the one starting at `start` that has one (None past a
-    blank line, where a text's lines would end): up to `last`, the line looked at before and
-    the key it is under, which holds from there on."""
+    """The key of the nearest line above the one starting at `start` that has one, past blank
+    lines (a plain text goes on over them, each a line break in it): up to `last`, the line
+    looked at before and the key it is under, which holds from there on."""
     at = start
     while at > 0:
         at = data.rfind(b"\n", 0, at - 1) + 1
         if at == last[0]:
             return last[1]
-        above = _line_at(data, at)
-        if not above.strip():
-            return None
-        key = _key_of(above)
+        key = _key_of(_line_at(data, at))
         if key is not None:
             return key
     return None

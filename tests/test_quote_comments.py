@@ -41,6 +41,18 @@ CASES = {
         "  - text: We were ranked number\n      #1 on the list of those called up\n",
         "35:7: the quote stops before “#1 on the list of those called up”",
     ),
+    "a line it goes on over after a blank line, starting with the #": (
+        "  - text: We were ranked number\n\n      #1 on the list\n",
+        "36:7: the quote stops before “#1 on the list”",
+    ),
+    "a line it goes on over after blank lines, with words before the #": (
+        "  - text: I am leaving\n\n  \n      tonight # by car\n",
+        "37:15: the quote stops before “# by car”",
+    ),
+    "a comment at the entry's indentation after a blank line": (
+        "  - text: I am leaving.\n\n    #1 from the article\n",
+        None,
+    ),
     "the first # of a comment that holds another": (
         "  - text: We were number 5 # see #3 in the article\n",
         "34:28: the quote stops before “# see #3 in the article”",
