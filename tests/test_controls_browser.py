@@ -337,3 +337,37 @@ def test_the_legend_explains_dots_moved_aside_only_while_one_is_in_view(small_ma
     page.evaluate("() => { window.routeMap.map.setView([55.75, 37.6], 8, {animate: false}); }")
     assert page.evaluate(MOVED_IN_VIEW) == []
     assert moved not in page.evaluate(LEGEND_SEEN)
+
+
+# Run before the map's script: each tile is asked for only a moment after Leaflet sets it (then
+# fails, offline), so the tiles notice comes after the view an address opens is on screen.
+TILES_LATE = """
+const source = Object.getOwnPropertyDescriptor(HTMLImageElement.prototype, "src");
+Object.defineProperty(HTMLImageElement.prototype, "src", {
+  get() { return source.get.call(this); },
+  set(url) {
+    if (String(url).includes("tile.openstreetmap.org")) setTimeout(() => source.set.call(this, url), 1500);
+    else source.set.call(this, url);
+  },
+});
+"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("address", ["journey=ana", "place=upper-lars", "journey=ana&leg=1"])
+def test_a_view_an_address_opens_is_fitted_again_clear_of_a_tiles_notice_that_comes_later(
+    small_maps, open_map, size, address
+):
+    """A link opens a journey, a place or a leg framed as it would be, the bottom left free; when
+    the tiles then fail, the notice that comes there would cover the journey's last dot: the view
+    is still the page's (the reader has not moved it), so it is framed again clear of it, its
+    popup open and the address the same."""
+    before = f"history.replaceState(null, '', '#{address}');" + TILES_LATE
+    shown = open_map(small_maps["border"], *SIZES[size], tiles=False, before=before)
+    page = shown.page
+    page.wait_for_selector(".tile-notice")
+    shown.settled()
+    assert page.evaluate(UNDER_THE_NOTICE) == []
+    assert page.locator(".leaflet-popup").count() == 1
+    assert page.evaluate("() => location.hash") == f"#{address}"
+    assert shown.page_errors == []

@@ -129,7 +129,7 @@ function routeLinks(view) {
       map.setView([kept.lat, kept.lng], kept.zoom, { animate: false });
       if (target) view.openPopupOf(target);
     } else if (target) {
-      show(target, true);
+      view.openAsPageView(() => show(target, true)); // (made again clear of a notice that comes)
     }
   }
 

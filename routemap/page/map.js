@@ -1,7 +1,8 @@
 /* Puts the page together: reads the data block's lookups into one `view` that every part
  * shares, draws the routes and places (and the offline base map where the tiles fail), adds
- * the controls and the panel, and owns the view: the whole map fitted at first (and fitted
- * again when the map's size changes, till the reader takes the view), and what choosing
+ * the controls and the panel, and owns the view: the whole map fitted at first, or what the
+ * address names (and made again when the map's size changes or the tiles notice comes, till
+ * the reader takes the view), and what choosing
  * something does: flying to a journey, place or quote and opening its popup. */
 
 async function drawRouteMap(map, data, readBasemap, tiles) {
@@ -167,14 +168,15 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   nameLeafletButtons(map, layersControl);
   await pause();
   const legendControl = addLegend(view);
-  // The view is the page's own, the whole map fitted, until the reader moves the map or opens
-  // anything, or an address opens something: only till then is it fitted again when the map's
-  // size changes (a page embedding the map sizes its frame to the height the map asks for, a
-  // phone turns) or the tiles notice comes. After that the view is the reader's, and stays.
-  let fitted = false;
+  // The view is the page's own (the whole map fitted, or what an address opened as the page
+  // opened) until the reader moves the map or opens anything: only till then is it made again
+  // (`refit`) when the map's size changes (a page embedding the map sizes its frame to the
+  // height the map asks for, a phone turns) or the tiles notice comes. After that the view is
+  // the reader's, and stays.
+  let refit = null;
   let pageMoving = false;
   map.on("movestart popupopen", () => {
-    if (!pageMoving) fitted = false;
+    if (!pageMoving) refit = null;
   });
   // A move of the page's own (a fit, printing's paper view and back): the view stays as much
   // the page's, or the reader's, as it was.
@@ -188,7 +190,13 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     }
   }
   function fitAgain() {
-    if (fitted) fitAll();
+    if (refit) refit();
+  }
+  // A view the page opens itself, made again while it stays the page's (`open` may say it is
+  // not the map's: a quote shown in the panel leaves the map as it is, the reader's).
+  function openAsPageView(open) {
+    refit = () => pageMoves(open);
+    refit();
   }
   map.on("resize", fitAgain);
 
@@ -207,7 +215,8 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     );
   };
   // The tiles notice, once it shows, takes room from the bottom of every fit (bottomEdge): the
-  // whole map fitted as the page opened is fitted again clear of it.
+  // view the page opened with (the whole map, or what the address names) is made again clear
+  // of it.
   const tileWatch = watchTiles(view, tiles, () => {
     tilesFailed = true;
     basemapIfNeeded();
@@ -390,7 +399,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     if (Array.isArray(home)) return selectPlace(home[1], from, jump, quote);
     if (home) return selectJourney(home, from, jump, { quote });
     view.links.record({ quote });
-    fitted = false; // (the map stays where it is, but is no longer the page's to move)
+    refit = null; // (the map stays where it is, but is no longer the page's to move)
     const section = document.getElementById("route-unplaced");
     if (small()) panel.fold(true);
     section.scrollIntoView({ block: "start" });
@@ -429,15 +438,14 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // The whole map, fitted into the part the controls leave free.
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
   function fitAll() {
-    pageMoves(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], animate: false }));
-    fitted = true;
+    openAsPageView(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], animate: false }));
   }
   function showAll() {
     views++; // a flight still under way opens nothing when it ends
     showJourneys([]);
     fitAll();
   }
-  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, pageMoves, panel, allBounds: all });
+  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, pageMoves, openAsPageView, panel, allBounds: all });
 
   showAll();
   await pause();
