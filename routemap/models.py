@@ -476,6 +476,13 @@ class FileColumns:
                     made[name][field] += values
 
 
+def holds_a_value(values: list) -> bool:
+    """Whether any of the values is not None: at once where the first is (most of a big map's
+    columns), else by list.count, a C loop that finds None by identity (a column of texts
+    compared each to None took 2 ms a column of 100,000)."""
+    return bool(values) and (values[0] is not None or values.count(None) < len(values))
+
+
 def dicts_of(records: list) -> list[dict] | None:
     """Records (a place's or journey's accounts, a quote's other wordings) as dicts, as the
     page takes them; None for none."""
@@ -525,7 +532,7 @@ def quote_indexes(
     for key in ("journey", "place", "group"):
         targets = quotes[key]
         by_id = found[key] = {}
-        if targets.count(None) == len(targets):
+        if not holds_a_value(targets):
             continue  # (a C loop: most files tie their quotes to one kind or two)
         for index, target in enumerate(targets):
             if target is not None:
