@@ -26,7 +26,7 @@ from .models import (
     references_hold,
 )
 from .positions import TextPositions
-from .reading import README_EXAMPLE, _line_column, has_merge_key, read_text
+from .reading import README_EXAMPLE, has_merge_key, line_column, read_text
 from .whereabouts import coordinate_problems
 
 if TYPE_CHECKING:  # ruamel is imported where it is used: a valid file's build never needs it
@@ -63,7 +63,7 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         # (Brackets nested as deep are refused before parsing: _too_deep.)
         return Problem(
             name,
-            *_line_column(text, deep.start()),
+            *line_column(text, deep.start()),
             "lists in lists (`- - - …`) nested too deep to read",
             "a places file needs at most a few levels: flatten it",
         )
@@ -71,14 +71,14 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         if int(escape.group(1), 16) > 0x10FFFF:
             return Problem(
                 name,
-                *_line_column(text, escape.start()),
+                *line_column(text, escape.start()),
                 f"the escape \\U{escape.group(1)} is not a character (Unicode ends at \\U0010FFFF)",
                 "write the character itself, or a code point up to \\U0010FFFF",
             )
     if isinstance(error, ValueError) and (long := LONG_NUMBER.search(text)):
         return Problem(
             name,
-            *_line_column(text, long.start()),
+            *line_column(text, long.start()),
             f"a number of {len(long.group()):,} digits, too long to read",
             "no value in a places file needs one: check what was pasted here",
         )
@@ -88,7 +88,7 @@ def _unreadable_value(name: str, text: str, error: Exception) -> Problem:
         if not _tag_fits(tag, value):
             return Problem(
                 name,
-                *_line_column(text, tagged.start()),
+                *line_column(text, tagged.start()),
                 f"`!!{tag} {value[:40]}`: {value[:40]} is not {words[tag]}",
                 f"remove the `!!{tag}` tag, or write {words[tag]}",
             )
@@ -173,7 +173,7 @@ def parse_document(text: str, path: Path) -> CommentedMap:
             [Problem(name, mark.line + 1, mark.column + 1, *_duplicate_key(error, text))]
         ) from None
     except ReaderError as error:
-        line, column = _line_column(text, error.position)
+        line, column = line_column(text, error.position)
         raise PlacesFileError(
             [
                 Problem(

@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import PlacesFileError, Problem
 
 
-def _line_column(text: str | bytes, offset: int) -> tuple[int, int]:
+def line_column(text: str | bytes, offset: int) -> tuple[int, int]:
     """1-based line and column of a position in the file's text (or bytes)."""
     newline = b"\n" if isinstance(text, bytes) else "\n"
     before = text[:offset]
@@ -53,7 +53,7 @@ def read_text(path: Path) -> str:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        line, column = _line_column(raw, error.start)
+        line, column = line_column(raw, error.start)
         raise PlacesFileError(
             [
                 Problem(
@@ -96,7 +96,7 @@ def _too_deep(raw: bytes, text: str, name: str) -> Problem | None:
         if depth > MAX_FLOW_DEPTH:
             return Problem(
                 name,
-                *_line_column(text, bracket.start()),
+                *line_column(text, bracket.start()),
                 f"brackets nested more than {MAX_FLOW_DEPTH} deep",
                 "a places file needs at most a few levels: flatten it",
             )
