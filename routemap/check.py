@@ -450,10 +450,11 @@ def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
     Read off the file's bytes, at the first `#` that starts a comment on a line: where the
     line is a plain `text:` value's first line, or one it goes on over (indented past its key)
     with words before the `#`, or a comment of its own there whose `#` a word follows (`#1 on
-    the list`: a note's `# see …` has a space). A quoted text holds its #, and a comment at
-    the key's own indentation ends nothing. One search for `#`, which most lines of a big file
-    lack (a few milliseconds for 45 MB), and a look at each line that has one; the key a line
-    goes on from is looked for upwards no further than the last line looked at."""
+    the list`: a note's `# see …` has a space, which the fix for such a line says to add). A
+    quoted text holds its #, and a comment at the key's own indentation ends nothing. One
+    search for `#`, which most lines of a big file lack (a few milliseconds for 45 MB), and a
+    look at each line that has one; the key a line goes on from is looked for upwards no
+    further than the last line looked at."""
     try:
         data = places_path.read_bytes()
     except OSError:  # (read a moment ago, for the records: gone since, nothing to say of it)
@@ -474,6 +475,7 @@ def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
             counted_to = start
             at = comment.start(1)
             rest = row[at:].strip().decode("utf-8", "replace")
+            alone = not row[:at].strip()  # (a comment on a line of its own, `#` then a word)
             problems.append(
                 Problem(
                     str(places_path),
@@ -482,7 +484,11 @@ def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
                     f"the quote stops before “{rest[:40]}{'…' if len(rest) > 40 else ''}”: in "
                     "YAML, a # after a space starts a comment",
                     'if the # is in the article, put the whole text in double quotes ("…"); '
-                    "if it is a note, give it a line of its own",
+                    + (
+                        "if it is a note, put a space after the # (`# note`)"
+                        if alone
+                        else "if it is a note, give it a line of its own"
+                    ),
                 )
             )
         mark = data.find(b"#", start + len(row))  # (the next line with one)

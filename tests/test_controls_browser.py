@@ -352,22 +352,51 @@ Object.defineProperty(HTMLImageElement.prototype, "src", {
 });
 """
 
+# Run before the map's script: counts the steps the page adds to the browser's history.
+COUNT_STEPS = """
+window.historySteps = 0;
+const pushState = history.pushState.bind(history);
+history.pushState = (...args) => { window.historySteps += 1; return pushState(...args); };
+"""
+
 
 @pytest.mark.parametrize("size", SIZES)
-@pytest.mark.parametrize("address", ["journey=ana", "place=upper-lars", "journey=ana&leg=1"])
-def test_a_view_an_address_opens_is_fitted_again_clear_of_a_tiles_notice_that_comes_later(
+@pytest.mark.parametrize("address", ["journey=ana", "journey=ana&leg=1"])
+def test_a_view_an_address_opens_is_framed_again_clear_of_a_tiles_notice_that_comes_later(
     small_maps, open_map, size, address
 ):
-    """A link opens a journey, a place or a leg framed as it would be, the bottom left free; when
-    the tiles then fail, the notice that comes there would cover the journey's last dot: the view
-    is still the page's (the reader has not moved it), so it is framed again clear of it, its
-    popup open and the address the same."""
-    before = f"history.replaceState(null, '', '#{address}');" + TILES_LATE
+    """A link opens a journey or a leg framed as it would be, the bottom left free; when the
+    tiles then fail, the notice that comes there would cover the journey's last dot: the view is
+    still the page's (the reader has not moved it), so it is framed again clear of it, its popup
+    open, the address the same and no step added to the history."""
+    before = f"history.replaceState(null, '', '#{address}');" + TILES_LATE + COUNT_STEPS
     shown = open_map(small_maps["border"], *SIZES[size], tiles=False, before=before)
     page = shown.page
     page.wait_for_selector(".tile-notice")
     shown.settled()
     assert page.evaluate(UNDER_THE_NOTICE) == []
     assert page.locator(".leaflet-popup").count() == 1
-    assert page.evaluate("() => location.hash") == f"#{address}"
+    assert page.evaluate("() => [location.hash, window.historySteps]") == [f"#{address}", 0]
+    assert shown.page_errors == []
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_a_view_an_address_opened_is_the_readers_once_they_close_its_popup(
+    small_maps, open_map, size
+):
+    """Once the reader closes the popup a link opened, the view is theirs: a change of the
+    map's size frames nothing again, and opens, records and folds nothing."""
+    before = "history.replaceState(null, '', '#journey=ana&leg=1');" + COUNT_STEPS
+    shown = open_map(small_maps["border"], *SIZES[size], tiles=False, before=before)
+    page = shown.page
+    shown.settled()
+    page.keyboard.press("Escape")
+    page.wait_for_function("() => !document.querySelector('.leaflet-popup')")
+    page.wait_for_function("() => location.hash === ''")
+    steps = page.evaluate("() => window.historySteps")  # (closing it went back to the whole map)
+    page.set_viewport_size({"width": SIZES[size][0], "height": SIZES[size][1] - 100})
+    shown.settled()
+    page.wait_for_timeout(300)
+    assert page.locator(".leaflet-popup").count() == 0
+    assert page.evaluate("() => [location.hash, window.historySteps]") == ["", steps]
     assert shown.page_errors == []

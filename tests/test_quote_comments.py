@@ -19,6 +19,12 @@ FIX = (
     'if the # is in the article, put the whole text in double quotes ("…"); if it is a note, '
     "give it a line of its own"
 )
+FIX_ALONE = (  # (for a comment on a line of its own, where a note's # is followed by a word)
+    'if the # is in the article, put the whole text in double quotes ("…"); if it is a note, '
+    "put a space after the # (`# note`)"
+)
+
+ALONE = " (on a line of its own)"  # (marks a case whose fix is FIX_ALONE; not in the message)
 
 CASES = {
     "a comment after the words": (
@@ -39,15 +45,23 @@ CASES = {
     ),
     "a line it goes on over, starting with the #": (
         "  - text: We were ranked number\n      #1 on the list of those called up\n",
-        "35:7: the quote stops before “#1 on the list of those called up”",
+        "35:7: the quote stops before “#1 on the list of those called up”" + ALONE,
     ),
     "a line it goes on over after a blank line, starting with the #": (
         "  - text: We were ranked number\n\n      #1 on the list\n",
-        "36:7: the quote stops before “#1 on the list”",
+        "36:7: the quote stops before “#1 on the list”" + ALONE,
     ),
     "a line it goes on over after blank lines, with words before the #": (
         "  - text: I am leaving\n\n  \n      tonight # by car\n",
         "37:15: the quote stops before “# by car”",
+    ),
+    "a note after a blank line, its # followed by a word (a space would make it a note)": (
+        "  - text: I am leaving.\n\n      #TODO find the other wording\n",
+        "36:7: the quote stops before “#TODO find the other wording”" + ALONE,
+    ),
+    "a note after a blank line, its # followed by a space": (
+        "  - text: I am leaving.\n\n      # TODO find the other wording\n",
+        None,
     ),
     "a comment at the entry's indentation after a blank line": (
         "  - text: I am leaving.\n\n    #1 from the article\n",
@@ -82,7 +96,9 @@ def test_a_quote_cut_by_a_comment_is_warned_of(tmp_path, capsys, written, warned
     assert main(["check", "--places", str(path)]) == 0
     captured = capsys.readouterr()
     assert captured.out == f"{path} is valid: 2 places, 1 journey, 1 quote.\n"
-    expected = f"Warning: {path}:{warned}: in YAML, a # after a space starts a comment — {FIX}\n"
+    fix = FIX_ALONE if warned and warned.endswith(ALONE) else FIX
+    warned = warned and warned.removesuffix(ALONE)
+    expected = f"Warning: {path}:{warned}: in YAML, a # after a space starts a comment — {fix}\n"
     assert captured.err == (expected if warned else "")
 
 

@@ -89,15 +89,17 @@ function routeLinks(view) {
   });
 
   // Show what an address names, or the whole map; `jump` skips the flight (a page just opened).
+  // Returns what frames that view again (map.js: keepFramed), where it has one.
   function show(target, jump) {
     if (!target) {
       map.closePopup();
-      view.showAll();
-    } else if (target.leg) view.selectLeg(target.journey, target.leg, jump);
-    else if (target.journey) view.selectJourney(target.journey, null, jump);
-    else if (target.group) view.selectJourney(target.group, null, jump);
-    else if (target.place) view.selectPlace(target.place, null, jump);
-    else view.selectQuote(quoteByName().get(target.quote), null, jump);
+      return view.showAll();
+    }
+    if (target.leg) return view.selectLeg(target.journey, target.leg, jump);
+    if (target.journey) return view.selectJourney(target.journey, null, jump);
+    if (target.group) return view.selectJourney(target.group, null, jump);
+    if (target.place) return view.selectPlace(target.place, null, jump);
+    return view.selectQuote(quoteByName().get(target.quote), null, jump);
   }
   window.addEventListener("popstate", () => show(parse(location.hash), false));
 
@@ -129,7 +131,7 @@ function routeLinks(view) {
       map.setView([kept.lat, kept.lng], kept.zoom, { animate: false });
       if (target) view.openPopupOf(target);
     } else if (target) {
-      view.openAsPageView(() => show(target, true)); // (made again clear of a notice that comes)
+      view.keepFramed(show(target, true)); // (framed again clear of a notice that comes)
     }
   }
 

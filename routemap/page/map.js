@@ -169,13 +169,14 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   await pause();
   const legendControl = addLegend(view);
   // The view is the page's own (the whole map fitted, or what an address opened as the page
-  // opened) until the reader moves the map or opens anything: only till then is it made again
-  // (`refit`) when the map's size changes (a page embedding the map sizes its frame to the
-  // height the map asks for, a phone turns) or the tiles notice comes. After that the view is
-  // the reader's, and stays.
+  // opened) until the reader moves the map, opens anything or closes a popup: only till then
+  // is it framed again (`refit`) when the map's size changes (a page embedding the map sizes
+  // its frame to the height the map asks for, a phone turns) or the tiles notice comes. A
+  // refit only frames: it opens, records and folds nothing. After that the view is the
+  // reader's, and stays.
   let refit = null;
   let pageMoving = false;
-  map.on("movestart popupopen", () => {
+  map.on("movestart popupopen popupclose", () => {
     if (!pageMoving) refit = null;
   });
   // A move of the page's own (a fit, printing's paper view and back): the view stays as much
@@ -192,11 +193,10 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   function fitAgain() {
     if (refit) refit();
   }
-  // A view the page opens itself, made again while it stays the page's (`open` may say it is
-  // not the map's: a quote shown in the panel leaves the map as it is, the reader's).
-  function openAsPageView(open) {
-    refit = () => pageMoves(open);
-    refit();
+  // The view now on the map is the page's, framed by `frame` (a function that moves the map
+  // only), again while it stays the page's; none (null) for a view nothing moves out of.
+  function keepFramed(frame) {
+    refit = frame ? () => pageMoves(frame) : null;
   }
   map.on("resize", fitAgain);
 
@@ -279,6 +279,8 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     map.closePopup();
     measured.remove(); // at once, not after Leaflet's fade: no unseen copy of the popup lingers
     const target = frameBelowPopup(points, north, popupSize);
+    const bounds = L.latLngBounds(points);
+    const fallback = () => ({ bounds, fit: { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 } });
     const show = () => {
       if (choice !== views) return;
       view.popupFrom(from);
@@ -286,9 +288,9 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       openPopup(north, content, { autoPan: !target }, link);
       if (link.quote) showQuote(link.quote);
     };
-    const bounds = L.latLngBounds(points);
-    const fallback = { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 };
-    goTo(target || { bounds, fit: fallback }, jump, show);
+    goTo(target || fallback(), jump, show);
+    // The same frame, made again where the controls are now (the popup stays where it is).
+    return () => goTo(frameBelowPopup(points, north, popupSize) || fallback(), true, () => {});
   }
 
   /* Moves the map to `to` ({center, zoom} or {bounds, fit}) by a flight, or by a jump for readers
@@ -349,7 +351,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     return null;
   }
 
-  // Choosing a place flies to it and opens its popup.
+  // Choosing a place flies to it and opens its popup (centred, it needs no framing again).
   function selectPlace(id, from, jump, quote) {
     view.links.record(quote ? { quote } : { place: id });
     const choice = ++views;
@@ -372,10 +374,11 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     showJourneys([id]);
     if (small()) panel.fold(false);
     const bounds = L.latLngBounds(legLine(data, leg).map(latLng));
-    const fit = { paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 };
+    const fit = () => ({ paddingTopLeft: [edge, edge + 120], paddingBottomRight: [rightEdge(), bottomEdge()], maxZoom: 7 });
     view.links.record({ journey: id, leg: number });
     const choice = ++views;
-    goTo({ bounds, fit }, jump, () => choice === views && openLeg(journey, leg));
+    goTo({ bounds, fit: fit() }, jump, () => choice === views && openLeg(journey, leg));
+    return () => goTo({ bounds, fit: fit() }, true, () => {}); // (its frame, made again)
   }
 
   // A quote a link names: brought into view in its popup, and marked.
@@ -409,6 +412,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       figure.classList.add("linked");
       figure.scrollIntoView({ block: "nearest" });
     }
+    return null; // (no view of the map's to frame again)
   }
 
   function selectFound(entry, from) {
@@ -438,14 +442,17 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
   // The whole map, fitted into the part the controls leave free.
   const all = L.latLngBounds(data.bounds.map((b) => L.latLng(b[0], b[1])));
   function fitAll() {
-    openAsPageView(() => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], animate: false }));
+    const frame = () => map.fitBounds(all, { paddingTopLeft: [edge, edge], paddingBottomRight: [rightEdge(), bottomEdge()], animate: false });
+    pageMoves(frame);
+    keepFramed(frame);
+    return frame;
   }
   function showAll() {
     views++; // a flight still under way opens nothing when it ends
     showJourneys([]);
-    fitAll();
+    return fitAll();
   }
-  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, pageMoves, openAsPageView, panel, allBounds: all });
+  Object.assign(view, { selectJourney, selectPlace, selectLeg, selectQuote, selectFound, showAll, openPopupOf, pageMoves, keepFramed, panel, allBounds: all });
 
   showAll();
   await pause();
