@@ -368,7 +368,7 @@ def test_a_view_an_address_opens_is_framed_again_clear_of_a_tiles_notice_that_co
     """A link opens a journey or a leg framed as it would be, the bottom left free; when the
     tiles then fail, the notice that comes there would cover the journey's last dot: the view is
     still the page's (the reader has not moved it), so it is framed again clear of it, its popup
-    open, the address the same and no step added to the history."""
+    open and whole on the map, the address the same and no step added to the history."""
     before = f"history.replaceState(null, '', '#{address}');" + TILES_LATE + COUNT_STEPS
     shown = open_map(small_maps["border"], *SIZES[size], tiles=False, before=before)
     page = shown.page
@@ -376,6 +376,10 @@ def test_a_view_an_address_opens_is_framed_again_clear_of_a_tiles_notice_that_co
     shown.settled()
     assert page.evaluate(UNDER_THE_NOTICE) == []
     assert page.locator(".leaflet-popup").count() == 1
+    popup = page.locator(".leaflet-popup").bounding_box()
+    frame = page.locator(".folium-map").bounding_box()
+    assert frame["x"] <= popup["x"] and popup["x"] + popup["width"] <= frame["x"] + frame["width"]
+    assert frame["y"] <= popup["y"]
     assert page.evaluate("() => [location.hash, window.historySteps]") == [f"#{address}", 0]
     assert shown.page_errors == []
 

@@ -289,8 +289,18 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
       if (link.quote) showQuote(link.quote);
     };
     goTo(target || fallback(), jump, show);
-    // The same frame, made again where the controls are now (the popup stays where it is).
-    return () => goTo(frameBelowPopup(points, north, popupSize) || fallback(), true, () => {});
+    // The same frame, made again where the controls are now.
+    return framedAgain(() => goTo(frameBelowPopup(points, north, popupSize) || fallback(), true, () => {}));
+  }
+
+  // A view's frame made again (keepFramed): the map moved, and then the open popup, one that
+  // pans itself into view, brought back into it (it moves with the map).
+  function framedAgain(move) {
+    return () => {
+      move();
+      const popup = map._popup;
+      if (popup && map.hasLayer(popup)) popup.update();
+    };
   }
 
   /* Moves the map to `to` ({center, zoom} or {bounds, fit}) by a flight, or by a jump for readers
@@ -378,7 +388,7 @@ async function drawRouteMap(map, data, readBasemap, tiles) {
     view.links.record({ journey: id, leg: number });
     const choice = ++views;
     goTo({ bounds, fit: fit() }, jump, () => choice === views && openLeg(journey, leg));
-    return () => goTo({ bounds, fit: fit() }, true, () => {}); // (its frame, made again)
+    return framedAgain(() => goTo({ bounds, fit: fit() }, true, () => {}));
   }
 
   // A quote a link names: brought into view in its popup, and marked.
