@@ -470,10 +470,10 @@ def quotes_cut_by_comments(places_path: Path) -> list[Problem]:
         key = own or _key_above(data, start, last)
         last = (start, key)
         comment = _COMMENT_START.search(row)
-        if comment and _cuts_a_quote(row, comment.start(1), key, own is not None):
+        at = comment.start(1) if comment else -1
+        if comment and _cuts_a_quote(row, at, key, own is not None):
             line += data.count(b"\n", counted_to, start)
             counted_to = start
-            at = comment.start(1)
             rest = row[at:].strip().decode("utf-8", "replace")
             alone = not row[:at].strip()  # (a comment on a line of its own, `#` then a word)
             problems.append(
