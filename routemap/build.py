@@ -12,9 +12,16 @@ from .files import refuse_input_as_output, write_atomic, write_atomic_bytes
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
 from .models import FileColumns, PlacesFile
-from .render import load_libraries, map_data, page_description, render_page
+from .render import (
+    load_libraries,
+    map_data,
+    packed_quotes_aside,
+    page_description,
+    render_page,
+)
 
 if TYPE_CHECKING:
+    from .aside import Worker
     from .parse_ahead import _Child
 
 
@@ -154,11 +161,14 @@ def build(
     url: str | None = None,
     lang: str = DEFAULT_LANGUAGE,
     started: _Child | None = None,
+    worker: Worker | None = None,
 ) -> BuildResult:
     """Read, check (geocoding what needs it) and draw places_path into the map at out_path; with
     `url` (where the map will be published) also its social card beside it; `lang`: the
     language of the page's own words (language.py); `started`: the child parsing a big
-    places_path, where the command started it (parse_ahead.start_reading). The result carries
+    places_path, where the command started it (parse_ahead.start_reading); `worker`: a
+    worker the command started (aside.start_worker), which makes a big map's quotes' part of
+    the page on the other core (render.packed_quotes_aside). The result carries
     what `routes check` would warn of (check.publishing_warnings), from the columns the page's
     data was made of."""
     from .check import publishing_warnings
@@ -170,9 +180,14 @@ def build(
         places_path, geocoder, on_progress, load_libraries, started
     )
     columns = FileColumns(places, started.columns_for(places) if started else None)
-    data = page_data(places, lang, columns)
-    warnings = publishing_warnings(places, places_path, columns)
-    del columns  # the columns the data does not hold go before the page is made
-    card = write_card(data, out_path, url) if url else None
-    write_atomic(out_path, render_page(data, card=card))
+    quotes_part = packed_quotes_aside(places, columns, worker)  # (made aside meanwhile)
+    try:
+        data = page_data(places, lang, columns)
+        warnings = publishing_warnings(places, places_path, columns)
+        del columns  # the columns the data does not hold go before the page is made
+        card = write_card(data, out_path, url) if url else None
+        write_atomic(out_path, render_page(data, card=card, quotes_part=quotes_part))
+    finally:
+        if quotes_part is not None:
+            quotes_part.close()
     return BuildResult(places, out_path, report, warnings)

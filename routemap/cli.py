@@ -336,9 +336,11 @@ def _main(argv: list[str] | None, made: list | None = None) -> int:
         refuse_input_as_output(out_path, places_path, kind="map")
         if args.command == "watch":
             return _watch(args, places_path, out_path)
+        from .aside import start_worker
         from .parse_ahead import start_reading
 
         started = start_reading(places_path)  # a big file's child, before the imports below
+        worker = start_worker() if started is not None else None  # (while this one is small)
         try:
             from .build import build
 
@@ -350,12 +352,15 @@ def _main(argv: list[str] | None, made: list | None = None) -> int:
                 getattr(args, "url", None),
                 getattr(args, "lang", "en"),
                 started,
+                worker,
             )
             if made is not None:
                 made.append(result)
         finally:
             if started is not None:  # (ended, where the build stopped before reading it)
                 started.finish(stop=True)
+            if worker is not None:  # (ended, where the build gave it no job)
+                worker.close()
     except RoutesError as error:
         progress.close()
         _say(f"Error: {error}", error=True)

@@ -50,7 +50,6 @@ import os
 import re
 import signal
 import struct
-import sys
 from collections import deque
 from collections.abc import Callable
 from functools import cache, partial
@@ -59,6 +58,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .aside import can_fork
 from .errors import PlacesFileError
 from .reading import has_merge_key, read_text
 from .references import DATA_FIELDS, TABLES, References
@@ -494,15 +494,6 @@ class _Child:
         return fields
 
 
-def _can_fork() -> bool:
-    """Whether a child process may be forked from this one: on Linux (macOS frameworks are not
-    safe to use in a forked child; Windows has no fork) and with no other thread running, as a
-    thread may hold a lock the child would then wait on forever (`routes watch` has threads)."""
-    import threading
-
-    return sys.platform == "linux" and threading.active_count() == 1
-
-
 def start_reading(path: Path) -> _Child | None:
     """start() for the file at `path`, called by a command as soon as it knows the file, before
     it imports the models and the libraries (a fifth of a second, all of it the child's head
@@ -512,7 +503,7 @@ def start_reading(path: Path) -> _Child | None:
     fewer than PARSE_AHEAD_FROM bytes, or where start() would give none. The caller gives the
     child to read_places (`started`), or ends it (finish(stop=True)) if it never gets that far."""
     try:
-        if path.stat().st_size < PARSE_AHEAD_FROM or not _can_fork():
+        if path.stat().st_size < PARSE_AHEAD_FROM or not can_fork():
             return None
     except OSError:
         return None
@@ -539,7 +530,7 @@ def start(held: list[str]) -> _Child | None:
     else held until the end, when this side's records are nearly all made and both
     processes together hold the most); the caller may let go of its own until it needs it
     again."""
-    if len(held[0]) < PARSE_AHEAD_FROM or has_merge_key(held[0]) or not _can_fork():
+    if len(held[0]) < PARSE_AHEAD_FROM or has_merge_key(held[0]) or not can_fork():
         return None
     return _start(held.pop)  # (called in the child, on its own copy)
 

@@ -17,11 +17,10 @@ import itertools
 import re
 import sys
 import types
-from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .basemap import basemap_script
 from .geometry import (
@@ -55,6 +54,13 @@ from .models import (
     place_roles,
     quote_indexes,
 )
+from .packed import (
+    QUOTE_LINK_WORDS,
+    gzip_in_parts,
+    json_pieces,
+    link_names,
+    packed_quotes,
+)
 from .styles import (
     AREA_STYLE,
     ARROW_STYLE,
@@ -77,6 +83,9 @@ from .styles import (
     journey_colours,
 )
 
+if TYPE_CHECKING:
+    from .aside import Aside, Worker
+
 
 def _arrow(found: tuple[float, float, float] | None) -> list[float] | None:
     """[lon, lat, heading] of a leg's arrowhead, or None for a leg of no length."""
@@ -86,64 +95,9 @@ def _arrow(found: tuple[float, float, float] | None) -> list[float] | None:
     return [*lonlat((lat, lon)), round(heading, 1)]
 
 
-QUOTE_LINK_WORDS = 4
-
-
 def quote_link_names(places: PlacesFile) -> list[str]:
     """Each quote's name in the page's address (link_names)."""
     return link_names(*columns_of(places.quotes, "speaker", "text").values())
-
-
-def link_names(
-    speakers: list[str], texts: list[str], *, none_where_plain: bool = False
-) -> list[str | None]:
-    """A name for each quote, by its speaker and text, in the page's address
-    (`#quote=oleg-my-heart-sank-when`): its speaker and first words, so it stays the same across
-    builds while the quote does (an index would change whenever a quote is added above it). A
-    repeated name takes -2, -3, ...
-
-    Its words are runs of letters, digits and _ (Python's \\w), case-folded; in a text of ASCII
-    only, which most are, these are plain_link_name's (casefold is lower there, and \\w is
-    [A-Za-z0-9_]), found by its quicker match. `none_where_plain`: None for a name that is
-    plain_link_name's, which a big map's page tells itself (_packed_fields)."""
-    names: list[str | None] = []
-    taken = set()
-    word = re.compile(r"\w+")
-    for speaker, text in zip(speakers, texts, strict=True):
-        ascii_only = text.isascii()
-        if ascii_only:
-            name = plain_link_name(speaker, text)
-        else:
-            name = "-".join([speaker, *word.findall(text.casefold())[:QUOTE_LINK_WORDS]])
-        unique, n = name, 1
-        while unique in taken:
-            n += 1
-            unique = f"{name}-{n}"
-        taken.add(unique)
-        plain = none_where_plain and (
-            unique == name if ascii_only else unique == plain_link_name(speaker, text)
-        )
-        names.append(None if plain else unique)
-    return names
-
-
-_PLAIN = "A-Za-z0-9_"
-PLAIN_START = re.compile(
-    f"[^{_PLAIN}]*([{_PLAIN}]+)" + f"(?:[^{_PLAIN}]+([{_PLAIN}]+))?" * (QUOTE_LINK_WORDS - 1)
-)
-"""A text's first QUOTE_LINK_WORDS runs of ASCII letters, digits and _, each a group (None for
-those it has not): matched from the start, so a long text is read no further than its first
-words (one with fewer is read through)."""
-
-
-def plain_link_name(speaker: str, text: str) -> str:
-    """The name a big map's page gives a quote whose link its data leaves out: its speaker and
-    its first QUOTE_LINK_WORDS runs of ASCII letters, digits and _, lower-cased (page/links.js:
-    plainLinkName, the same rule). It is a quote's own name (quote_link_names) only where the
-    quote starts in plain English and no quote before it took that name; elsewhere the data
-    carries the name."""
-    found = PLAIN_START.match(text)  # (one C call: a big map has 100,000)
-    return f"{speaker}-{'-'.join(filter(None, found.groups())).lower()}" if found else speaker
 
 
 QUOTE_FIELDS = ("text", "speaker", "source", "via")
@@ -360,8 +314,10 @@ map's text compresses five to tenfold, and the browser unpacks it natively
 (DecompressionStream). Smaller ones stay plain JSON, readable in the page's source."""
 
 
-def json_for_script(data: dict) -> tuple[str, str]:
-    """The data block's encoding and text, safe inside a <script> element.
+def json_for_script(data: dict, quotes_part: Aside | None = None) -> tuple[str, str]:
+    """The data block's encoding and text, safe inside a <script> element. `quotes_part`: a big
+    map's packed_quotes for its quotes, where the caller has started them aside
+    (packed_quotes_aside); else they are made here.
 
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
@@ -369,14 +325,18 @@ def json_for_script(data: dict) -> tuple[str, str]:
     its quotes' words follow the rest each as JSON of its own on a line of its own (JSON's text
     holds no newline), for the page to read one by one as they are asked for: most of a big
     map's text, none of it needed to draw the map, and a popup shows a few. It goes gzipped in
-    parts (gzip_in_parts), each part's base64 after a space, for the page to unpack and join.
+    parts (gzip_in_parts), the rest's and then the words' (packed_quotes), each part's base64
+    after a space, for the page to unpack and join.
     """
     import orjson  # some seven times faster than json here, which a big map notices
 
     if "legLines" in data:
-        fields = _packed_fields(data)
-        texts = fields.pop("quoteTexts")
-        parts = gzip_in_parts(itertools.chain(json_pieces(fields), _json_lines(texts)))
+        quotes = data["quotes"]
+        made = quotes_part.result() if quotes_part else None
+        links, text_parts = made or packed_quotes(quotes["speaker"], quotes["text"])
+        fields = _packed_fields(data, links)
+        del fields["quoteTexts"]
+        parts = gzip_in_parts(json_pieces(fields)) + text_parts
         return "packed-gzip-parts", " ".join(
             base64.b64encode(part).decode("ascii") for part in parts
         )
@@ -394,85 +354,7 @@ def json_for_script(data: dict) -> tuple[str, str]:
     )
 
 
-def _json_lines(texts: list[str], at_once: int = 4096) -> Iterator[bytes]:
-    """Each text as JSON after a newline, a piece of `at_once` texts at a time, each piece made
-    by C loops (map, join): a big map's 100,000 quotes' words, one piece each, took a tenth of a
-    second more."""
-    import orjson
-
-    after_newline = b"\n".__add__
-    for first in range(0, len(texts), at_once):
-        yield b"".join(map(after_newline, map(orjson.dumps, texts[first : first + at_once])))
-
-
-BIG_MAP_GZIP_LEVEL = 6
-"""libdeflate's level for a big map's block: at 50,000 journeys its 33 MB of JSON make 5.4 MB of
-gzip, as zlib's level 6 does, in a third of zlib's time (zlib's level 5, as quick, makes 5.8)."""
-
-
-GZIP_PART_BYTES = 4_000_000
-"""The bytes of a part that gzip_in_parts compresses on its own: a big map's 33 MB of JSON are
-nine parts, shared among the cores, each costing some hundred bytes over one stream."""
-
-
-def gzip_in_parts(
-    pieces: Iterable[bytes | bytearray],
-    level: int = BIG_MAP_GZIP_LEVEL,
-    part_bytes: int = GZIP_PART_BYTES,
-) -> list[bytes]:
-    """The pieces, one after another, cut into parts of `part_bytes`, each part gzipped on its
-    own by libdeflate (a gzip file of its own: the page unpacks each and joins them, as a
-    browser's gunzip reads one gzip member only). libdeflate compresses a whole buffer at once,
-    three times as fast as zlib for the same size, and lets go of Python's lock while it works,
-    so threads share the parts among the cores, and the pieces are made while the parts before
-    them are compressed. Each part is compressed as soon as it is whole, and no more than two
-    parts a core are held, compressing or waiting: the block is never all in memory at once.
-    Where the parts meet follows from the bytes alone, never from the machine's cores or from
-    the pieces, so the same map is the same bytes on every machine."""
-    import os
-    from collections import deque
-    from concurrent.futures import ThreadPoolExecutor
-
-    from deflate import gzip_compress
-
-    cores = os.cpu_count() or 1
-    parts: list[bytes] = []
-    waiting: deque = deque()
-    buffer = bytearray()
-    with ThreadPoolExecutor(max_workers=cores) as pool:
-
-        def send(part: bytes) -> None:
-            waiting.append(pool.submit(gzip_compress, part, level))
-            while len(waiting) > 2 * cores:
-                parts.append(waiting.popleft().result())
-
-        for piece in pieces:
-            buffer += piece
-            while len(buffer) > part_bytes:  # (one is always left for the last part)
-                send(bytes(buffer[:part_bytes]))
-                del buffer[:part_bytes]
-        send(bytes(buffer))
-        parts += [part.result() for part in waiting]
-    return parts
-
-
-def json_pieces(value: Any) -> Iterator[bytes]:
-    """orjson.dumps(value)'s bytes, in pieces: a mapping's members one at a time, and those of
-    a mapping in it, so that a big map's 22 MB of JSON is never one text (gzip_in_parts takes
-    the pieces as they come)."""
-    import orjson
-
-    if isinstance(value, dict):
-        yield b"{"
-        for number, (key, member) in enumerate(value.items()):
-            yield (b"," if number else b"") + orjson.dumps(key) + b":"
-            yield from json_pieces(member)
-        yield b"}"
-    else:
-        yield orjson.dumps(value)
-
-
-def _packed_fields(data: dict) -> dict:
+def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
     (page/data.js: unpackFields puts it back). Its tables go as map_data's columns, those that
     have a value, in sorted order (the same file makes the same page), but for the quotes'
@@ -484,10 +366,13 @@ def _packed_fields(data: dict) -> dict:
     (page/arcs.js, by `geodesic`), but for the rare flight whose arc only geographiclib
     settles, given in `explicitLines` as [leg's number in the map, its points as [lat, lon]].
     A big map's JSON is the most of what its page reads, unpacks and parses before it can
-    draw, and its lines were a third of its file."""
+    draw, and its lines were a third of its file. `links`: the quotes' link names as
+    packed_quotes gives them, where the caller has them."""
     quotes = dict(data["quotes"])
     texts = quotes.pop("text")
-    quotes["link"] = link_names(quotes["speaker"], texts, none_where_plain=True)
+    if links is None:
+        links = link_names(quotes["speaker"], texts, none_where_plain=True)
+    quotes["link"] = links
     places = data["places"]
     number = {place: n for n, place in enumerate(places["properties"]["id"])}
     journeys = {key: values for key, values in data["journeys"].items() if key != "colour"}
@@ -517,6 +402,26 @@ def _packed_fields(data: dict) -> dict:
         "geodesic": {"a": WGS84_A, "f": WGS84_F, "stepMetres": ARC_STEP_KM * 1000},
         "explicitLines": explicit,
     }
+
+
+QUOTES_ASIDE_FROM = 10_000
+"""Quotes from which a big map's packed_quotes are made aside, by a worker on the other core,
+while this process makes the rest of the page's data (aside.py): a third of a second at 100,000
+quotes, against the few hundredths that handing them over and back takes."""
+
+
+def packed_quotes_aside(
+    places: PlacesFile, columns: FileColumns, worker: Worker | None
+) -> Aside | None:
+    """packed_quotes for the map's quotes, given to `worker` to make on the other core, for a
+    big map of QUOTES_ASIDE_FROM quotes or more (json_for_script takes the Aside); else None
+    (json_for_script makes them, in turn)."""
+    if worker is None or len(places.journeys) <= BIG_MAP_FROM:
+        return None
+    if len(places.quotes) < QUOTES_ASIDE_FROM:
+        return None
+    quotes = columns["quotes"]
+    return worker.give(packed_quotes, quotes["speaker"], quotes["text"])
 
 
 def _with_values(columns: dict[str, list]) -> dict[str, list]:
@@ -704,14 +609,14 @@ def _page_classes():
 
         _template = Template(page_asset("route_layer.html"))
 
-        def __init__(self, data: dict, tiles):
+        def __init__(self, data: dict, tiles, quotes_part=None):
             super().__init__()
             self._name = "RouteLayer"
             self.tiles = tiles
             self.leaflet_js, self.leaflet_css = leaflet_assets()
             self.page_js = page_script()
             self.page_css = page_asset("map.css")
-            self.data_encoding, self.data_text = json_for_script(data)
+            self.data_encoding, self.data_text = json_for_script(data, quotes_part)
             self.basemap_text = basemap_script()
 
         def render(self, **kwargs) -> None:
@@ -750,10 +655,16 @@ def noscript_image(data: dict) -> str | None:
     return image.svg_for_data(data, image.SIZES["social"], standalone=False)[0]
 
 
-def render_page(data: dict, live: int | None = None, card: dict | None = None) -> str:
+def render_page(
+    data: dict,
+    live: int | None = None,
+    card: dict | None = None,
+    quotes_part: Aside | None = None,
+) -> str:
     """The page for map_data's data. `live` is the version a page served by `routes watch`
     polls for, to reload itself when the map is rebuilt; `card` the social card image that
-    link previews show ({url, width, height, alt}, see build.write_card)."""
+    link previews show ({url, width, height, alt}, see build.write_card); `quotes_part`: see
+    json_for_script."""
     folium = import_folium()
 
     RoutePage, RouteMap, RouteLayer = _page_classes()
@@ -785,7 +696,7 @@ def render_page(data: dict, live: int | None = None, card: dict | None = None) -
     fmap._id = tiles._id = "routes"
     tiles.add_to(fmap)
     figure.add_child(fmap)
-    fmap.add_child(RouteLayer(data, tiles))
+    fmap.add_child(RouteLayer(data, tiles, quotes_part))
     return figure.render()
 
 

@@ -18,16 +18,8 @@ from routemap.build import build
 from routemap.geometry import lines_between
 from routemap.load import read_places
 from routemap.models import columns_of
-from routemap.render import (
-    _packed_fields,
-    gzip_in_parts,
-    json_pieces,
-    link_names,
-    map_data,
-    plain_link_name,
-    quote_link_names,
-    with_leg_lines,
-)
+from routemap.packed import gzip_in_parts, json_pieces, link_names, plain_link_name
+from routemap.render import _packed_fields, map_data, quote_link_names, with_leg_lines
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
 from .conftest import RECORD_DASHES, RECORD_STROKES, REPO, uncased_strokes
@@ -710,7 +702,7 @@ def test_a_journey_chosen_on_the_big_map_stands_out_until_its_popup_closes(big, 
     )
 
 
-# Quotes whose names the page cannot tell from their plain English start (render.plain_link_name):
+# Quotes whose names the page cannot tell from their plain English start (packed.plain_link_name):
 # other letters and scripts, a name already taken, letters that fold to others, no words at all.
 TRICKY_QUOTES = [
     "Café au lait, then the border.",

@@ -4,7 +4,7 @@
 
 /* The map's data block: plain JSON; for a bigger map, gzip in base64; for a big one, packed
  * (JSON that leaves out what the page can tell itself: render._packed_fields) and gzipped in
- * parts, each part's base64 after a space (render.gzip_in_parts), unpacked here and joined. */
+ * parts, each part's base64 after a space (packed.gzip_in_parts), unpacked here and joined. */
 async function readRouteData(element) {
   const encoding = element.dataset.encoding;
   if (encoding === "json") return JSON.parse(element.textContent);

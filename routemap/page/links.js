@@ -11,7 +11,7 @@
  * survives the page's reloads (and so does a switch between light and dark, scheme.js). What to show is map.js's (view.selectJourney, ...): this file
  * only reads and writes the address. */
 
-/* A quote's name as a big map's data leaves it to the page (render.plain_link_name, the same
+/* A quote's name as a big map's data leaves it to the page (packed.plain_link_name, the same
  * rule): its speaker and its first `words` runs of ASCII letters, digits and _, lower-cased. */
 function plainLinkName(quote, words) {
   const parts = [quote.speaker];

@@ -1,0 +1,146 @@
+"""The worker that makes a big map's quotes' part of the page on the other core (aside.py):
+its answer is the one this process would make, it is ended however the build ends, and where
+it fails or there is none the work is done here. Each test runs in a Python of its own, as the
+command does (a worker is forked only where no other thread runs)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.synthetic import synthetic_places
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Texts whose link names take each way link_names has: plain English, a repeated start, words
+# in another script, and a text that holds a newline and JSON's own characters.
+QUOTES = """
+import os
+from routemap.aside import start_worker
+from routemap.packed import packed_quotes
+
+texts = ["My heart sank when I got the call-up", "My heart sank when I got it", "Это сердце",
+         'A "quoted" word,\\nand \\\\ a line'] * 3000
+speakers = [f"person-{n % 7}" for n in range(len(texts))]
+here = packed_quotes(speakers, texts)
+
+def left():
+    try:
+        return os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return "none"
+"""
+
+
+def _run(script: str, *args: str) -> list[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("then", "printed"),
+    [
+        # The worker's answer, the very one made here.
+        (
+            "aside = worker.give(packed_quotes, speakers, texts)\n"
+            "print(aside.result() == here, aside.by_worker, aside.result() is aside.result())",
+            ["True", "True", "True"],
+        ),
+        # A worker that dies before it answers: the answer is made here, the same.
+        (
+            "aside = worker.give(packed_quotes, speakers, texts)\n"
+            "os.kill(worker.pid, 9)\n"
+            "print(aside.result() == here, aside.by_worker)",
+            ["True", "False"],
+        ),
+        # A second job: done here (a worker takes one).
+        (
+            "worker.give(packed_quotes, speakers, texts).result()\n"
+            "aside = worker.give(packed_quotes, speakers[:1], texts[:1])\n"
+            "print(aside.result() == packed_quotes(speakers[:1], texts[:1]), aside.by_worker)",
+            ["True", "False"],
+        ),
+        # A job whose work fails in the worker: done here, where it fails as it would have.
+        (
+            "aside = worker.give(packed_quotes, speakers, texts[:5])\n"
+            "try:\n    aside.result()\nexcept ValueError:\n    print('refused', aside.done)",
+            ["refused", "False"],
+        ),
+        # No job: closed, it is ended.
+        ("print('closed')", ["closed"]),
+        # A job's answer never asked for: closed, it is ended all the same.
+        ("aside = worker.give(packed_quotes, speakers, texts)\nprint('closed')", ["closed"]),
+    ],
+    ids=["answer", "died", "second job", "work fails", "no job", "not asked"],
+)
+def test_a_workers_answer_is_the_one_made_here_and_it_is_always_ended(then, printed):
+    script = QUOTES + "worker = start_worker()\n" + then + "\nworker.close()\nprint(left())\n"
+    assert _run(script) == [*printed, "none"]
+
+
+def test_no_worker_where_a_thread_runs():
+    """A thread may hold a lock a forked child would wait on forever: no worker then."""
+    script = QUOTES + (
+        "import threading\n"
+        "stop = threading.Event()\n"
+        "threading.Thread(target=stop.wait).start()\n"
+        "print(start_worker())\n"
+        "stop.set()\n"
+    )
+    assert _run(script) == ["None"]
+
+
+BUILD = """
+import os
+import sys
+import routemap.aside
+import routemap.render
+from routemap.cli import main
+
+routemap.render.QUOTES_ASIDE_FROM = 0  # (the test's file has hundreds of quotes, not 10,000)
+if sys.argv[1] == "no worker":
+    routemap.aside.start_worker = lambda: None
+answers = []
+result = routemap.aside.Aside.result
+def asked(aside):
+    answers.append(result(aside) and aside.by_worker)
+    return aside.answer
+routemap.aside.Aside.result = asked
+code = main(sys.argv[2:])
+try:
+    left = os.waitpid(-1, os.WNOHANG)
+except ChildProcessError:
+    left = "none"
+print(code, answers, left)
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "printed"),
+    [
+        ([], "0 [True] none"),
+        # The build stops before it reads the file: the worker it started is ended.
+        (["--url", "no-address"], "1 [] none"),
+    ],
+    ids=["built", "stopped first"],
+)
+def test_a_big_maps_page_is_the_same_made_with_the_worker_or_without(tmp_path, args, printed):
+    """The command starts a worker for a big file; the page it makes with the worker's part is
+    the page made without one, byte for byte; and no process is left however the build ends."""
+    places = tmp_path / "places.yaml"
+    places.write_text(synthetic_places(400, 400, 800, seed=3), encoding="utf-8")
+    pages = {}
+    for way in ("worker", "no worker"):
+        out = tmp_path / f"{way}.html"
+        command = ["build", "--places", str(places), "--out", str(out), *args]
+        line = " ".join(_run(BUILD, way, *command)[-3:])
+        assert line == (printed if way == "worker" else printed.replace("[True]", "[]"))
+        pages[way] = out.read_bytes() if out.exists() else None
+    assert pages["worker"] == pages["no worker"]
+    assert (pages["worker"] is not None) == (printed[0] == "0")
