@@ -98,6 +98,7 @@ class Worker:
             return aside
         finally:
             self._close_jobs()
+            self._close_file("job_file")  # (the worker lets go of its pages once it has read it)
         aside.worker = self
         return aside
 
@@ -124,9 +125,9 @@ class Worker:
             pid, self.pid = self.pid, None
             try:
                 os.kill(pid, signal.SIGKILL)
-            except OSError:
+                os.waitpid(pid, 0)
+            except OSError:  # (waited for already: a Ctrl-C right after answer's wait)
                 pass
-            os.waitpid(pid, 0)
         self._close_jobs()
         self._close_files()
 
@@ -136,10 +137,13 @@ class Worker:
             self.jobs = -1
 
     def _close_files(self) -> None:
-        for name in ("job_file", "answer_file"):
-            if getattr(self, name) >= 0:
-                os.close(getattr(self, name))
-                setattr(self, name, -1)
+        self._close_file("job_file")
+        self._close_file("answer_file")
+
+    def _close_file(self, name: str) -> None:
+        if getattr(self, name) >= 0:
+            os.close(getattr(self, name))
+            setattr(self, name, -1)
 
 
 def _write_all(file: int, data: bytes) -> None:
@@ -156,7 +160,7 @@ def start_worker() -> Worker | None:
     try:
         files += [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("routes-job", "routes-answer")]
         files += os.pipe()
-        pid = os.fork()
+        pid = fork()
     except (AttributeError, OSError):
         for file in files:
             os.close(file)
@@ -165,6 +169,7 @@ def start_worker() -> Worker | None:
     if pid == 0:  # the worker: wait, work, answer, and leave without the exit handlers
         status = 1
         try:
+            let_interrupts_in()
             os.close(write_end)
             _close_others(files)
             status = _work(read_end, job_file, answer_file)
@@ -172,6 +177,35 @@ def start_worker() -> Worker | None:
             os._exit(status)
     os.close(read_end)
     return Worker(pid, write_end, job_file, answer_file)
+
+
+_INTERRUPTS_HELD_BEFORE: list[bool] = [False]
+
+
+def fork() -> int:
+    """os.fork() with Ctrl-C (SIGINT) held off across it. A SIGINT just after the fork would
+    raise KeyboardInterrupt in the child before it is inside the `try` that ends it with
+    os._exit, and the child would go on in this process's code (say "Interrupted." a second
+    time, run the exit handlers). The child starts with SIGINT held, and lets it in
+    (let_interrupts_in) inside that `try`; this side lets it in at once (one that came
+    meanwhile is then raised here, as it would have been)."""
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        pid = os.fork()
+    except BaseException:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+        raise
+    if pid == 0:
+        _INTERRUPTS_HELD_BEFORE[0] = signal.SIGINT in before
+    else:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    return pid
+
+
+def let_interrupts_in() -> None:
+    """In a child that fork() made: let SIGINT in again, unless it was held before the fork."""
+    if not _INTERRUPTS_HELD_BEFORE[0]:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _close_others(keep: list[int]) -> None:
@@ -196,6 +230,7 @@ def _work(jobs: int, job_file: int, answer_file: int) -> int:
     (size,) = _HEADER.unpack(header)
     with mmap.mmap(job_file, size, prot=mmap.PROT_READ) as sent:
         module, name, arguments = marshal.loads(sent)
+    os.ftruncate(job_file, 0)  # (its pages go back at once)
     if not module.startswith("routemap."):
         return 1
     function = getattr(importlib.import_module(module), name)

@@ -357,10 +357,12 @@ def _main(argv: list[str] | None, made: list | None = None) -> int:
             if made is not None:
                 made.append(result)
         finally:
-            if started is not None:  # (ended, where the build stopped before reading it)
-                started.finish(stop=True)
-            if worker is not None:  # (ended, where the build gave it no job)
-                worker.close()
+            try:
+                if started is not None:  # (ended, where the build stopped before reading it)
+                    started.finish(stop=True)
+            finally:
+                if worker is not None:  # (ended, where the build gave it no job)
+                    worker.close()
     except RoutesError as error:
         progress.close()
         _say(f"Error: {error}", error=True)

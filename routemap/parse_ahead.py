@@ -58,7 +58,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .aside import can_fork
+from .aside import can_fork, fork, let_interrupts_in
 from .errors import PlacesFileError
 from .reading import has_merge_key, read_text
 from .references import DATA_FIELDS, TABLES, References
@@ -551,7 +551,7 @@ def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
         return None
     read_end, write_end = os.pipe()
     try:
-        pid = os.fork()
+        pid = fork()
     except OSError:
         for fd in (parts_file, read_end, write_end):
             os.close(fd)
@@ -559,6 +559,7 @@ def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
     if pid == 0:  # the child: parse, send, and leave without the parent's exit handlers
         status = 1
         try:
+            let_interrupts_in()
             os.close(read_end)
             offset = 0
             references, known = References(DATA_FIELDS), True

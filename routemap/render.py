@@ -335,7 +335,6 @@ def json_for_script(data: dict, quotes_part: Aside | None = None) -> tuple[str, 
         made = quotes_part.result() if quotes_part else None
         links, text_parts = made or packed_quotes(quotes["speaker"], quotes["text"])
         fields = _packed_fields(data, links)
-        del fields["quoteTexts"]
         parts = gzip_in_parts(json_pieces(fields)) + text_parts
         return "packed-gzip-parts", " ".join(
             base64.b64encode(part).decode("ascii") for part in parts
@@ -358,7 +357,8 @@ def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
     (page/data.js: unpackFields puts it back). Its tables go as map_data's columns, those that
     have a value, in sorted order (the same file makes the same page), but for the quotes'
-    words, which go in `quoteTexts` (json_for_script puts them after the rest). Where a journey
+    words, which are not in them (packed_quotes makes them, json_for_script puts them after the
+    rest), only how many there are (`quoteCount`). Where a journey
     starts and each leg ends is the place's number in `places` rather than its id; there is no
     quote's link name where the page can tell it (plain_link_name), no journey's status where
     it is "trip", no journey's colour (the page gives them as styles.journey_colours does, from
@@ -387,7 +387,6 @@ def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
     rest = {key: value for key, value in data.items() if key not in ("legLines", "places")}
     return rest | {
         "quotes": _with_values(quotes),
-        "quoteTexts": texts,
         "quoteCount": len(texts),
         "journeys": _with_values(journeys),
         "journeyCount": len(journeys["id"]),

@@ -52,11 +52,16 @@ def _run(script: str, *args: str) -> list[str]:
             "print(aside.result() == here, aside.by_worker, aside.result() is aside.result())",
             ["True", "True", "True"],
         ),
-        # A worker that dies before it answers: the answer is made here, the same.
+        # A worker that died before its job: the answer is made here, the same.
         (
-            "aside = worker.give(packed_quotes, speakers, texts)\n"
             "os.kill(worker.pid, 9)\n"
+            "aside = worker.give(packed_quotes, speakers, texts)\n"
             "print(aside.result() == here, aside.by_worker)",
+            ["True", "False"],
+        ),
+        # A job that is not routemap's own: refused by the worker, made here.
+        (
+            "aside = worker.give(len, texts)\nprint(aside.result() == len(texts), aside.by_worker)",
             ["True", "False"],
         ),
         # A second job: done here (a worker takes one).
@@ -74,10 +79,24 @@ def _run(script: str, *args: str) -> list[str]:
         ),
         # No job: closed, it is ended.
         ("print('closed')", ["closed"]),
+        # No job, and this side's end of the pipe closed: it ends by itself, without an error.
+        (
+            "worker._close_jobs()\nprint(os.waitpid(worker.pid, 0)[1])\nworker.pid = None",
+            ["0"],
+        ),
         # A job's answer never asked for: closed, it is ended all the same.
         ("aside = worker.give(packed_quotes, speakers, texts)\nprint('closed')", ["closed"]),
     ],
-    ids=["answer", "died", "second job", "work fails", "no job", "not asked"],
+    ids=[
+        "answer",
+        "died",
+        "not routemap's",
+        "second job",
+        "work fails",
+        "no job",
+        "ends",
+        "not asked",
+    ],
 )
 def test_a_workers_answer_is_the_one_made_here_and_it_is_always_ended(then, printed):
     script = QUOTES + "worker = start_worker()\n" + then + "\nworker.close()\nprint(left())\n"
@@ -100,12 +119,24 @@ BUILD = """
 import os
 import sys
 import routemap.aside
+import routemap.check
 import routemap.render
 from routemap.cli import main
+from routemap.errors import RoutesError
 
 routemap.render.QUOTES_ASIDE_FROM = 0  # (the test's file has hundreds of quotes, not 10,000)
-if sys.argv[1] == "no worker":
-    routemap.aside.start_worker = lambda: None
+workers = []
+start_worker = routemap.aside.start_worker
+def started():
+    worker = None if sys.argv[1] == "no worker" else start_worker()
+    workers.append(worker is not None)
+    return worker
+routemap.aside.start_worker = started
+if "--fail" in sys.argv:  # (the build fails once the worker has its job)
+    def fail(*args):
+        raise RoutesError("stopped")
+    sys.argv.remove("--fail")
+    routemap.check.publishing_warnings = fail
 answers = []
 result = routemap.aside.Aside.result
 def asked(aside):
@@ -117,30 +148,35 @@ try:
     left = os.waitpid(-1, os.WNOHANG)
 except ChildProcessError:
     left = "none"
-print(code, answers, left)
+print(workers, code, answers, left)
 """
 
 
 @pytest.mark.parametrize(
-    ("args", "printed"),
+    ("args", "with_worker", "without"),
     [
-        ([], "0 [True] none"),
+        # (whether a worker was started, the exit status, whether each answer was the worker's,
+        # and the processes left)
+        ([], "[True] 0 [True] none", "[False] 0 [] none"),
         # The build stops before it reads the file: the worker it started is ended.
-        (["--url", "no-address"], "1 [] none"),
+        (["--url", "no-address"], "[True] 1 [] none", "[False] 1 [] none"),
+        # The build fails once the worker has its job: ended all the same.
+        (["--fail"], "[True] 1 [] none", "[False] 1 [] none"),
     ],
-    ids=["built", "stopped first"],
+    ids=["built", "stopped first", "failed after"],
 )
-def test_a_big_maps_page_is_the_same_made_with_the_worker_or_without(tmp_path, args, printed):
+def test_a_big_maps_page_is_the_same_made_with_the_worker_or_without(
+    tmp_path, args, with_worker, without
+):
     """The command starts a worker for a big file; the page it makes with the worker's part is
     the page made without one, byte for byte; and no process is left however the build ends."""
     places = tmp_path / "places.yaml"
     places.write_text(synthetic_places(400, 400, 800, seed=3), encoding="utf-8")
     pages = {}
-    for way in ("worker", "no worker"):
+    for way, printed in (("worker", with_worker), ("no worker", without)):
         out = tmp_path / f"{way}.html"
         command = ["build", "--places", str(places), "--out", str(out), *args]
-        line = " ".join(_run(BUILD, way, *command)[-3:])
-        assert line == (printed if way == "worker" else printed.replace("[True]", "[]"))
+        assert " ".join(_run(BUILD, way, *command)[-4:]) == printed
         pages[way] = out.read_bytes() if out.exists() else None
     assert pages["worker"] == pages["no worker"]
-    assert (pages["worker"] is not None) == (printed[0] == "0")
+    assert (pages["worker"] is not None) == (with_worker.split()[1] == "0")
