@@ -1,18 +1,21 @@
 """Work done aside, on the machine's other core, while this process gets on with the rest: once
-a big file is read, parse_ahead.py's child has ended and the other core is idle while this
-process makes the page's data; a part of the page that needs nothing else of it (a big map's
-quotes' link names and words: packed.packed_quotes, a third of a second at 100,000 quotes) can
-be made there meanwhile.
+a big file is read, parse_ahead.py's child has ended, and the other core would be idle while
+this process makes the page's data. Parts of the page that need only some of the tables'
+columns are made there meanwhile (render.page_parts_aside: the places' roles, the quotes'
+indexes, the journeys' colours, and the quotes' link names and words, packed.packed_quotes;
+half a second at 50,000 journeys and 100,000 quotes).
 
 The worker is forked when the command starts (start_worker), while this process is small:
 forked after the read, a child would share the records' pages, and every page that either
 process then wrote to (a reference count is written whenever an object is read) would be
-copied, a hundred megabytes at 50,000 journeys. It waits for one job: a function of routemap's,
-which it finds by its module and name, and its arguments, given as marshal data in a file in
-memory (memfd), as its answer comes back. What it makes is what this process would have made,
-by the same function from the same arguments; where there is no worker (not Linux, a thread
-running, no process to be had) or it fails, this process does the work itself when the answer
-is first asked for. Only how soon the answer comes depends on where it was made.
+copied, a hundred megabytes at 50,000 journeys. It waits for its jobs, given once (give):
+functions of routemap's, which it finds by their module and name, with their arguments, as
+marshal data in a file in memory (memfd). It does them in turn and sends each answer as soon as
+it has it, in another such file, where it lies going through a pipe once it is all written.
+What it makes is what this process would have made, by the same function from the same
+arguments; where there is no worker (not Linux, a thread running, no process to be had), or it
+ends before it has sent an answer, this process does that work itself when the answer is
+first asked for. Only how soon an answer comes depends on where it was made.
 """
 
 from __future__ import annotations
@@ -38,12 +41,14 @@ def can_fork() -> bool:
 
 
 class Aside:
-    """The answer of one job: the worker's once it has ended, or made here (`work`) when first
-    asked for, where there is no worker or it failed. Asked for again: the same answer."""
+    """The answer of one job: the worker's once it has sent it, or made here (`work`) when first
+    asked for, where there is no worker or it ended without sending it. Asked for again: the
+    same answer."""
 
-    def __init__(self, work: Callable[[], Any], worker: Worker | None = None):
+    def __init__(self, work: Callable[[], Any]):
         self.work = work
-        self.worker = worker
+        self.worker: Worker | None = None
+        self.number = 0  # the job's place among those the worker was given
         self.done = False
         self.answer: Any = None
         self.by_worker = False  # whether the answer is the worker's
@@ -51,7 +56,7 @@ class Aside:
     def result(self) -> Any:
         """The job's answer."""
         if not self.done:
-            sent = self.worker.answer() if self.worker is not None else None
+            sent = self.worker.answer(self.number) if self.worker is not None else None
             self.worker = None
             self.by_worker = sent is not None
             self.answer = sent[0] if sent is not None else self.work()
@@ -60,7 +65,7 @@ class Aside:
         return self.answer
 
     def close(self) -> None:
-        """End the worker, should it still work, without waiting for its answer."""
+        """End the worker, should it still work, without waiting for its answers."""
         if self.worker is not None:
             self.worker.close()
             self.worker = None
@@ -70,113 +75,123 @@ def _nothing() -> None:
     return None
 
 
-_HEADER = struct.Struct("<Q")
+_SIZE = struct.Struct("<Q")  # the jobs' size, in the jobs' pipe
+_SENT = struct.Struct("<QQ")  # where an answer lies in the answers' file, in the answers' pipe
 
 
 class Worker:
-    """A forked child waiting for its one job (give); close() ends it."""
+    """A forked child waiting for its jobs (give); close() ends it."""
 
-    def __init__(self, pid: int, jobs: int, job_file: int, answer_file: int):
+    def __init__(self, pid: int, jobs: int, answers: int, job_file: int, answer_file: int):
         self.pid: int | None = pid  # until it has been waited for
-        self.jobs = jobs  # the pipe's end the job's size is written to
+        self.jobs, self.answers = jobs, answers  # this side's ends of the two pipes
         self.job_file, self.answer_file = job_file, answer_file
+        self.sent: list[tuple[int, int]] = []  # where each answer sent so far lies
 
-    def give(self, function: Callable[..., Any], *arguments: Any) -> Aside:
-        """`function(*arguments)`'s Aside, the worker's job: a function that routemap's module
-        defines at its top level, whose arguments and answer marshal carries (texts, bytes,
-        numbers, None, and lists, tuples and dicts of them). A worker takes one job; given
-        another, or where it cannot be given this one, the work is done here."""
-        aside = Aside(partial(function, *arguments))
+    def give(self, *jobs: tuple[Callable[..., Any], tuple]) -> list[Aside]:
+        """The Aside of each job (a function and its arguments), which the worker does in turn,
+        sending each answer as soon as it has it: functions that routemap's modules define at
+        their top level, whose arguments and answers marshal carries (texts, bytes, numbers,
+        None, and lists, tuples and dicts of them). A worker is given jobs once; given more,
+        or where it cannot be given these, the work is done here."""
+        asides = [Aside(partial(function, *arguments)) for function, arguments in jobs]
         if self.pid is None or self.jobs < 0:
-            return aside
+            return asides
         try:
-            job = marshal.dumps((function.__module__, function.__qualname__, arguments))
-            _write_all(self.job_file, job)
-            os.write(self.jobs, _HEADER.pack(len(job)))
+            named = [(f.__module__, f.__qualname__, arguments) for f, arguments in jobs]
+            given = marshal.dumps(named)
+            _write_all(self.job_file, given)
+            os.write(self.jobs, _SIZE.pack(len(given)))
         except (OSError, ValueError):
             self.close()
-            return aside
+            return asides
         finally:
-            self._close_jobs()
-            self._close_file("job_file")  # (the worker lets go of its pages once it has read it)
-        aside.worker = self
-        return aside
+            self._close("jobs")
+            self._close("job_file")  # (the worker lets go of its pages once it has read it)
+        for number, aside in enumerate(asides):
+            aside.worker, aside.number = self, number
+        return asides
 
-    def answer(self) -> tuple[Any] | None:
-        """(the job's answer,) once the worker has ended; None where it failed."""
-        if self.pid is None:
-            return None
-        status = os.waitpid(self.pid, 0)[1]  # (a Ctrl-C here leaves it to close())
-        self.pid = None
+    def answer(self, number: int) -> tuple[Any] | None:
+        """(job `number`'s answer,) once the worker has sent it; None where it ended first."""
         try:
-            if status != 0:
+            while len(self.sent) <= number and self.answers >= 0:
+                sent = _read_all(self.answers, _SENT.size)
+                if len(sent) < _SENT.size:  # it ended without sending the rest
+                    self._end()
+                    self._close("answers")  # (the answers sent stay to be read)
+                    break
+                self.sent.append(_SENT.unpack(sent))
+            if len(self.sent) <= number:
                 return None
-            size = os.fstat(self.answer_file).st_size
-            with mmap.mmap(self.answer_file, size, prot=mmap.PROT_READ) as sent:
-                return (marshal.loads(sent),)
+            offset, size = self.sent[number]
+            return (marshal.loads(os.pread(self.answer_file, size, offset)),)
         except (OSError, ValueError, EOFError, TypeError):
             return None
-        finally:
-            self._close_files()
 
     def close(self) -> None:
-        """End the worker, if it has not been waited for, and close its files."""
+        """End the worker, if it has not been waited for, and close this side's files."""
+        self._end()
+        for name in ("jobs", "answers", "job_file", "answer_file"):
+            self._close(name)
+
+    def _end(self) -> None:
+        """End the worker and wait for it, if it has not been waited for."""
         if self.pid is not None:
             pid, self.pid = self.pid, None
             try:
                 os.kill(pid, signal.SIGKILL)
                 os.waitpid(pid, 0)
-            except OSError:  # (waited for already: a Ctrl-C right after answer's wait)
+            except OSError:  # (it cannot have been waited for elsewhere; should it have been)
                 pass
-        self._close_jobs()
-        self._close_files()
 
-    def _close_jobs(self) -> None:
-        if self.jobs >= 0:
-            os.close(self.jobs)
-            self.jobs = -1
-
-    def _close_files(self) -> None:
-        self._close_file("job_file")
-        self._close_file("answer_file")
-
-    def _close_file(self, name: str) -> None:
+    def _close(self, name: str) -> None:
         if getattr(self, name) >= 0:
             os.close(getattr(self, name))
             setattr(self, name, -1)
 
 
-def _write_all(file: int, data: bytes) -> None:
+def _read_all(file: int, size: int) -> bytes:
+    """`size` bytes from a pipe, or fewer where it is closed first."""
+    read = b""
+    while len(read) < size and (more := os.read(file, size - len(read))):
+        read += more
+    return read
+
+
+def _write_all(file: int, data: bytes, at: int = 0) -> None:
     view, written = memoryview(data), 0
     while written < len(view):
-        written += os.pwrite(file, view[written:], written)
+        written += os.pwrite(file, view[written:], at + written)
 
 
 def start_worker() -> Worker | None:
-    """A worker forked now, waiting for its job; None where none can be had (can_fork)."""
+    """A worker forked now, waiting for its jobs; None where none can be had (can_fork)."""
     if not can_fork():
         return None
     files: list[int] = []
     try:
         files += [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("routes-job", "routes-answer")]
-        files += os.pipe()
+        files += [*os.pipe(), *os.pipe()]
         pid = fork()
     except (AttributeError, OSError):
         for file in files:
             os.close(file)
         return None
-    job_file, answer_file, read_end, write_end = files
+    job_file, answer_file, jobs_read, jobs_write, answers_read, answers_write = files
     if pid == 0:  # the worker: wait, work, answer, and leave without the exit handlers
         status = 1
         try:
             let_interrupts_in()
-            os.close(write_end)
+            for file in (jobs_write, answers_read):
+                os.close(file)
             _close_others(files)
-            status = _work(read_end, job_file, answer_file)
+            status = _work(jobs_read, answers_write, job_file, answer_file)
         finally:
             os._exit(status)
-    os.close(read_end)
-    return Worker(pid, write_end, job_file, answer_file)
+    for file in (jobs_read, answers_write):
+        os.close(file)
+    return Worker(pid, jobs_write, answers_read, job_file, answer_file)
 
 
 _INTERRUPTS_HELD_BEFORE: list[bool] = [False]
@@ -220,19 +235,26 @@ def _close_others(keep: list[int]) -> None:
                 pass
 
 
-def _work(jobs: int, job_file: int, answer_file: int) -> int:
-    """The worker's life: its job's answer written, 0; no job (the pipe closed), 0 too."""
+def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
+    """The worker's life: each job's answer written and sent in turn, then 0; 0 too for no
+    jobs (the pipe closed); 1 for a job not routemap's own, or one that fails (the answers sent
+    before it stand; that side does the rest itself)."""
     import importlib
 
-    header = os.read(jobs, _HEADER.size)
-    if len(header) < _HEADER.size:
+    given = _read_all(jobs, _SIZE.size)
+    if len(given) < _SIZE.size:
         return 0
-    (size,) = _HEADER.unpack(header)
+    (size,) = _SIZE.unpack(given)
     with mmap.mmap(job_file, size, prot=mmap.PROT_READ) as sent:
-        module, name, arguments = marshal.loads(sent)
+        named = marshal.loads(sent)
     os.ftruncate(job_file, 0)  # (its pages go back at once)
-    if not module.startswith("routemap."):
-        return 1
-    function = getattr(importlib.import_module(module), name)
-    _write_all(answer_file, marshal.dumps(function(*arguments)))
+    offset = 0
+    for module, name, arguments in named:
+        if not module.startswith("routemap."):
+            return 1
+        function = getattr(importlib.import_module(module), name)
+        answer = marshal.dumps(function(*arguments))
+        _write_all(answer_file, answer, offset)
+        os.write(answers, _SENT.pack(offset, len(answer)))  # (once it is all written)
+        offset += len(answer)
     return 0

@@ -15,13 +15,13 @@ from .models import FileColumns, PlacesFile
 from .render import (
     load_libraries,
     map_data,
-    packed_quotes_aside,
     page_description,
+    page_parts_aside,
     render_page,
 )
 
 if TYPE_CHECKING:
-    from .aside import Worker
+    from .aside import Aside, Worker
     from .parse_ahead import _Child
 
 
@@ -97,13 +97,17 @@ def load_with_coordinates(
 
 
 def page_data(
-    places: PlacesFile, lang: str = DEFAULT_LANGUAGE, columns: FileColumns | None = None
+    places: PlacesFile,
+    lang: str = DEFAULT_LANGUAGE,
+    columns: FileColumns | None = None,
+    aside: dict[str, Aside] | None = None,
 ) -> dict:
     """What the page is drawn from: map_data in the page's language, and the data files a
-    reader can download. `columns`: the file's, where the caller has made them."""
+    reader can download. `columns`: the file's, where the caller has made them; `aside`:
+    render.page_parts_aside's, where a worker makes them."""
     from .export import downloads
 
-    return map_data(places, lang, columns) | {"downloads": downloads(places)}
+    return map_data(places, lang, columns, aside) | {"downloads": downloads(places)}
 
 
 def card_path(out_path: Path) -> Path:
@@ -168,7 +172,7 @@ def build(
     language of the page's own words (language.py); `started`: the child parsing a big
     places_path, where the command started it (parse_ahead.start_reading); `worker`: a
     worker the command started (aside.start_worker), which makes a big map's quotes' part of
-    the page on the other core (render.packed_quotes_aside). The result carries
+    the page on the other core (render.page_parts_aside). The result carries
     what `routes check` would warn of (check.publishing_warnings), from the columns the page's
     data was made of."""
     from .check import publishing_warnings
@@ -180,14 +184,14 @@ def build(
         places_path, geocoder, on_progress, load_libraries, started
     )
     columns = FileColumns(places, started.columns_for(places) if started else None)
-    quotes_part = packed_quotes_aside(places, columns, worker)  # (made aside meanwhile)
+    aside = page_parts_aside(places, columns, worker)  # (made on the other core meanwhile)
     try:
-        data = page_data(places, lang, columns)
+        data = page_data(places, lang, columns, aside)
         warnings = publishing_warnings(places, places_path, columns)
         del columns  # the columns the data does not hold go before the page is made
         card = write_card(data, out_path, url) if url else None
-        write_atomic(out_path, render_page(data, card=card, quotes_part=quotes_part))
+        write_atomic(out_path, render_page(data, card=card, quotes_part=aside.get("quotes")))
     finally:
-        if quotes_part is not None:
-            quotes_part.close()
+        for part in aside.values():
+            part.close()
     return BuildResult(places, out_path, report, warnings)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from itertools import accumulate, chain, compress
+from itertools import chain
 from operator import itemgetter
 from typing import Annotated, Any, Literal
 
@@ -28,6 +28,7 @@ from pydantic import (
 
 from .errors import SHOWN_PROBLEMS
 from .references import RECORD_FIELDS, TABLES, References
+from .tallies import indexes_of, roles_of
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -476,13 +477,6 @@ class FileColumns:
                     made[name][field] += values
 
 
-def holds_a_value(values: list) -> bool:
-    """Whether any of the values is not None: at once where the first is (most of a big map's
-    columns), else by list.count, a C loop that finds None by identity (a column of texts
-    compared each to None took 2 ms a column of 100,000)."""
-    return bool(values) and (values[0] is not None or values.count(None) < len(values))
-
-
 def dicts_of(records: list) -> list[dict] | None:
     """Records (a place's or journey's accounts, a quote's other wordings) as dicts, as the
     page takes them; None for none."""
@@ -494,31 +488,17 @@ def place_roles(places: PlacesFile, columns: FileColumns | None = None) -> dict[
 
     A border crossing is always shown as one. Otherwise a place that starts any journey is an
     origin, one that ends any is a destination, one passed through is a stop, and one that no
-    journey touches was named only for context. (Read from the tables' columns, by C loops:
-    a big map has 100,000 legs.)
+    journey touches was named only for context (tallies.roles_of, from the tables' columns).
     """
     columns = columns or FileColumns(places)
-    starts = set(columns["journeys"]["start"])
-    ends_of_legs = columns["legs"]["to"]
-    lasts = [count - 1 for count in accumulate(map(len, columns["journeys"]["legs"]))]
-    ends = set(map(ends_of_legs.__getitem__, lasts))
-    not_last = [True] * len(ends_of_legs)
-    for last in lasts:
-        not_last[last] = False
-    passed = set(compress(ends_of_legs, not_last))
-    roles = {}
-    for place_id, kind in zip(columns["places"]["id"], columns["places"]["kind"]):
-        if kind == "border-crossing":
-            roles[place_id] = "border-crossing"
-        elif place_id in starts:
-            roles[place_id] = "origin"
-        elif place_id in ends:
-            roles[place_id] = "destination"
-        elif place_id in passed:
-            roles[place_id] = "stop"
-        else:
-            roles[place_id] = "context"
-    return roles
+    place_columns, journeys = columns["places"], columns["journeys"]
+    return roles_of(
+        place_columns["id"],
+        place_columns["kind"],
+        journeys["start"],
+        list(map(len, journeys["legs"])),
+        columns["legs"]["to"],
+    )
 
 
 def quote_indexes(
@@ -526,18 +506,9 @@ def quote_indexes(
 ) -> dict[str, dict[str, list[int]]]:
     """Positions of the quotes belonging to each journey, place and group: by "journey",
     "place" or "group", then by id (a dict of each kind's, not one keyed by pairs: a big map
-    asks for 100,000 of them, and a pair is made for each)."""
+    asks for 100,000 of them, and a pair is made for each; tallies.indexes_of)."""
     quotes = (columns or FileColumns(places))["quotes"]
-    found: dict[str, dict[str, list[int]]] = {}
-    for key in ("journey", "place", "group"):
-        targets = quotes[key]
-        by_id = found[key] = {}
-        if not holds_a_value(targets):
-            continue  # (a C loop: most files tie their quotes to one kind or two)
-        for index, target in enumerate(targets):
-            if target is not None:
-                by_id.setdefault(target, []).append(index)
-    return found
+    return indexes_of(quotes["journey"], quotes["place"], quotes["group"])
 
 
 # A broken reference: where it is (a path into the document), what is wrong, what to do.

@@ -50,7 +50,6 @@ from .models import (
     PlacesFile,
     columns_of,
     dicts_of,
-    holds_a_value,
     place_roles,
     quote_indexes,
 )
@@ -80,8 +79,10 @@ from .styles import (
     MARKER_STYLES,
     MODE_STYLES,
     STATUS_STYLES,
+    colours_of,
     journey_colours,
 )
+from .tallies import holds_a_value, indexes_of, roles_of
 
 if TYPE_CHECKING:
     from .aside import Aside, Worker
@@ -112,7 +113,10 @@ def _present(fields: dict) -> dict:
 
 
 def map_data(
-    places: PlacesFile, lang: str = DEFAULT_LANGUAGE, columns: FileColumns | None = None
+    places: PlacesFile,
+    lang: str = DEFAULT_LANGUAGE,
+    columns: FileColumns | None = None,
+    aside: dict[str, Aside] | None = None,
 ) -> dict:
     """Everything the page draws, as plain JSON-ready data.
 
@@ -131,14 +135,19 @@ def map_data(
     with_leg_lines makes them of the columns, and makes a big map's rows for whatever else
     reads them (the still image). Columns are made from the records one pass a table
     (models.FileColumns): 50,000 journeys' dicts took a second to make, and as long again to take
-    apart into columns (`columns`, where the caller has made them).
+    apart into columns (`columns`, where the caller has made them). `aside`: the places'
+    roles, the quotes' indexes and the journeys' colours, where a worker makes them meanwhile
+    (page_parts_aside), asked for once the lines are made.
     """
     columns = columns or FileColumns(places)
-    roles = place_roles(places, columns)
-    quotes = quote_indexes(places, columns)
-    colours = journey_colours(places.journeys)
     shown = list(map(shown_point, places.places))
     lines = leg_lines(places, columns, shown)
+    if aside:
+        roles, quotes, colours = (aside[name].result() for name in ASIDE_FOR_DATA)
+    else:
+        roles = place_roles(places, columns)
+        quotes = quote_indexes(places, columns)
+        colours = journey_colours(places.journeys)
     quote_columns = columns["quotes"]
     journey_columns = columns["journeys"]
     ids = journey_columns["id"]
@@ -403,24 +412,47 @@ def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
     }
 
 
-QUOTES_ASIDE_FROM = 10_000
-"""Quotes from which a big map's packed_quotes are made aside, by a worker on the other core,
-while this process makes the rest of the page's data (aside.py): a third of a second at 100,000
-quotes, against the few hundredths that handing them over and back takes."""
+PAGE_PARTS_ASIDE_FROM = 10_000
+"""Journeys and quotes from which a big map's page_parts_aside are made by a worker on the
+other core, while this process makes the page's lines and the rest of its data (aside.py):
+half a second at 50,000 journeys and 100,000 quotes, against the few hundredths that handing
+their columns over and the answers back takes."""
+
+ASIDE_FOR_DATA = ("roles", "quote indexes", "colours")
+"""The parts page_parts_aside makes for map_data, in the order it asks for them."""
 
 
-def packed_quotes_aside(
+def page_parts_aside(
     places: PlacesFile, columns: FileColumns, worker: Worker | None
-) -> Aside | None:
-    """packed_quotes for the map's quotes, given to `worker` to make on the other core, for a
-    big map of QUOTES_ASIDE_FROM quotes or more (json_for_script takes the Aside); else None
-    (json_for_script makes them, in turn)."""
+) -> dict[str, Aside]:
+    """For a big map of PAGE_PARTS_ASIDE_FROM journeys and quotes or more, what `worker` makes
+    of the tables' columns alone, on the other core, by the functions that would make them
+    here: the places' roles, the quotes' indexes and the journeys' colours for map_data
+    (ASIDE_FOR_DATA), then the quotes' part of the packed block (packed_quotes, as "quotes"),
+    for json_for_script; else nothing (each is made where it is needed, in turn)."""
     if worker is None or len(places.journeys) <= BIG_MAP_FROM:
-        return None
-    if len(places.quotes) < QUOTES_ASIDE_FROM:
-        return None
+        return {}
+    if len(places.journeys) + len(places.quotes) < PAGE_PARTS_ASIDE_FROM:
+        return {}
+    place_columns, journeys = columns["places"], columns["journeys"]
     quotes = columns["quotes"]
-    return worker.give(packed_quotes, quotes["speaker"], quotes["text"])
+    legs_per_journey = list(map(len, journeys["legs"]))
+    jobs = {
+        "roles": (
+            roles_of,
+            (
+                place_columns["id"],
+                place_columns["kind"],
+                journeys["start"],
+                legs_per_journey,
+                columns["legs"]["to"],
+            ),
+        ),
+        "quote indexes": (indexes_of, (quotes["journey"], quotes["place"], quotes["group"])),
+        "colours": (colours_of, (journeys["id"], journeys["status"])),
+        "quotes": (packed_quotes, (quotes["speaker"], quotes["text"])),
+    }
+    return dict(zip(jobs, worker.give(*jobs.values()), strict=True))
 
 
 def _with_values(columns: dict[str, list]) -> dict[str, list]:

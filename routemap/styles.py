@@ -266,19 +266,25 @@ FOCUS_COLOUR = "#0b4f8a"
 
 
 def journey_colours(journeys) -> dict[str, str]:
-    """The colour each journey is drawn in, by journey id: the map's and the export's alike.
+    """The colour each journey is drawn in, by journey id: the map's and the export's alike
+    (colours_of)."""
+    return colours_of([journey.id for journey in journeys], [j.status for j in journeys])
+
+
+def colours_of(ids: list[str], statuses: list[str]) -> dict[str, str]:
+    """The colour of each journey, given the journeys' ids and statuses in the file's order.
 
     Journeys people describe take JOURNEY_COLOURS in turn, in the order of places.yaml (a big
     map's, BIG_MAP_COLOURS); the routes the articles discuss take their status's colour.
     """
-    palette = BIG_MAP_COLOURS if len(journeys) > BIG_MAP_FROM else JOURNEY_COLOURS
+    palette = BIG_MAP_COLOURS if len(ids) > BIG_MAP_FROM else JOURNEY_COLOURS
     colours, turn = {}, 0
-    for journey in journeys:
-        if journey.status == "trip":
-            colours[journey.id] = palette[turn % len(palette)]
+    for journey_id, status in zip(ids, statuses, strict=True):
+        if status == "trip":
+            colours[journey_id] = palette[turn % len(palette)]
             turn += 1
         else:
-            colours[journey.id] = STATUS_STYLES[journey.status]["color"]
+            colours[journey_id] = STATUS_STYLES[status]["color"]
     return colours
 
 

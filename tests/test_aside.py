@@ -21,11 +21,14 @@ QUOTES = """
 import os
 from routemap.aside import start_worker
 from routemap.packed import packed_quotes
+from routemap.tallies import indexes_of
 
 texts = ["My heart sank when I got the call-up", "My heart sank when I got it", "Это сердце",
          'A "quoted" word,\\nand \\\\ a line'] * 3000
 speakers = [f"person-{n % 7}" for n in range(len(texts))]
 here = packed_quotes(speakers, texts)
+QUOTES_JOB = (packed_quotes, (speakers, texts))
+kinds = ["journey-1", None, "journey-2"] * 50
 
 def left():
     try:
@@ -46,34 +49,39 @@ def _run(script: str, *args: str) -> list[str]:
 @pytest.mark.parametrize(
     ("then", "printed"),
     [
-        # The worker's answer, the very one made here.
+        # The worker's answers, the very ones made here, each as it is sent, asked for in any
+        # order.
         (
-            "aside = worker.give(packed_quotes, speakers, texts)\n"
-            "print(aside.result() == here, aside.by_worker, aside.result() is aside.result())",
-            ["True", "True", "True"],
+            "second, first = worker.give(QUOTES_JOB, (indexes_of, (kinds, None, kinds)))[::-1]\n"
+            "print(first.result() == here, first.by_worker, first.result() is first.result())\n"
+            "print(second.result() == indexes_of(kinds, None, kinds), second.by_worker)",
+            ["True", "True", "True", "True", "True"],
         ),
-        # A worker that died before its job: the answer is made here, the same.
+        # A worker that died before its jobs: the answers are made here, the same.
         (
             "os.kill(worker.pid, 9)\n"
-            "aside = worker.give(packed_quotes, speakers, texts)\n"
+            "(aside,) = worker.give(QUOTES_JOB)\n"
             "print(aside.result() == here, aside.by_worker)",
             ["True", "False"],
         ),
-        # A job that is not routemap's own: refused by the worker, made here.
+        # A job that is not routemap's own: refused by the worker, and it and those after it
+        # made here; the answer sent before it stands.
         (
-            "aside = worker.give(len, texts)\nprint(aside.result() == len(texts), aside.by_worker)",
-            ["True", "False"],
+            "first, refused, after = worker.give(QUOTES_JOB, (len, (texts,)), QUOTES_JOB)\n"
+            "print(after.result() == here, after.by_worker, refused.result() == len(texts))\n"
+            "print(first.result() == here, first.by_worker, refused.by_worker)",
+            ["True", "False", "True", "True", "True", "False"],
         ),
-        # A second job: done here (a worker takes one).
+        # Jobs given twice: the second time done here (a worker is given jobs once).
         (
-            "worker.give(packed_quotes, speakers, texts).result()\n"
-            "aside = worker.give(packed_quotes, speakers[:1], texts[:1])\n"
+            "worker.give(QUOTES_JOB)[0].result()\n"
+            "(aside,) = worker.give((packed_quotes, (speakers[:1], texts[:1])))\n"
             "print(aside.result() == packed_quotes(speakers[:1], texts[:1]), aside.by_worker)",
             ["True", "False"],
         ),
         # A job whose work fails in the worker: done here, where it fails as it would have.
         (
-            "aside = worker.give(packed_quotes, speakers, texts[:5])\n"
+            "(aside,) = worker.give((packed_quotes, (speakers, texts[:5])))\n"
             "try:\n    aside.result()\nexcept ValueError:\n    print('refused', aside.done)",
             ["refused", "False"],
         ),
@@ -81,17 +89,17 @@ def _run(script: str, *args: str) -> list[str]:
         ("print('closed')", ["closed"]),
         # No job, and this side's end of the pipe closed: it ends by itself, without an error.
         (
-            "worker._close_jobs()\nprint(os.waitpid(worker.pid, 0)[1])\nworker.pid = None",
+            "worker._close('jobs')\nprint(os.waitpid(worker.pid, 0)[1])\nworker.pid = None",
             ["0"],
         ),
-        # A job's answer never asked for: closed, it is ended all the same.
-        ("aside = worker.give(packed_quotes, speakers, texts)\nprint('closed')", ["closed"]),
+        # Answers never asked for: closed, it is ended all the same.
+        ("(aside,) = worker.give(QUOTES_JOB)\nprint('closed')", ["closed"]),
     ],
     ids=[
-        "answer",
+        "answers",
         "died",
         "not routemap's",
-        "second job",
+        "given twice",
         "work fails",
         "no job",
         "ends",
@@ -124,7 +132,7 @@ import routemap.render
 from routemap.cli import main
 from routemap.errors import RoutesError
 
-routemap.render.QUOTES_ASIDE_FROM = 0  # (the test's file has hundreds of quotes, not 10,000)
+routemap.render.PAGE_PARTS_ASIDE_FROM = 0  # (the test's file has hundreds of quotes)
 workers = []
 start_worker = routemap.aside.start_worker
 def started():
@@ -140,7 +148,8 @@ if "--fail" in sys.argv:  # (the build fails once the worker has its job)
 answers = []
 result = routemap.aside.Aside.result
 def asked(aside):
-    answers.append(result(aside) and aside.by_worker)
+    result(aside)
+    answers.append("w" if aside.by_worker else "h")  # (by the worker, or made here)
     return aside.answer
 routemap.aside.Aside.result = asked
 code = main(sys.argv[2:])
@@ -148,20 +157,21 @@ try:
     left = os.waitpid(-1, os.WNOHANG)
 except ChildProcessError:
     left = "none"
-print(workers, code, answers, left)
+print(workers, code, "".join(answers) or "-", left)
 """
 
 
 @pytest.mark.parametrize(
     ("args", "with_worker", "without"),
     [
-        # (whether a worker was started, the exit status, whether each answer was the worker's,
-        # and the processes left)
-        ([], "[True] 0 [True] none", "[False] 0 [] none"),
+        # (whether a worker was started, the exit status, each answer the worker's (w) or made
+        # here (h), and the processes left)
+        ([], "[True] 0 wwww none", "[False] 0 - none"),
         # The build stops before it reads the file: the worker it started is ended.
-        (["--url", "no-address"], "[True] 1 [] none", "[False] 1 [] none"),
-        # The build fails once the worker has its job: ended all the same.
-        (["--fail"], "[True] 1 [] none", "[False] 1 [] none"),
+        (["--url", "no-address"], "[True] 1 - none", "[False] 1 - none"),
+        # The build fails once the page's data is made, before the quotes' part is asked for:
+        # the worker is ended all the same.
+        (["--fail"], "[True] 1 www none", "[False] 1 - none"),
     ],
     ids=["built", "stopped first", "failed after"],
 )
