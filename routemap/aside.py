@@ -249,11 +249,14 @@ def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
         named = marshal.loads(sent)
     os.ftruncate(job_file, 0)  # (its pages go back at once)
     offset = 0
-    for module, name, arguments in named:
+    named.reverse()
+    while named:  # (each job's arguments let go of once it is done, before the next starts)
+        module, name, arguments = named.pop()
         if not module.startswith("routemap."):
             return 1
         function = getattr(importlib.import_module(module), name)
         answer = marshal.dumps(function(*arguments))
+        del arguments
         _write_all(answer_file, answer, offset)
         os.write(answers, _SENT.pack(offset, len(answer)))  # (once it is all written)
         offset += len(answer)
