@@ -11,7 +11,8 @@ process then wrote to (a reference count is written whenever an object is read) 
 copied, a hundred megabytes at 50,000 journeys. It waits for its jobs, given once (give):
 functions of routemap's, which it finds by their module and name, with their arguments, as
 marshal data in a file in memory (memfd). It does them in turn and sends each answer as soon as
-it has it, in another such file, where it lies going through a pipe once it is all written.
+it has it, in another such file, each at a page's start, and where it lies through a pipe once
+it is all written; this side gives each answer's pages back as soon as it has read it.
 What it makes is what this process would have made, by the same function from the same
 arguments; where there is no worker (not Linux, a thread running, no process to be had), or it
 ends before it has sent an answer, this process does that work itself when the answer is
@@ -77,6 +78,7 @@ def _nothing() -> None:
 
 _SIZE = struct.Struct("<Q")  # the jobs' size, in the jobs' pipe
 _SENT = struct.Struct("<QQ")  # where an answer lies in the answers' file, in the answers' pipe
+_PAGE = mmap.ALLOCATIONGRANULARITY  # (each answer starts at one, to be mapped on its own)
 
 
 class Worker:
@@ -125,7 +127,10 @@ class Worker:
             if len(self.sent) <= number:
                 return None
             offset, size = self.sent[number]
-            return (marshal.loads(os.pread(self.answer_file, size, offset)),)
+            with mmap.mmap(self.answer_file, size, offset=offset) as sent:
+                answer = marshal.loads(sent)
+                sent.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
+            return (answer,)
         except (OSError, ValueError, EOFError, TypeError):
             return None
 
@@ -172,7 +177,8 @@ def start_worker() -> Worker | None:
     files: list[int] = []
     try:
         files += [os.memfd_create(name, os.MFD_CLOEXEC) for name in ("routes-job", "routes-answer")]
-        files += [*os.pipe(), *os.pipe()]
+        files += os.pipe()
+        files += os.pipe()
         pid = fork()
     except (AttributeError, OSError):
         for file in files:
@@ -259,5 +265,5 @@ def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
         del arguments
         _write_all(answer_file, answer, offset)
         os.write(answers, _SENT.pack(offset, len(answer)))  # (once it is all written)
-        offset += len(answer)
+        offset += -(-len(answer) // _PAGE) * _PAGE  # (the next at a page's start)
     return 0

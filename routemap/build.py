@@ -171,8 +171,8 @@ def build(
     `url` (where the map will be published) also its social card beside it; `lang`: the
     language of the page's own words (language.py); `started`: the child parsing a big
     places_path, where the command started it (parse_ahead.start_reading); `worker`: a
-    worker the command started (aside.start_worker), which makes a big map's quotes' part of
-    the page on the other core (render.page_parts_aside). The result carries
+    worker the command started (aside.start_worker), which makes parts of a big map's page on
+    the other core (render.page_parts_aside). The result carries
     what `routes check` would warn of (check.publishing_warnings), from the columns the page's
     data was made of."""
     from .check import publishing_warnings

@@ -326,7 +326,7 @@ map's text compresses five to tenfold, and the browser unpacks it natively
 def json_for_script(data: dict, quotes_part: Aside | None = None) -> tuple[str, str]:
     """The data block's encoding and text, safe inside a <script> element. `quotes_part`: a big
     map's packed_quotes for its quotes, where the caller has started them aside
-    (packed_quotes_aside); else they are made here.
+    (page_parts_aside's "quotes"); else they are made here.
 
     Plain JSON has '<', '>' and '&' escaped so no text can end the element early; the compressed
     forms are base64, whose alphabet holds none of them. A big map's (with `legLines`) is
@@ -415,7 +415,7 @@ def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
 PAGE_PARTS_ASIDE_FROM = 10_000
 """Journeys and quotes from which a big map's page_parts_aside are made by a worker on the
 other core, while this process makes the page's lines and the rest of its data (aside.py):
-half a second at 50,000 journeys and 100,000 quotes, against the few hundredths that handing
+half a second at 50,000 journeys and 100,000 quotes, against the tenth of a second that handing
 their columns over and the answers back takes."""
 
 ASIDE_FOR_DATA = ("roles", "quote indexes", "colours")

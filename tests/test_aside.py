@@ -1,6 +1,6 @@
-"""The worker that makes a big map's quotes' part of the page on the other core (aside.py):
-its answer is the one this process would make, it is ended however the build ends, and where
-it fails or there is none the work is done here. Each test runs in a Python of its own, as the
+"""The worker that makes parts of a big map's page on the other core (aside.py): each answer is
+the one this process would make, it is ended however the build ends, and where it fails or
+there is none the work is done here. Each test runs in a Python of its own, as the
 command does (a worker is forked only where no other thread runs)."""
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ speakers = [f"person-{n % 7}" for n in range(len(texts))]
 here = packed_quotes(speakers, texts)
 QUOTES_JOB = (packed_quotes, (speakers, texts))
 kinds = ["journey-1", None, "journey-2"] * 50
+others = ["group-1", "group-2", None] * 50
 
 def left():
     try:
@@ -49,13 +50,15 @@ def _run(script: str, *args: str) -> list[str]:
 @pytest.mark.parametrize(
     ("then", "printed"),
     [
-        # The worker's answers, the very ones made here, each as it is sent, asked for in any
-        # order.
+        # The worker's answers, the very ones made here, each its own job's, asked for out of
+        # order while the worker works on.
         (
-            "second, first = worker.give(QUOTES_JOB, (indexes_of, (kinds, None, kinds)))[::-1]\n"
+            "jobs = [QUOTES_JOB, (indexes_of, (kinds, None, others)), (indexes_of, (others, kinds, None))]\n"
+            "first, second, third = worker.give(*jobs)\n"
+            "print(third.result() == indexes_of(others, kinds, None), third.by_worker)\n"
             "print(first.result() == here, first.by_worker, first.result() is first.result())\n"
-            "print(second.result() == indexes_of(kinds, None, kinds), second.by_worker)",
-            ["True", "True", "True", "True", "True"],
+            "print(second.result() == indexes_of(kinds, None, others), second.by_worker)",
+            ["True", "True", "True", "True", "True", "True", "True"],
         ),
         # A worker that died before its jobs: the answers are made here, the same.
         (
@@ -140,6 +143,14 @@ def started():
     workers.append(worker is not None)
     return worker
 routemap.aside.start_worker = started
+if "--kill" in sys.argv:  # (the worker dies once it has its jobs)
+    sys.argv.remove("--kill")
+    give = routemap.aside.Worker.give
+    def give_and_kill(worker, *jobs):
+        asides = give(worker, *jobs)
+        os.kill(worker.pid, 9)
+        return asides
+    routemap.aside.Worker.give = give_and_kill
 if "--fail" in sys.argv:  # (the build fails once the worker has its job)
     def fail(*args):
         raise RoutesError("stopped")
@@ -172,8 +183,11 @@ print(workers, code, "".join(answers) or "-", left)
         # The build fails once the page's data is made, before the quotes' part is asked for:
         # the worker is ended all the same.
         (["--fail"], "[True] 1 www none", "[False] 1 - none"),
+        # The worker dies once it has its jobs: each part is made here, and the page is the
+        # same.
+        (["--kill"], "[True] 0 hhhh none", "[False] 0 - none"),
     ],
-    ids=["built", "stopped first", "failed after"],
+    ids=["built", "stopped first", "failed after", "worker died"],
 )
 def test_a_big_maps_page_is_the_same_made_with_the_worker_or_without(
     tmp_path, args, with_worker, without
