@@ -344,10 +344,12 @@ def test_a_huge_maps_dots_and_lines_open_their_popups(huge, open_map):
     popup = page.locator(".leaflet-popup-content")
     popup.locator("h2").first.wait_for()
     if popup.locator(".show-all").count():  # more cross there than are listed at first
+        shown.settled()
         popup.locator(".show-all").click()
     offered = popup.locator(".route-choices button").all_inner_texts()
     if offered:  # lines cross there: the journey is among those offered, and opens
         assert journey["name"] in offered
+        shown.settled()
         popup.get_by_role("button", name=journey["name"], exact=True).click()
     page.wait_for_function("document.querySelectorAll('.leaflet-popup').length === 1")
     popup.locator("h2", has_text=journey["name"]).wait_for()
@@ -386,10 +388,12 @@ def test_hundreds_of_routes_under_a_click_are_offered_thirty_then_all(huge, open
     popup.locator("h2", has_text=f"{len(here)} routes here").wait_for()
     buttons = popup.locator(".route-choices button")
     assert buttons.count() == 30
+    shown.settled()  # (the popup pans the map into view: a click before it stops can miss)
     popup.get_by_role("button", name=f"Show all {len(here)}").click()
     assert buttons.count() == len(here)
     assert page.evaluate("document.activeElement.textContent") == buttons.nth(30).inner_text()
     last = buttons.nth(len(here) - 1).inner_text()
+    shown.settled()
     buttons.nth(len(here) - 1).click()
     popup.locator("h2", has_text=last).wait_for()
 
