@@ -78,7 +78,7 @@ def _nothing() -> None:
 
 _SIZE = struct.Struct("<Q")  # the jobs' size, in the jobs' pipe
 _SENT = struct.Struct("<QQ")  # where an answer lies in the answers' file, in the answers' pipe
-_PAGE = mmap.ALLOCATIONGRANULARITY  # (each answer starts at one, to be mapped on its own)
+PAGE = mmap.ALLOCATIONGRANULARITY  # (what put and take map starts at one)
 
 
 class Worker:
@@ -102,7 +102,7 @@ class Worker:
         try:
             named = [(f.__module__, f.__qualname__, arguments) for f, arguments in jobs]
             given = marshal.dumps(named)
-            _write_all(self.job_file, given)
+            put(self.job_file, given)
             os.write(self.jobs, _SIZE.pack(len(given)))
         except (OSError, ValueError):
             self.close()
@@ -126,11 +126,7 @@ class Worker:
                 self.sent.append(_SENT.unpack(sent))
             if len(self.sent) <= number:
                 return None
-            offset, size = self.sent[number]
-            with mmap.mmap(self.answer_file, size, offset=offset) as sent:
-                answer = marshal.loads(sent)
-                sent.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
-            return (answer,)
+            return (take(self.answer_file, *self.sent[number]),)
         except (OSError, ValueError, EOFError, TypeError):
             return None
 
@@ -164,10 +160,23 @@ def _read_all(file: int, size: int) -> bytes:
     return read
 
 
-def _write_all(file: int, data: bytes, at: int = 0) -> None:
+def put(file: int, data: bytes, at: int = 0) -> int:
+    """Write all of `data` at `at` (a page's start) in a file in memory (memfd); where the next
+    may go: the first page's start after it, so that each can be mapped, read and given back
+    on its own (take)."""
     view, written = memoryview(data), 0
     while written < len(view):
         written += os.pwrite(file, view[written:], at + written)
+    return at + -(-len(view) // PAGE) * PAGE
+
+
+def take(file: int, at: int, size: int) -> Any:
+    """The marshal data put at `at` in a file in memory, `size` bytes: read, and its pages
+    given back at once (MADV_REMOVE), so the file holds only what is yet to be read."""
+    with mmap.mmap(file, size, offset=at) as sent:
+        data = marshal.loads(sent)
+        sent.madvise(mmap.MADV_REMOVE)
+    return data
 
 
 def start_worker() -> Worker | None:
@@ -251,9 +260,7 @@ def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
     if len(given) < _SIZE.size:
         return 0
     (size,) = _SIZE.unpack(given)
-    with mmap.mmap(job_file, size, prot=mmap.PROT_READ) as sent:
-        named = marshal.loads(sent)
-    os.ftruncate(job_file, 0)  # (its pages go back at once)
+    named = take(job_file, 0, size)
     offset = 0
     named.reverse()
     while named:  # (each job's arguments let go of once it is done, before the next starts)
@@ -263,7 +270,6 @@ def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
         function = getattr(importlib.import_module(module), name)
         answer = marshal.dumps(function(*arguments))
         del arguments
-        _write_all(answer_file, answer, offset)
-        os.write(answers, _SENT.pack(offset, len(answer)))  # (once it is all written)
-        offset += -(-len(answer) // _PAGE) * _PAGE  # (the next at a page's start)
+        at, offset = offset, put(answer_file, answer, offset)
+        os.write(answers, _SENT.pack(at, len(answer)))  # (once it is all written)
     return 0

@@ -490,13 +490,19 @@ def place_roles(places: PlacesFile, columns: FileColumns | None = None) -> dict[
     origin, one that ends any is a destination, one passed through is a stop, and one that no
     journey touches was named only for context (tallies.roles_of, from the tables' columns).
     """
-    columns = columns or FileColumns(places)
+    return roles_of(*role_columns(columns or FileColumns(places)))
+
+
+def role_columns(columns: FileColumns) -> tuple[list, list, list, list[int], list]:
+    """What tallies.roles_of works out the places' roles from: the places' ids and kinds, the
+    journeys' starts and numbers of legs, and the legs' ends."""
     place_columns, journeys = columns["places"], columns["journeys"]
-    return roles_of(
+    legs_per_journey = list(map(len, journeys["legs"]))
+    return (
         place_columns["id"],
         place_columns["kind"],
         journeys["start"],
-        list(map(len, journeys["legs"])),
+        legs_per_journey,
         columns["legs"]["to"],
     )
 
@@ -507,8 +513,14 @@ def quote_indexes(
     """Positions of the quotes belonging to each journey, place and group: by "journey",
     "place" or "group", then by id (a dict of each kind's, not one keyed by pairs: a big map
     asks for 100,000 of them, and a pair is made for each; tallies.indexes_of)."""
-    quotes = (columns or FileColumns(places))["quotes"]
-    return indexes_of(quotes["journey"], quotes["place"], quotes["group"])
+    return indexes_of(*quote_target_columns(columns or FileColumns(places)))
+
+
+def quote_target_columns(columns: FileColumns) -> tuple[list, list, list]:
+    """What tallies.indexes_of works out the quotes' indexes from: each quote's `journey`,
+    `place` and `group`."""
+    quotes = columns["quotes"]
+    return quotes["journey"], quotes["place"], quotes["group"]
 
 
 # A broken reference: where it is (a path into the document), what is wrong, what to do.

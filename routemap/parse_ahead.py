@@ -45,7 +45,6 @@ then read whole by ryaml. Other parts are parsed by ryaml, in the child all the 
 from __future__ import annotations
 
 import marshal
-import mmap
 import os
 import re
 import signal
@@ -58,7 +57,7 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .aside import can_fork, fork, let_interrupts_in
+from .aside import can_fork, fork, let_interrupts_in, put, take
 from .errors import PlacesFileError
 from .reading import has_merge_key, read_text
 from .references import DATA_FIELDS, TABLES, References
@@ -239,7 +238,6 @@ VERDICT = 2**64 - 1
 """Where a part would lie, in the child's last message: what follows is its verdict on the
 file's references, HOLD, BROKEN or UNKNOWN."""
 HOLD, BROKEN, UNKNOWN = 1, 0, 2
-PAGE = mmap.ALLOCATIONGRANULARITY
 _NUMBER_OF_TABLE = {"": 0} | {table: number for number, table in enumerate(TABLES, 1)}
 _TABLE_OF_NUMBER = {number: table for table, number in _NUMBER_OF_TABLE.items()}
 TABLES_AS_JSON = 1 << 32
@@ -401,9 +399,7 @@ class _Child:
             if offset == VERDICT:
                 self.verdict = size
                 return
-            with mmap.mmap(self.parts, size, offset=offset) as sent_data:
-                data = marshal.loads(sent_data)
-                sent_data.madvise(mmap.MADV_REMOVE)  # its memory goes back at once
+            data = take(self.parts, offset, size)  # (its memory goes back at once)
             yield data, _TABLE_OF_NUMBER[table & ~TABLES_AS_JSON], bool(table & TABLES_AS_JSON)
 
     def places(self, while_parsing: Callable[[], object]) -> PlacesFile | None:
@@ -583,9 +579,8 @@ def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
                     number = _NUMBER_OF_TABLE[goes_on_with]
                     number |= 0 if as_json is None else TABLES_AS_JSON
                     del as_json
-                    os.pwrite(parts_file, sent, offset)
-                    pipe.write(struct.pack("<QQQ", offset, len(sent), number))
-                    offset += -(-len(sent) // PAGE) * PAGE  # the next part at a page's start
+                    at, offset = offset, put(parts_file, sent, offset)  # (each at a page's start)
+                    pipe.write(struct.pack("<QQQ", at, len(sent), number))
                     del sent
                     known = known and _gather(references, data)  # while that side validates
                     del data

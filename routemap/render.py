@@ -52,6 +52,8 @@ from .models import (
     dicts_of,
     place_roles,
     quote_indexes,
+    quote_target_columns,
+    role_columns,
 )
 from .packed import (
     QUOTE_LINK_WORDS,
@@ -80,7 +82,6 @@ from .styles import (
     MODE_STYLES,
     STATUS_STYLES,
     colours_of,
-    journey_colours,
 )
 from .tallies import holds_a_value, indexes_of, roles_of
 
@@ -147,7 +148,7 @@ def map_data(
     else:
         roles = place_roles(places, columns)
         quotes = quote_indexes(places, columns)
-        colours = journey_colours(places.journeys)
+        colours = colours_of(columns["journeys"]["id"], columns["journeys"]["status"])
     quote_columns = columns["quotes"]
     journey_columns = columns["journeys"]
     ids = journey_columns["id"]
@@ -362,7 +363,7 @@ def json_for_script(data: dict, quotes_part: Aside | None = None) -> tuple[str, 
     )
 
 
-def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
+def _packed_fields(data: dict, links: list[str | None]) -> dict:
     """A big map's data as its packed block carries it, less what the page can tell itself
     (page/data.js: unpackFields puts it back). Its tables go as map_data's columns, those that
     have a value, in sorted order (the same file makes the same page), but for the quotes'
@@ -376,11 +377,9 @@ def _packed_fields(data: dict, links: list[str | None] | None = None) -> dict:
     settles, given in `explicitLines` as [leg's number in the map, its points as [lat, lon]].
     A big map's JSON is the most of what its page reads, unpacks and parses before it can
     draw, and its lines were a third of its file. `links`: the quotes' link names as
-    packed_quotes gives them, where the caller has them."""
+    packed_quotes gives them."""
     quotes = dict(data["quotes"])
     texts = quotes.pop("text")
-    if links is None:
-        links = link_names(quotes["speaker"], texts, none_where_plain=True)
     quotes["link"] = links
     places = data["places"]
     number = {place: n for n, place in enumerate(places["properties"]["id"])}
@@ -434,21 +433,10 @@ def page_parts_aside(
         return {}
     if len(places.journeys) + len(places.quotes) < PAGE_PARTS_ASIDE_FROM:
         return {}
-    place_columns, journeys = columns["places"], columns["journeys"]
-    quotes = columns["quotes"]
-    legs_per_journey = list(map(len, journeys["legs"]))
+    journeys, quotes = columns["journeys"], columns["quotes"]
     jobs = {
-        "roles": (
-            roles_of,
-            (
-                place_columns["id"],
-                place_columns["kind"],
-                journeys["start"],
-                legs_per_journey,
-                columns["legs"]["to"],
-            ),
-        ),
-        "quote indexes": (indexes_of, (quotes["journey"], quotes["place"], quotes["group"])),
+        "roles": (roles_of, role_columns(columns)),
+        "quote indexes": (indexes_of, quote_target_columns(columns)),
         "colours": (colours_of, (journeys["id"], journeys["status"])),
         "quotes": (packed_quotes, (quotes["speaker"], quotes["text"])),
     }

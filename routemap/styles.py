@@ -268,7 +268,9 @@ FOCUS_COLOUR = "#0b4f8a"
 def journey_colours(journeys) -> dict[str, str]:
     """The colour each journey is drawn in, by journey id: the map's and the export's alike
     (colours_of)."""
-    return colours_of([journey.id for journey in journeys], [j.status for j in journeys])
+    return colours_of(
+        [journey.id for journey in journeys], [journey.status for journey in journeys]
+    )
 
 
 def colours_of(ids: list[str], statuses: list[str]) -> dict[str, str]:

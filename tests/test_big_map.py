@@ -18,7 +18,13 @@ from routemap.build import build
 from routemap.geometry import lines_between
 from routemap.load import read_places
 from routemap.models import columns_of
-from routemap.packed import gzip_in_parts, json_pieces, link_names, plain_link_name
+from routemap.packed import (
+    gzip_in_parts,
+    json_pieces,
+    link_names,
+    packed_quotes,
+    plain_link_name,
+)
 from routemap.render import _packed_fields, map_data, quote_link_names, with_leg_lines
 from routemap.styles import BIG_MAP_COLOURS, CASING_STYLE, MODE_STYLES, STATUS_STYLES
 
@@ -626,7 +632,8 @@ def test_a_big_maps_json_in_pieces_is_its_json(tmp_path):
 
     places = tmp_path / "places.yaml"
     places.write_text(synthetic_places(60, 60, 90, seed=2), encoding="utf-8")
-    data = _packed_fields(map_data(read_places(places)))
+    data = map_data(read_places(places))
+    data = _packed_fields(data, packed_quotes(data["quotes"]["speaker"], data["quotes"]["text"])[0])
     assert b"".join(json_pieces(data)) == orjson.dumps(data)
     assert max(map(len, json_pieces(data))) < len(orjson.dumps(data)) / 4
 
