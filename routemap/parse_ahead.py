@@ -53,7 +53,7 @@ from collections import deque
 from collections.abc import Callable
 from functools import cache, partial
 from itertools import chain, repeat
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -264,42 +264,6 @@ def _gather(references: References, part: Any) -> bool:
     return True
 
 
-SHARED_TEXTS = {
-    "people": ("id",),
-    "places": ("id",),
-    "journeys": ("id", "start", "person"),
-    "quotes": ("speaker", "journey"),
-}
-"""The fields of each table's records (and in each journey's legs, `to`) whose texts
-_share_texts makes one object a value: the ids that most references name, and the references
-that repeat most (a big file's 400,000 of them to 125,000 ids)."""
-
-
-def _share_texts(table: str, records: list, shared: dict) -> None:
-    """Make each text of the table's SHARED_TEXTS fields, in its records, the one text object
-    of that value that `shared` keeps, across every part: a value read is a new text each time
-    it is written in the file, and a record keeps the text it is given: some 17 MB of a big
-    file's records. Done at C speed (map), a pass over the records a field (a third of a
-    second at 50,000 journeys, while the child parses on); other references are left as they
-    are, each costing as much again for less (texts of a few values, a country, a role, a
-    leg's `when`, are one object already: pydantic's reading of JSON keeps the short texts it
-    has just made, its string cache). The records are frozen: their fields are set in their
-    __dict__, where pydantic sets them, each to an equal text, so nothing they say changes."""
-    fields = list(map(attrgetter("__dict__"), records))
-    _share_fields(fields, SHARED_TEXTS.get(table, ()), shared)
-    if table == "journeys":
-        legs = chain.from_iterable(map(attrgetter("legs"), records))
-        _share_fields(list(map(attrgetter("__dict__"), legs)), ("to",), shared)
-
-
-def _share_fields(fields: list[dict], names: tuple[str, ...], shared: dict) -> None:
-    """_share_texts for one kind of record, given each record's fields."""
-    one = shared.setdefault
-    for name in names:
-        values = list(map(itemgetter(name), fields))
-        deque(map(dict.__setitem__, fields, repeat(name), map(one, values, values)), maxlen=0)
-
-
 COLUMNS_AS_READ = ("places", "journeys", "quotes")
 """The tables whose columns (models.FileColumns, the legs' with the journeys') this side makes
 as their parts are read, in the time it would otherwise wait for the child's next part: most
@@ -310,12 +274,12 @@ VALIDATED_AT_ONCE = 4096
 """Entries of a table validated at a time (see _records)."""
 
 
-def _records(table: str, entries: list | bytes, shared: dict) -> list:
+def _records(table: str, entries: list | bytes) -> list:
     """A table's records, validated from its entries' JSON text (_with_tables_as_json) or its
     dicts, a slice of dicts at a time, each slice's dicts let go as soon as its records are
     made: a big table's dicts and records are not all held at once (the dicts of 50,000
     journeys take about as much memory as their records). Records given the same keys share
-    one set of those keys' names, and their ids and references their texts (_share_texts)."""
+    one set of those keys' names."""
     validator = _table_validator(table)
     if isinstance(entries, bytes):
         records = validator.validate_json(entries)
@@ -328,7 +292,6 @@ def _records(table: str, entries: list | bytes, shared: dict) -> list:
     _share_fields_sets(records)
     for inner in _INNER_RECORDS.get(table, ()):
         _share_fields_sets(list(chain.from_iterable(map(inner, records))))
-    _share_texts(table, records, shared)
     return records
 
 
@@ -372,7 +335,6 @@ class _Child:
         self.pid, self.pipe, self.parts = pid, pipe, parts
         self.verdict = UNKNOWN
         self.status: int | None = None  # the child's exit status, once finished
-        self.shared_texts: dict = {}  # see _share_texts
         self.columns: dict[str, dict[str, list]] = {}  # see columns_for
         self.read: PlacesFile | None = None  # the records places() gave
 
@@ -418,7 +380,6 @@ class _Child:
             self.finish(stop=True)
             raise
         fields = self._fields()
-        self.shared_texts.clear()  # (the records hold the texts; the command may hold this)
         if fields is None:
             self.finish(stop=True)
         elif self.finish() == 0:
@@ -469,7 +430,7 @@ class _Child:
             for key, value in part.items():
                 if key in TABLES and isinstance(value, table_type):
                     try:
-                        value = _records(key, value, self.shared_texts)
+                        value = _records(key, value)
                     except ValidationError:
                         return None
                     if key in COLUMNS_AS_READ:  # (while the child parses the next part)

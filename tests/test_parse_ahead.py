@@ -346,8 +346,8 @@ def _alias_across_parts(text: str) -> str:
         # A document ends before a table: a second document, which a whole file may not have.
         (lambda text: text.replace("\ngroups:\n", "\n...\ngroups:\n", 1), "YAML"),
         (lambda text: text.replace("\nquotes:\n", "\n---\nquotes:\n", 1), "YAML"),
-        # References that are not texts, where ids are made one object each (_share_texts): a
-        # list, which no id can be; a number where another entry has the same number as text.
+        # References that are not texts: a list, which no id can be; a number where another
+        # entry has the same number as text.
         (
             lambda text: text.replace("speaker: person-3\n", "speaker: [person-3]\n", 1),
             "`speaker`",
@@ -358,7 +358,7 @@ def _alias_across_parts(text: str) -> str:
             ),
             "`journey`",
         ),
-        # A leg that is not a mapping, among journeys whose legs' ends are made one object each.
+        # A leg that is not a mapping.
         (
             lambda text: text.replace(
                 "      - {to: place-5, mode: car, when: next week}", "      - place-5", 1
@@ -573,9 +573,9 @@ routemap.parse_ahead.PART_SIZE = 30_000
 validated = routemap.parse_ahead._records
 read_as = set()
 
-def records(table, entries, shared):
+def records(table, entries):
     read_as.add((table, type(entries).__name__))
-    return validated(table, entries, shared)
+    return validated(table, entries)
 
 routemap.parse_ahead._records = records
 read_places(Path(sys.argv[1]), while_parsing=lambda: None)
