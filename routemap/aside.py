@@ -3,14 +3,17 @@ a big file is read, parse_ahead.py's child has ended, and the other core would b
 this process makes the page's data. Parts of the page that need only some of the tables'
 columns are made there meanwhile (render.page_parts_aside: the places' roles, the quotes'
 indexes, the journeys' colours, and the quotes' link names and words, packed.packed_quotes;
-half a second at 50,000 journeys and 100,000 quotes).
+half a second at 50,000 journeys and 100,000 quotes), and the check of the file's references
+that the parsing child left (references.hold_in_columns, another half second).
 
 The worker is forked when the command starts (start_worker), while this process is small:
 forked after the read, a child would share the records' pages, and every page that either
 process then wrote to (a reference count is written whenever an object is read) would be
 copied, a hundred megabytes at 50,000 journeys. It waits for its jobs, given once (give):
-functions of routemap's, which it finds by their module and name, with their arguments, as
-marshal data in a file in memory (memfd). It does them in turn and sends each answer as soon as
+functions of routemap's, which it finds by their module and name, with their arguments, each
+job as marshal data of its own in a file in memory (memfd), which it reads as it starts that
+job, so that it holds one job's arguments at a time. It does them in turn and sends each answer
+as soon as
 it has it, in another such file, each at a page's start, and where it lies through a pipe once
 it is all written; this side gives each answer's pages back as soon as it has read it.
 What it makes is what this process would have made, by the same function from the same
@@ -76,7 +79,7 @@ def _nothing() -> None:
     return None
 
 
-_SIZE = struct.Struct("<Q")  # the jobs' size, in the jobs' pipe
+_SIZE = struct.Struct("<Q")  # how many jobs, in the jobs' pipe (then where each lies: _SENT)
 _SENT = struct.Struct("<QQ")  # where an answer lies in the answers' file, in the answers' pipe
 PAGE = mmap.ALLOCATIONGRANULARITY  # (what put and take map starts at one)
 
@@ -100,10 +103,15 @@ class Worker:
         if self.pid is None or self.jobs < 0:
             return asides
         try:
-            named = [(f.__module__, f.__qualname__, arguments) for f, arguments in jobs]
-            given = marshal.dumps(named)
-            put(self.job_file, given)
-            os.write(self.jobs, _SIZE.pack(len(given)))
+            at, placed = 0, []  # (each job's own marshal data, read by the worker as it starts it)
+            for function, arguments in jobs:
+                given = marshal.dumps((function.__module__, function.__qualname__, arguments))
+                placed.append((at, len(given)))
+                at = put(self.job_file, given, at)
+                del given
+            _write_all(
+                self.jobs, _SIZE.pack(len(placed)) + b"".join(_SENT.pack(*p) for p in placed)
+            )
         except (OSError, ValueError):
             self.close()
             return asides
@@ -150,6 +158,13 @@ class Worker:
         if getattr(self, name) >= 0:
             os.close(getattr(self, name))
             setattr(self, name, -1)
+
+
+def _write_all(file: int, data: bytes) -> None:
+    """All of `data` into a pipe."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(file, view) :]
 
 
 def _read_all(file: int, size: int) -> bytes:
@@ -259,12 +274,13 @@ def _work(jobs: int, answers: int, job_file: int, answer_file: int) -> int:
     given = _read_all(jobs, _SIZE.size)
     if len(given) < _SIZE.size:
         return 0
-    (size,) = _SIZE.unpack(given)
-    named = take(job_file, 0, size)
+    (count,) = _SIZE.unpack(given)
+    placed = _read_all(jobs, count * _SENT.size)
+    if len(placed) < count * _SENT.size:
+        return 0
     offset = 0
-    named.reverse()
-    while named:  # (each job's arguments let go of once it is done, before the next starts)
-        module, name, arguments = named.pop()
+    for number in range(count):  # (each job read as it starts, and let go of once it is done)
+        module, name, arguments = take(job_file, *_SENT.unpack_from(placed, number * _SENT.size))
         if not module.startswith("routemap."):
             return 1
         function = getattr(importlib.import_module(module), name)

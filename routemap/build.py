@@ -11,7 +11,7 @@ from .errors import GeocodingError, PlacesFileError, Problem, counted
 from .files import refuse_input_as_output, write_atomic, write_atomic_bytes
 from .language import DEFAULT_LANGUAGE, check_language
 from .load import positions_of, read_places
-from .models import FileColumns, PlacesFile
+from .models import FileColumns, PlacesFile, references_hold
 from .render import (
     load_libraries,
     map_data,
@@ -79,11 +79,17 @@ def load_with_coordinates(
 
     `geocoder` is a factory, so that no geocoder is set up, and no request sent, when every
     place already has coordinates. `while_parsing`, `started`: see load.read_places. Returns
-    the records and the GeocodeReport (or None).
+    the records and the GeocodeReport (or None). Records whose references `started` left
+    unchecked (parse_ahead.start_reading's `references_aside`) are checked here where some
+    place lacks coordinates, before anything is looked up or said of them; else by build.
     """
     places = read_places(places_path, while_parsing, started)
     report = None
-    if geocoder is not None and any(p.lat is None or p.lon is None for p in places.places):
+    missing = any(p.lat is None or p.lon is None for p in places.places)
+    if missing and started is not None and started.references_unchecked(places):
+        if not references_hold(places):  # (said before anything is looked up)
+            places = read_places(places_path)  # read again, whole: its messages
+    if geocoder is not None and missing:
         from .geocode import geocode_places, require_no_problems
 
         report = geocode_places(places_path, geocoder(), on_progress)
@@ -172,7 +178,8 @@ def build(
     language of the page's own words (language.py); `started`: the child parsing a big
     places_path, where the command started it (parse_ahead.start_reading); `worker`: a
     worker the command started (aside.start_worker), which makes parts of a big map's page on
-    the other core (render.page_parts_aside). The result carries
+    the other core (render.page_parts_aside), and checks the file's references there where
+    `started` left them unchecked, before anything is written. The result carries
     what `routes check` would warn of (check.publishing_warnings), from the columns the page's
     data was made of."""
     from .check import publishing_warnings
@@ -184,14 +191,30 @@ def build(
         places_path, geocoder, on_progress, load_libraries, started
     )
     columns = FileColumns(places, started.columns_for(places) if started else None)
-    aside = page_parts_aside(places, columns, worker)  # (made on the other core meanwhile)
+    unchecked = started is not None and started.references_unchecked(places)
+    aside = page_parts_aside(places, columns, worker, unchecked)  # (on the other core meanwhile)
     try:
-        data = page_data(places, lang, columns, aside)
-        warnings = publishing_warnings(places, places_path, columns)
+        try:
+            data = page_data(places, lang, columns, aside)
+            warnings = publishing_warnings(places, places_path, columns)
+        except Exception:  # (a reference that does not hold can fail any step: a KeyError)
+            if not unchecked or _references_hold(places, aside):
+                raise
+            data = None
         del columns  # the columns the data does not hold go before the page is made
+        if unchecked and (data is None or not _references_hold(places, aside)):
+            # Read again, whole: its messages say what is wrong (nothing is written).
+            return build(places_path, out_path, geocoder, on_progress, url, lang)
         card = write_card(data, out_path, url) if url else None
         write_atomic(out_path, render_page(data, card=card, quotes_part=aside.get("quotes")))
     finally:
         for part in aside.values():
             part.close()
     return BuildResult(places, out_path, report, warnings)
+
+
+def _references_hold(places: PlacesFile, aside: dict[str, Aside]) -> bool:
+    """Whether the references of records read without their check hold: the worker's answer
+    (render.page_parts_aside's "references"), or, where it was given no such job, this
+    process's own (models.references_hold)."""
+    return aside["references"].result() if "references" in aside else references_hold(places)

@@ -339,8 +339,10 @@ def _main(argv: list[str] | None, made: list | None = None) -> int:
         from .aside import start_worker
         from .parse_ahead import start_reading
 
-        started = start_reading(places_path)  # a big file's child, before the imports below
-        worker = start_worker() if started is not None else None  # (while this one is small)
+        # A big file's child, before the imports below; the worker forked next (while this
+        # process is small) checks the file's references while the page is made.
+        started = start_reading(places_path, references_aside=True)
+        worker = start_worker() if started is not None else None
         try:
             from .build import build
 

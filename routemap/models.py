@@ -14,7 +14,7 @@ from __future__ import annotations
 import difflib
 import re
 from itertools import chain
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -27,7 +27,13 @@ from pydantic import (
 )
 
 from .errors import SHOWN_PROBLEMS
-from .references import RECORD_FIELDS, TABLES, References
+from .references import (
+    NESTED_FIELDS,
+    RECORD_FIELDS,
+    REFERENCE_FIELDS,
+    TABLES,
+    References,
+)
 from .tallies import indexes_of, roles_of
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
@@ -672,6 +678,35 @@ def references_hold(places: PlacesFile) -> bool:
     for table in TABLES:
         references.add(table, getattr(places, table))
     return references.hold()
+
+
+def reference_columns(columns: FileColumns) -> dict[str, dict]:
+    """What references.hold_in_columns checks the file's references from, as marshal carries it
+    to a worker (render.page_parts_aside): each table's REFERENCE_FIELDS as a list, a list
+    field's ids one after another, a list of records (accounts, legs, other wordings) a dict of
+    its items' fields. The places', journeys' and quotes' fields are the columns the page is
+    made of; the rest are taken from the records."""
+    tables: dict[str, dict] = {}
+    for table, names in REFERENCE_FIELDS.items():
+        made = tables[table] = {}
+        records = getattr(columns.places, table)
+        for name in names:
+            if name == "legs":
+                made[name] = {"to": columns["legs"]["to"]}
+                continue
+            if table in ("places", "journeys", "quotes"):
+                values = columns[table]["start" if name == "from" else name]
+            else:
+                values = list(map(RECORD_FIELDS(name), records))
+            if name == "sources":
+                values = list(chain.from_iterable(values))
+            elif name in NESTED_FIELDS:
+                items = list(chain.from_iterable(values))
+                values = {
+                    inner: list(map(attrgetter(inner), items)) for inner in NESTED_FIELDS[name]
+                }
+            made[name] = values
+    return tables
 
 
 def reference_problems(document: dict) -> list[Reference]:

@@ -9,7 +9,9 @@ drawing needs), then validates each part's tables into records while the child p
 next (straight from the JSON, pydantic's validate_json, in half the time that reading back
 dicts and validating them took), and checks the places' coordinates as soon as they are all
 in. Once it has handed a part over, the child gathers the ids it defines and refers to
-(references.References), and says last whether the file's references hold. The parts' records
+(references.References), and says last whether the file's references hold; or, where the
+command checks them itself once the file is read (`routes build`, on its worker: start_reading's
+`references_aside`), it leaves them, and parses on. The parts' records
 make the whole file's PlacesFile. The child needs neither the models nor pydantic: the build
 command starts it (start_reading) before this process imports them, a fifth of a second that
 the child, which ends last, has to the good.
@@ -331,12 +333,14 @@ def _table_validator(table: str):
 class _Child:
     """The forked child parsing the parts, and this side's reading of what it sends."""
 
-    def __init__(self, pid: int, pipe, parts: int):
+    def __init__(self, pid: int, pipe, parts: int, references_aside: bool = False):
         self.pid, self.pipe, self.parts = pid, pipe, parts
+        self.references_aside = references_aside  # see start_reading
         self.verdict = UNKNOWN
         self.status: int | None = None  # the child's exit status, once finished
         self.columns: dict[str, dict[str, list]] = {}  # see columns_for
         self.read: PlacesFile | None = None  # the records places() gave
+        self.unchecked: PlacesFile | None = None  # those, where their references are not checked
 
     def finish(self, stop: bool = False) -> int:
         """Close the pipe and the parts' file and wait for the child to end (`stop`: end it
@@ -387,10 +391,13 @@ class _Child:
                 places = PlacesFile.model_validate(fields)  # records pass through as they are
             except ValidationError:
                 places = None
+            aside = self.verdict == UNKNOWN and self.references_aside
             if places is not None and (
-                self.verdict == HOLD or (self.verdict == UNKNOWN and references_hold(places))
+                self.verdict == HOLD
+                or (self.verdict == UNKNOWN and (aside or references_hold(places)))
             ):
                 self.read = places
+                self.unchecked = places if aside else None
                 return places
         self.columns = {}
         return None
@@ -402,6 +409,15 @@ class _Child:
         made, read = self.columns, self.read
         self.columns, self.read = {}, None  # (let go of either way: these or other records)
         return made if places is read else None
+
+    def references_unchecked(self, places: PlacesFile) -> bool:
+        """Whether the references of these records, which places() gave, are yet to be checked:
+        the caller said it checks them aside (start_reading's `references_aside`). Asked once:
+        the caller checks them then (models.reference_columns, references.hold_in_columns),
+        before it writes anything of them, and reads the file again, for its messages, where
+        they do not hold."""
+        unchecked, self.unchecked = self.unchecked, None
+        return places is unchecked
 
     def _fields(self) -> dict | None:
         """PlacesFile's fields from the parts, each table's entries validated into records;
@@ -451,20 +467,25 @@ class _Child:
         return fields
 
 
-def start_reading(path: Path) -> _Child | None:
+def start_reading(path: Path, references_aside: bool = False) -> _Child | None:
     """start() for the file at `path`, called by a command as soon as it knows the file, before
     it imports the models and the libraries (a fifth of a second, all of it the child's head
     start). The child reads the text itself, as load.read_places reads it, and ends at once,
     sending nothing, where it cannot or read_places would start no child (a file with a merge
     key): read_places then reads the file itself, and says what is wrong. None for a file of
     fewer than PARSE_AHEAD_FROM bytes, or where start() would give none. The caller gives the
-    child to read_places (`started`), or ends it (finish(stop=True)) if it never gets that far."""
+    child to read_places (`started`), or ends it (finish(stop=True)) if it never gets that far.
+
+    `references_aside`: the caller checks the file's references itself, once the file is read
+    (`routes build` on its worker, render.page_parts_aside, while it makes the page): the
+    child does not gather them (0.6 s of its time at 50,000 journeys, which the read waited
+    for), and places() leaves them to the caller (references_unchecked)."""
     try:
         if path.stat().st_size < PARSE_AHEAD_FROM or not can_fork():
             return None
     except OSError:
         return None
-    return _start(partial(_text_to_parse, path))
+    return _start(partial(_text_to_parse, path), gather_references=not references_aside)
 
 
 def _text_to_parse(path: Path) -> str | None:
@@ -492,10 +513,13 @@ def start(held: list[str]) -> _Child | None:
     return _start(held.pop)  # (called in the child, on its own copy)
 
 
-def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
+def _start(
+    text_to_parse: Callable[[], str | None], gather_references: bool = True
+) -> _Child | None:
     """Fork the child that parses the text `text_to_parse` gives it (called in the child: None
     to end without sending anything); None if no child can be had (too many processes, too
-    little memory).
+    little memory). `gather_references`: whether the child gathers the file's references and
+    sends its verdict on them (else UNKNOWN, and the records' are checked later: start_reading).
 
     Each part's marshal data goes into a file in memory that both processes hold (memfd), at
     a page's start, and only where it lies goes through the pipe: the child never waits for
@@ -519,7 +543,7 @@ def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
             let_interrupts_in()
             os.close(read_end)
             offset = 0
-            references, known = References(DATA_FIELDS), True
+            references, known = References(DATA_FIELDS), gather_references
             with os.fdopen(write_end, "wb", buffering=0) as pipe:
                 text = text_to_parse()
                 if text is None:
@@ -551,4 +575,4 @@ def _start(text_to_parse: Callable[[], str | None]) -> _Child | None:
         finally:
             os._exit(status)
     os.close(write_end)
-    return _Child(pid, os.fdopen(read_end, "rb"), parts_file)
+    return _Child(pid, os.fdopen(read_end, "rb"), parts_file, not gather_references)

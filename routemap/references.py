@@ -7,7 +7,7 @@ of the parts it parses, before the models are imported."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from itertools import chain
 from operator import attrgetter, itemgetter, methodcaller
 from typing import Any
@@ -43,8 +43,9 @@ class References:
     """The ids each table defines and the ids its entries refer to, gathered table by table
     as the tables come (a big file's, as its parts are parsed: parse_ahead.py), then compared
     at once. Reads records or, given DATA_FIELDS, the parser's dicts of a file whose records
-    validate (their ids are then the same texts); C-level iteration throughout (map,
-    attrgetter, chain), as a Python loop over the records took a third of a second."""
+    validate (their ids are then the same texts); or, as ColumnReferences, a file's columns
+    (models.reference_columns). C-level iteration throughout (map, attrgetter, chain), as a Python
+    loop over the records took a third of a second."""
 
     def __init__(self, field: Callable[..., Callable[[Any], Any]]):
         self.get = {name: field(name) for name in ("id", "from", "to", "person", "speaker")}
@@ -55,37 +56,44 @@ class References:
         self.cited, self.visited, self.people, self.groups, self.told = (set() for _ in range(5))
         self.grouped: set = set()  # the groups some journey is in
 
-    def _each(self, name: str, entries: list):
-        return chain.from_iterable(map(self.lists[name], entries))
+    def _values(self, entries: Any, name: str) -> Iterable:
+        """The entries' values of a field."""
+        return map(self.get[name], entries)
 
-    def add(self, table: str, entries: list) -> None:
+    def _each(self, name: str, entries: Any) -> Any:
+        """The items of the entries' lists in a field (sources' ids, accounts, legs, wordings),
+        one after another, as entries _values reads."""
+        return list(chain.from_iterable(map(self.lists[name], entries)))
+
+    def _count(self, entries: Any) -> int:
+        return len(entries)
+
+    def add(self, table: str, entries: Any) -> None:
         """Take in one table's entries (or some of them: the rest may follow)."""
-        get = self.get
+        values, each = self._values, self._each
         if table in ("sources", "people", "places", "groups", "journeys"):
             defined = self.defined.setdefault(table, set())
             before = len(defined)
-            defined.update(map(get["id"], entries))
-            self.doubled |= len(defined) != before + len(entries)
+            defined.update(values(entries, "id"))
+            self.doubled |= len(defined) != before + self._count(entries)
         if table in ("people", "places", "groups", "journeys", "unmapped"):
-            self.cited.update(self._each("sources", entries))
+            self.cited.update(each("sources", entries))
         if table in ("places", "groups", "journeys"):
-            self.cited.update(map(get["source"], self._each("accounts", entries)))
+            self.cited.update(values(each("accounts", entries), "source"))
         if table == "journeys":
-            self.visited.update(
-                map(get["from"], entries), map(get["to"], self._each("legs", entries))
-            )
-            self.people.update(map(get["person"], entries))
-            self.grouped.update(map(get["group"], entries))
+            self.visited.update(values(entries, "from"), values(each("legs", entries), "to"))
+            self.people.update(values(entries, "person"))
+            self.grouped.update(values(entries, "group"))
         if table == "quotes":
-            wordings = list(self._each("also", entries))
+            wordings = each("also", entries)
             for name in ("source", "via"):
-                self.cited.update(map(get[name], entries), map(get[name], wordings))
-            self.visited.update(map(get["place"], entries))
-            self.people.update(map(get["speaker"], entries))
-            self.groups.update(map(get["group"], entries))
-            self.told.update(map(get["journey"], entries))
+                self.cited.update(values(entries, name), values(wordings, name))
+            self.visited.update(values(entries, "place"))
+            self.people.update(values(entries, "speaker"))
+            self.groups.update(values(entries, "group"))
+            self.told.update(values(entries, "journey"))
             targets = zip(
-                map(get["journey"], entries), map(get["place"], entries), map(get["group"], entries)
+                values(entries, "journey"), values(entries, "place"), values(entries, "group")
             )
             self.tied_to_two |= any(map(_tied_to_two, targets))
 
@@ -106,6 +114,49 @@ class References:
             and groups.isdisjoint(defined.get("journeys", set()))
             and self.told <= defined.get("journeys", set())
         )
+
+
+REFERENCE_FIELDS = {
+    "sources": ("id",),
+    "people": ("id", "sources"),
+    "places": ("id", "sources", "accounts"),
+    "groups": ("id", "sources", "accounts"),
+    "journeys": ("id", "sources", "accounts", "from", "legs", "person", "group"),
+    "quotes": ("source", "via", "also", "place", "speaker", "group", "journey"),
+    "unmapped": ("sources",),
+}
+"""The fields of each table that References reads (models.reference_columns); of the lists of
+records in them, the fields of their items: NESTED_FIELDS."""
+
+NESTED_FIELDS = {"accounts": ("source",), "legs": ("to",), "also": ("source", "via")}
+
+
+class ColumnReferences(References):
+    """References of a file's columns (models.reference_columns), which a worker can be given
+    where it has no records (aside.py): each table a dict of its fields' columns, a list field
+    its items' ids one after another, or, for a list of records, a dict of their fields'
+    columns."""
+
+    def __init__(self) -> None:
+        super().__init__(_record_field)
+
+    def _values(self, entries: Any, name: str) -> Iterable:
+        return entries[name]
+
+    def _each(self, name: str, entries: Any) -> Any:
+        return entries[name]
+
+    def _count(self, entries: Any) -> int:
+        return len(entries["id"])
+
+
+def hold_in_columns(columns: dict) -> bool:
+    """Whether a file's references hold (References.hold), from its columns
+    (models.reference_columns): a worker's job (render.page_parts_aside)."""
+    references = ColumnReferences()
+    for table in TABLES:
+        references.add(table, columns[table])
+    return references.hold()
 
 
 def _tied_to_two(targets: tuple) -> bool:

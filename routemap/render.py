@@ -53,6 +53,7 @@ from .models import (
     place_roles,
     quote_indexes,
     quote_target_columns,
+    reference_columns,
     role_columns,
 )
 from .packed import (
@@ -62,6 +63,7 @@ from .packed import (
     link_names,
     packed_quotes,
 )
+from .references import hold_in_columns
 from .styles import (
     AREA_STYLE,
     ARROW_STYLE,
@@ -422,13 +424,16 @@ ASIDE_FOR_DATA = ("roles", "quote indexes", "colours")
 
 
 def page_parts_aside(
-    places: PlacesFile, columns: FileColumns, worker: Worker | None
+    places: PlacesFile, columns: FileColumns, worker: Worker | None, references: bool = False
 ) -> dict[str, Aside]:
     """For a big map of PAGE_PARTS_ASIDE_FROM journeys and quotes or more, what `worker` makes
     of the tables' columns alone, on the other core, by the functions that would make them
     here: the places' roles, the quotes' indexes and the journeys' colours for map_data
     (ASIDE_FOR_DATA), then the quotes' part of the packed block (packed_quotes, as "quotes"),
-    for json_for_script; else nothing (each is made where it is needed, in turn)."""
+    for json_for_script, and, with `references` (records read with their references not yet
+    checked: parse_ahead.start_reading), whether they hold (references.hold_in_columns, as
+    "references"), asked for before the map is written; else nothing (each is made where it is
+    needed, in turn)."""
     if worker is None or len(places.journeys) <= BIG_MAP_FROM:
         return {}
     if len(places.journeys) + len(places.quotes) < PAGE_PARTS_ASIDE_FROM:
@@ -440,6 +445,8 @@ def page_parts_aside(
         "colours": (colours_of, (journeys["id"], journeys["status"])),
         "quotes": (packed_quotes, (quotes["speaker"], quotes["text"])),
     }
+    if references:
+        jobs["references"] = (hold_in_columns, (reference_columns(columns),))
     return dict(zip(jobs, worker.give(*jobs.values()), strict=True))
 
 

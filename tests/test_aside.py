@@ -5,6 +5,7 @@ command does (a worker is forked only where no other thread runs)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -177,15 +178,16 @@ print(workers, code, "".join(answers) or "-", left)
     [
         # (whether a worker was started, the exit status, each answer the worker's (w) or made
         # here (h), and the processes left)
-        ([], "[True] 0 wwww none", "[False] 0 - none"),
+        ([], "[True] 0 wwwww none", "[False] 0 - none"),
         # The build stops before it reads the file: the worker it started is ended.
         (["--url", "no-address"], "[True] 1 - none", "[False] 1 - none"),
         # The build fails once the page's data is made, before the quotes' part is asked for:
-        # the worker is ended all the same.
-        (["--fail"], "[True] 1 www none", "[False] 1 - none"),
+        # the file's references are asked after (they hold: the failure stands), and the worker
+        # is ended all the same.
+        (["--fail"], "[True] 1 wwww none", "[False] 1 - none"),
         # The worker dies once it has its jobs: each part is made here, and the page is the
         # same.
-        (["--kill"], "[True] 0 hhhh none", "[False] 0 - none"),
+        (["--kill"], "[True] 0 hhhhh none", "[False] 0 - none"),
     ],
     ids=["built", "stopped first", "failed after", "worker died"],
 )
@@ -204,3 +206,53 @@ def test_a_big_maps_page_is_the_same_made_with_the_worker_or_without(
         pages[way] = out.read_bytes() if out.exists() else None
     assert pages["worker"] == pages["no worker"]
     assert (pages["worker"] is not None) == (with_worker.split()[1] == "0")
+
+
+@pytest.mark.parametrize(
+    "break_it",
+    [
+        lambda text: text.replace("speaker: person-3\n", "speaker: person-9999\n", 1),
+        lambda text: text.replace("  - id: place-7\n", "  - id: place-6\n", 1),
+        lambda text: re.sub(r"\{to: place-\d+,", "{to: nowhere,", text, count=1),
+        lambda text: text.replace("    source: source-0\n", "    source: source-999\n", 1),
+        # A place to look up as well: the references are refused before anything is looked up.
+        lambda text: re.sub(
+            r"(  - id: place-7\n(?:    .*\n){3})    lat: .*\n    lon: .*\n", r"\1", text, count=1
+        ).replace("speaker: person-3\n", "speaker: person-9999\n", 1),
+    ],
+    ids=[
+        "speaker not there",
+        "id twice",
+        "leg to nowhere",
+        "quote's source not there",
+        "and a place to look up",
+    ],
+)
+@pytest.mark.parametrize("way", ["worker", "no worker", "--kill"])
+def test_a_big_file_whose_references_break_is_refused_as_check_refuses_it(tmp_path, break_it, way):
+    """A big file's parsing child leaves its references to the build, which checks them on the
+    worker (or here, where there is none or it dies) while it makes the page: a reference that
+    does not hold is refused with `routes check`'s own message, and no map is written."""
+    places = tmp_path / "places.yaml"
+    text = synthetic_places(400, 400, 800, seed=3)
+    places.write_text(break_it(text), encoding="utf-8")
+    assert break_it(text) != text
+    out = tmp_path / "map.html"
+    kill = [way] if way == "--kill" else []
+    command = ["build", "--places", str(places), "--out", str(out), *kill]
+    done = subprocess.run(
+        [sys.executable, "-c", BUILD, "worker" if kill else way, *command],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    checked = subprocess.run(
+        [sys.executable, "routes.py", "check", "--places", str(places)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.stdout.split()[:2] == [str([way != "no worker"]), "1"]
+    assert checked.returncode == 1 and "Error: " in checked.stderr
+    assert done.stderr == checked.stderr
+    assert not out.exists()

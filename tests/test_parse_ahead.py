@@ -612,9 +612,9 @@ from routemap.cli import main
 fork = routemap.parse_ahead._start
 models_then = []
 
-def start(text_to_parse):
+def start(text_to_parse, **kwargs):
     models_then.append("routemap.models" in sys.modules or "pydantic" in sys.modules)
-    return fork(text_to_parse)
+    return fork(text_to_parse, **kwargs)
 
 routemap.parse_ahead._start = start
 code = main(["--places", *sys.argv[1:]])

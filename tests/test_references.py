@@ -1,5 +1,6 @@
-"""The quick answer for a file the models accept (models.references_hold, and References on the
-parser's data, as a big file's child process reads it) is reference_problems' answer: a file
+"""The quick answer for a file the models accept (models.references_hold, References on the
+parser's data, as a big file's child process reads it, and on the file's columns, as a build's
+worker is given them: references.hold_in_columns) is reference_problems' answer: a file
 passes it exactly when reference_problems finds nothing. Tried on the shipped
 places.yaml, which uses every kind of reference (accounts, relayed quotes, other wordings,
 groups), with each of its references in turn pointed at an id that is not there, each of its ids
@@ -8,13 +9,20 @@ written twice, and a quote tied to two things."""
 from __future__ import annotations
 
 import copy
+import marshal
 from pathlib import Path
 
 import pytest
 import ryaml
 
-from routemap.models import PlacesFile, reference_problems, references_hold
-from routemap.references import DATA_FIELDS, TABLES, References
+from routemap.models import (
+    FileColumns,
+    PlacesFile,
+    reference_columns,
+    reference_problems,
+    references_hold,
+)
+from routemap.references import DATA_FIELDS, TABLES, References, hold_in_columns
 
 SHIPPED = ryaml.loads((Path(__file__).parent.parent / "places.yaml").read_text(encoding="utf-8"))
 REFERRING_KEYS = {"to", "from", "person", "group", "speaker", "source", "via", "journey", "place"}
@@ -60,10 +68,17 @@ def _hold_in_data(document: dict) -> bool:
     return references.hold()
 
 
+def _hold_in_columns(document: dict) -> bool:
+    """The worker's answer, on the columns as it is given them (marshal data)."""
+    columns = reference_columns(FileColumns(PlacesFile.model_validate(document)))
+    return hold_in_columns(marshal.loads(marshal.dumps(columns)))
+
+
 def test_the_shipped_file_holds_together():
     assert not reference_problems(SHIPPED)
     assert references_hold(PlacesFile.model_validate(SHIPPED))
     assert _hold_in_data(SHIPPED)
+    assert _hold_in_columns(SHIPPED)
     assert len(BROKEN) > 100  # the file refers to its entries in every way there is
 
 
@@ -74,6 +89,7 @@ def test_a_broken_reference_or_an_id_used_twice_is_seen(path):
     assert reference_problems(document)
     assert not references_hold(places)
     assert not _hold_in_data(document)
+    assert not _hold_in_columns(document)
 
 
 def test_a_quote_tied_to_two_things_is_seen():
@@ -83,6 +99,7 @@ def test_a_quote_tied_to_two_things_is_seen():
     assert reference_problems(document)
     assert not references_hold(PlacesFile.model_validate(document))
     assert not _hold_in_data(document)
+    assert not _hold_in_columns(document)
 
 
 @pytest.mark.parametrize("key", ["via", "group"])
@@ -96,6 +113,7 @@ def test_a_quote_relayed_from_or_about_nothing_that_is_there_is_seen(key):
     assert reference_problems(document)
     assert not references_hold(PlacesFile.model_validate(document))
     assert not _hold_in_data(document)
+    assert not _hold_in_columns(document)
 
 
 def test_a_group_without_journeys_or_a_journey_with_a_groups_id_is_seen():
@@ -123,3 +141,4 @@ def test_a_group_without_journeys_or_a_journey_with_a_groups_id_is_seen():
         assert [what for _, what, _ in reference_problems(document)] == [problem]
         assert not references_hold(PlacesFile.model_validate(document))
         assert not _hold_in_data(document)
+        assert not _hold_in_columns(document)
