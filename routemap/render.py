@@ -428,25 +428,27 @@ def page_parts_aside(
 ) -> dict[str, Aside]:
     """For a big map of PAGE_PARTS_ASIDE_FROM journeys and quotes or more, what `worker` makes
     of the tables' columns alone, on the other core, by the functions that would make them
-    here: the places' roles, the quotes' indexes and the journeys' colours for map_data
-    (ASIDE_FOR_DATA), then the quotes' part of the packed block (packed_quotes, as "quotes"),
-    for json_for_script, and, with `references` (records read with their references not yet
-    checked: parse_ahead.start_reading), whether they hold (references.hold_in_columns, as
-    "references"), asked for before the map is written; else nothing (each is made where it is
+    here: with `references` (records read with their references not yet checked:
+    parse_ahead.start_reading), first whether they hold (references.hold_in_columns, as
+    "references"), asked for before the map is written, while this process is at its smallest
+    and the worker holds the most it will; then the places' roles, the quotes' indexes and the
+    journeys' colours for map_data (ASIDE_FOR_DATA), and the quotes' part of the packed block
+    (packed_quotes, as "quotes"), for json_for_script. Else nothing (each is made where it is
     needed, in turn)."""
     if worker is None or len(places.journeys) <= BIG_MAP_FROM:
         return {}
     if len(places.journeys) + len(places.quotes) < PAGE_PARTS_ASIDE_FROM:
         return {}
     journeys, quotes = columns["journeys"], columns["quotes"]
-    jobs = {
+    jobs = {}
+    if references:  # (first: the worker holds most for it, and this process least, then)
+        jobs["references"] = (hold_in_columns, (reference_columns(columns),))
+    jobs |= {
         "roles": (roles_of, role_columns(columns)),
         "quote indexes": (indexes_of, quote_target_columns(columns)),
         "colours": (colours_of, (journeys["id"], journeys["status"])),
         "quotes": (packed_quotes, (quotes["speaker"], quotes["text"])),
     }
-    if references:
-        jobs["references"] = (hold_in_columns, (reference_columns(columns),))
     return dict(zip(jobs, worker.give(*jobs.values()), strict=True))
 
 
