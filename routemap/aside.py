@@ -1,10 +1,11 @@
 """Work done aside, on the machine's other core, while this process gets on with the rest: once
 a big file is read, parse_ahead.py's child has ended, and the other core would be idle while
 this process makes the page's data. Parts of the page that need only some of the tables'
-columns are made there meanwhile (render.page_parts_aside: the places' roles, the quotes'
-indexes, the journeys' colours, and the quotes' link names and words, packed.packed_quotes;
-half a second at 50,000 journeys and 100,000 quotes), and the check of the file's references
-that the parsing child left (references.hold_in_columns, another half second).
+columns are made there meanwhile (render.page_parts_aside: the numbers the legs' ends go by,
+the places' roles, the quotes' indexes, the journeys' colours, and the quotes' link names and
+words, packed.packed_quotes; half a second at 50,000 journeys and 100,000 quotes), and the
+check of the file's references that the parsing child left (references.hold_in_columns,
+another fifth of a second).
 
 The worker is forked when the command starts (start_worker), while this process is small:
 forked after the read, a child would share the records' pages, and every page that either

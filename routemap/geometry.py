@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import accumulate, chain, repeat
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 from geographiclib.geodesic import Geodesic
 
 from .basemap import country_point
 from .models import FileColumns, Place, PlacesFile, columns_of, dicts_of
+from .tallies import end_numbers_of
 
 if TYPE_CHECKING:
     from numpy import ndarray  # (numpy is imported where first used, not with this module)
@@ -264,6 +264,7 @@ class LegLines:
     arrow_lon: object
     heading: object
     by_geographiclib: tuple = ()
+    ends: tuple = ()  # (each journey's start, each leg's end) as places' numbers
 
     @cached_property
     def legs(self) -> list:
@@ -285,39 +286,48 @@ class LegLines:
 
 
 def leg_lines(
-    places: PlacesFile, columns: FileColumns | None = None, shown: list[Point] | None = None
+    places: PlacesFile,
+    columns: FileColumns | None = None,
+    shown: list[Point] | None = None,
+    numbers: tuple[list[int], list[int]] | None = None,
 ) -> LegLines:
     """Every leg's line (flights as arcs, land legs straight, each from its shown points) and
     arrowhead, computed together with numpy (a big map has some 100,000 legs): the map and the
-    exports draw every leg from these. `columns` and `shown` (each place's shown_point), where
-    the caller has them already."""
+    exports draw every leg from these. `columns`, `shown` (each place's shown_point) and
+    `numbers` (tallies.end_numbers_of's), where the caller has them already."""
     import numpy as np
 
     columns = columns or FileColumns(places)
-    number = dict(zip(columns["places"]["id"], range(len(places.places))))
     if shown is None:
         shown = list(map(shown_point, places.places))
     shown = np.array(shown, dtype=float).reshape(-1, 2)
     journeys = places.journeys
     each_journeys_legs = columns["journeys"]
     counts = list(map(len, each_journeys_legs["legs"]))
-    ends = columns["legs"]
+    legs = columns["legs"]
     # Each leg starts where the leg before it ends, a journey's first at the journey's start.
-    tos = ends["to"]
-    start_ids = tos[-1:] + tos[:-1]
-    for first, start in zip(accumulate([0, *counts[:-1]]), each_journeys_legs["start"]):
-        start_ids[first] = start
-    starts, stops = (np.array(numbers_of(ids, number), dtype=np.intp) for ids in (start_ids, tos))
+    tos = legs["to"]
+    firsts = list(accumulate([0, *counts[:-1]]))
+    start_ids = _each_legs_start(tos, firsts, each_journeys_legs["start"])
+    if numbers is None:
+        numbers = end_numbers_of(columns["places"]["id"], each_journeys_legs["start"], tos)
+    journey_starts, leg_ends = numbers
+    starts = np.array(_each_legs_start(leg_ends, firsts, journey_starts), dtype=np.intp)
+    stops = np.array(leg_ends, dtype=np.intp)
     leg_parts = (journeys, counts, start_ids, each_journeys_legs["legs"])
-    flights = [mode == "flight" for mode in ends["mode"]]
+    flights = [mode == "flight" for mode in legs["mode"]]
     lines = np.hstack([shown[starts], shown[stops]])  # each leg's start and end, as lat, lon
-    return LegLines(leg_parts, *lines_between(lines, flights))
+    return LegLines(leg_parts, *lines_between(lines, flights), ends=numbers)
 
 
-def numbers_of(ids: list, number: dict) -> list | tuple:
-    """number[id] for each of the ids, in one C call (itemgetter) where there are two or
-    more: a big map looks up 100,000 legs' ends, three times as fast as one lookup a call."""
-    return itemgetter(*ids)(number) if len(ids) > 1 else [number[id_] for id_ in ids]
+def _each_legs_start(leg_ends: list, firsts: list[int], journey_starts: list) -> list:
+    """Where each leg starts (an id or a place's number, as `leg_ends` and `journey_starts`
+    are): where the leg before it ends, a journey's first (at `firsts`) at the journey's
+    start."""
+    starts = leg_ends[-1:] + leg_ends[:-1]
+    for first, start in zip(firsts, journey_starts):
+        starts[first] = start
+    return starts
 
 
 LEGS_AT_ONCE = 2048

@@ -32,7 +32,6 @@ from .geometry import (
     bounds,
     leg_lines,
     lonlat,
-    numbers_of,
     place_properties,
     shown_point,
 )
@@ -85,7 +84,7 @@ from .styles import (
     STATUS_STYLES,
     colours_of,
 )
-from .tallies import holds_a_value, indexes_of, roles_of
+from .tallies import end_numbers_of, holds_a_value, indexes_of, roles_of
 
 if TYPE_CHECKING:
     from .aside import Aside, Worker
@@ -144,7 +143,7 @@ def map_data(
     """
     columns = columns or FileColumns(places)
     shown = list(map(shown_point, places.places))
-    lines = leg_lines(places, columns, shown)
+    lines = leg_lines(places, columns, shown, aside["place numbers"].result() if aside else None)
     if aside:
         roles, quotes, colours = (aside[name].result() for name in ASIDE_FOR_DATA)
     else:
@@ -384,13 +383,12 @@ def _packed_fields(data: dict, links: list[str | None]) -> dict:
     texts = quotes.pop("text")
     quotes["link"] = links
     places = data["places"]
-    number = {place: n for n, place in enumerate(places["properties"]["id"])}
+    lines = data["legLines"]
     journeys = {key: values for key, values in data["journeys"].items() if key != "colour"}
-    journeys["from"] = list(numbers_of(journeys["from"], number))
+    journeys["from"], leg_ends = lines.ends  # (the places' numbers: tallies.end_numbers_of)
     journeys["status"] = [None if status == "trip" else status for status in journeys["status"]]
     legs = dict(data["legs"])
-    legs["to"] = list(numbers_of(legs["to"], number))
-    lines = data["legLines"]
+    legs["to"] = leg_ends
     explicit = []
     for leg in lines.by_geographiclib:
         explicit.append([leg, [list(point) for point in lines.line(leg)]])
@@ -428,27 +426,31 @@ def page_parts_aside(
 ) -> dict[str, Aside]:
     """For a big map of PAGE_PARTS_ASIDE_FROM journeys and quotes or more, what `worker` makes
     of the tables' columns alone, on the other core, by the functions that would make them
-    here: with `references` (records read with their references not yet checked:
-    parse_ahead.start_reading), first whether they hold (references.hold_in_columns, as
-    "references"), asked for before the map is written, while this process is at its smallest
-    and the worker holds the most it will; then the places' roles, the quotes' indexes and the
-    journeys' colours for map_data (ASIDE_FOR_DATA), and the quotes' part of the packed block
-    (packed_quotes, as "quotes"), for json_for_script. Else nothing (each is made where it is
-    needed, in turn)."""
+    here, in the order this process asks for them: the places' numbers that the journeys'
+    starts and the legs' ends go by (tallies.end_numbers_of, as "place numbers", for the legs'
+    lines), the places' roles, the quotes' indexes and the journeys' colours (ASIDE_FOR_DATA),
+    for map_data; with `references` (records read with their references not yet checked:
+    parse_ahead.start_reading), whether they hold (references.hold_in_columns, as
+    "references"), asked for before the map is written; then the quotes' part of the packed
+    block (packed_quotes, as "quotes"), for json_for_script. Else nothing (each is made where
+    it is needed, in turn)."""
     if worker is None or len(places.journeys) <= BIG_MAP_FROM:
         return {}
     if len(places.journeys) + len(places.quotes) < PAGE_PARTS_ASIDE_FROM:
         return {}
     journeys, quotes = columns["journeys"], columns["quotes"]
-    jobs = {}
-    if references:  # (first: the worker holds most for it, and this process least, then)
-        jobs["references"] = (hold_in_columns, (reference_columns(columns),))
-    jobs |= {
+    jobs = {  # (in the order map_data asks for them)
+        "place numbers": (
+            end_numbers_of,
+            (columns["places"]["id"], journeys["start"], columns["legs"]["to"]),
+        ),
         "roles": (roles_of, role_columns(columns)),
         "quote indexes": (indexes_of, quote_target_columns(columns)),
         "colours": (colours_of, (journeys["id"], journeys["status"])),
-        "quotes": (packed_quotes, (quotes["speaker"], quotes["text"])),
     }
+    if references:
+        jobs["references"] = (hold_in_columns, (reference_columns(columns),))
+    jobs["quotes"] = (packed_quotes, (quotes["speaker"], quotes["text"]))
     return dict(zip(jobs, worker.give(*jobs.values()), strict=True))
 
 

@@ -144,10 +144,11 @@ def started():
     workers.append(worker is not None)
     return worker
 routemap.aside.start_worker = started
-if "--kill" in sys.argv:  # (the worker dies once it has its jobs)
-    sys.argv.remove("--kill")
+if "--kill" in sys.argv:  # (the worker dies once it has its jobs, before it answers any:
+    sys.argv.remove("--kill")  # it is given them stopped, as each is sent as it is written)
     give = routemap.aside.Worker.give
     def give_and_kill(worker, *jobs):
+        os.kill(worker.pid, 19)
         asides = give(worker, *jobs)
         os.kill(worker.pid, 9)
         return asides
@@ -178,16 +179,16 @@ print(workers, code, "".join(answers) or "-", left)
     [
         # (whether a worker was started, the exit status, each answer the worker's (w) or made
         # here (h), and the processes left)
-        ([], "[True] 0 wwwww none", "[False] 0 - none"),
+        ([], "[True] 0 wwwwww none", "[False] 0 - none"),
         # The build stops before it reads the file: the worker it started is ended.
         (["--url", "no-address"], "[True] 1 - none", "[False] 1 - none"),
         # The build fails once the page's data is made, before the quotes' part is asked for:
         # the file's references are asked after (they hold: the failure stands), and the worker
         # is ended all the same.
-        (["--fail"], "[True] 1 wwww none", "[False] 1 - none"),
+        (["--fail"], "[True] 1 wwwww none", "[False] 1 - none"),
         # The worker dies once it has its jobs: each part is made here, and the page is the
         # same.
-        (["--kill"], "[True] 0 hhhhh none", "[False] 0 - none"),
+        (["--kill"], "[True] 0 hhhhhh none", "[False] 0 - none"),
     ],
     ids=["built", "stopped first", "failed after", "worker died"],
 )

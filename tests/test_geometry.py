@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from geographiclib.geodesic import Geodesic
 
 from routemap.geometry import leg_lines, unwrap
+from routemap.load import read_places
+from routemap.models import FileColumns
+from routemap.tallies import end_numbers_of
 
 from .conftest import arrow_of, great_circle, legs, straight
 
@@ -186,3 +191,33 @@ def test_a_big_maps_lines_worked_out_in_steps_are_those_worked_out_at_once(monke
     assert at_once[-1] == in_steps[-1] == (23,)
     for whole, stepped in zip(at_once[:-1], in_steps[:-1], strict=True):
         assert np.array_equal(whole, stepped, equal_nan=True)
+
+
+@pytest.mark.parametrize(
+    ("place_ids", "journey_starts", "leg_ends", "numbers"),
+    [
+        (["a", "b", "c"], ["b", "a"], ["c", "a", "b"], ([1, 0], [2, 0, 1])),
+        # One of each (a single id is looked up on its own, not by one C call for many).
+        (["a"], ["a"], ["a"], ([0], [0])),
+        (["a", "b"], [], [], ([], [])),
+    ],
+)
+def test_places_are_numbered_by_their_place_in_the_file(
+    place_ids, journey_starts, leg_ends, numbers
+):
+    """The numbers a big map's page and the legs' lines name places by (tallies.end_numbers_of,
+    which a build's worker works out): each id's index among the places."""
+    assert end_numbers_of(place_ids, journey_starts, leg_ends) == numbers
+
+
+def test_a_legs_line_runs_between_the_numbered_places():
+    """The lines made from numbers worked out aside are the lines made from the ids."""
+    places = read_places(Path(__file__).parent / "data" / "minimal.yaml")
+    columns = FileColumns(places)
+    numbers = end_numbers_of(
+        columns["places"]["id"], columns["journeys"]["start"], columns["legs"]["to"]
+    )
+    given, made = leg_lines(places, columns, numbers=numbers), leg_lines(places)
+    assert given.ends == made.ends == ([0], [1])  # Tbilisi to Yerevan
+    assert given.line(0) == made.line(0)
+    assert given.line(0)[0] == pytest.approx((41.69143, 44.83412))
