@@ -193,6 +193,7 @@ def build(
     columns = FileColumns(places, started.columns_for(places) if started else None)
     unchecked = started is not None and started.references_unchecked(places)
     aside = page_parts_aside(places, columns, worker, unchecked)  # (on the other core meanwhile)
+    holds = True
     try:
         try:
             data = page_data(places, lang, columns, aside)
@@ -202,14 +203,16 @@ def build(
                 raise
             data = None
         del columns  # the columns the data does not hold go before the page is made
-        if unchecked and (data is None or not _references_hold(places, aside)):
-            # Read again, whole: its messages say what is wrong (nothing is written).
-            return build(places_path, out_path, geocoder, on_progress, url, lang)
-        card = write_card(data, out_path, url) if url else None
-        write_atomic(out_path, render_page(data, card=card, quotes_part=aside.get("quotes")))
+        holds = not unchecked or (data is not None and _references_hold(places, aside))
+        if holds:
+            card = write_card(data, out_path, url) if url else None
+            write_atomic(out_path, render_page(data, card=card, quotes_part=aside.get("quotes")))
     finally:
         for part in aside.values():
             part.close()
+    if not holds:  # read again, whole, once all this is let go: its messages say what is wrong
+        del places, data, aside
+        return build(places_path, out_path, geocoder, on_progress, url, lang)
     return BuildResult(places, out_path, report, warnings)
 
 

@@ -785,7 +785,9 @@ def reference_problems(document: dict) -> list[Reference]:
             continue
         here = ("journeys", index)
         cited(here, journey)
-        check((*here, "from"), "places", journey.get("from"), "the place")
+        start = "start" if "start" in journey and "from" not in journey else "from"
+        check((*here, start), "places", journey.get(start), "the place")  # (`start`: the models'
+        # own name for it, which they accept too)
         for n, leg in enumerate(_as_list(journey.get("legs"))):
             if isinstance(leg, dict):
                 check((*here, "legs", n, "to"), "places", leg.get("to"), "the place")

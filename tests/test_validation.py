@@ -91,6 +91,15 @@ CASES = [
         ],
     ),
     (
+        "a journey's start written `start:` (the records' own name, which they take too), to a "
+        "place that does not exist",
+        ("    from: tbilisi", "    start: tbilisy"),
+        [
+            "F:30:12: the place “tbilisy” is not in places — did you mean “tbilisi”? Or add "
+            "“tbilisy” to places"
+        ],
+    ),
+    (
         "a quote by a person who does not exist",
         ("speaker: ana", "speaker: anna"),
         [
