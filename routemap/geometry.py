@@ -250,9 +250,10 @@ class LegLines:
     per leg would cost seconds): leg i's points are lat[first[i]:first[i + 1]] and lon[...],
     unwrapped, and its arrowhead arrow_lat[i], arrow_lon[i], heading[i] (NaN: no arrowhead).
     `legs` are (journey, number from 1, where it starts, leg), in the order of the file, made
-    when first asked for from `leg_parts` (each journey, its number of legs, each leg's start,
-    each journey's legs): a big map's page data never asks (its page numbers the legs
-    itself), and their 100,000 tuples were 8 MB at its build's peak. `by_geographiclib` the
+    when first asked for from `leg_parts` (each journey, its number of legs, where its first
+    leg lies among all the legs, where it starts, each leg's end, each journey's legs): a big
+    map's page data never asks (its page numbers the legs itself), and their 100,000 tuples
+    were 8 MB at its build's peak. `by_geographiclib` the
     legs whose arc Vincenty's method did not settle (see _arcs), which a big map's page,
     working out the others itself (page/arcs.js), is given."""
 
@@ -268,12 +269,12 @@ class LegLines:
 
     @cached_property
     def legs(self) -> list:
-        journeys, counts, start_ids, each_journeys_legs = self.leg_parts
+        journeys, counts, firsts, journey_starts, tos, each_journeys_legs = self.leg_parts
         return list(
             zip(
                 chain.from_iterable(map(repeat, journeys, counts)),
                 chain.from_iterable(map(range, repeat(1), [count + 1 for count in counts])),
-                start_ids,
+                _each_legs_start(tos, firsts, journey_starts),
                 chain.from_iterable(each_journeys_legs),
                 strict=True,
             )
@@ -306,15 +307,14 @@ def leg_lines(
     counts = list(map(len, each_journeys_legs["legs"]))
     legs = columns["legs"]
     # Each leg starts where the leg before it ends, a journey's first at the journey's start.
-    tos = legs["to"]
+    tos, journey_start_ids = legs["to"], each_journeys_legs["start"]
     firsts = list(accumulate([0, *counts[:-1]]))
-    start_ids = _each_legs_start(tos, firsts, each_journeys_legs["start"])
     if numbers is None:
-        numbers = end_numbers_of(columns["places"]["id"], each_journeys_legs["start"], tos)
+        numbers = end_numbers_of(columns["places"]["id"], journey_start_ids, tos)
     journey_starts, leg_ends = numbers
     starts = np.array(_each_legs_start(leg_ends, firsts, journey_starts), dtype=np.intp)
     stops = np.array(leg_ends, dtype=np.intp)
-    leg_parts = (journeys, counts, start_ids, each_journeys_legs["legs"])
+    leg_parts = (journeys, counts, firsts, journey_start_ids, tos, each_journeys_legs["legs"])
     flights = [mode == "flight" for mode in legs["mode"]]
     lines = np.hstack([shown[starts], shown[stops]])  # each leg's start and end, as lat, lon
     return LegLines(leg_parts, *lines_between(lines, flights), ends=numbers)

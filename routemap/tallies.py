@@ -77,10 +77,10 @@ def end_numbers_of(
     once for both, at C speed, or aside, on a big map's worker (render.page_parts_aside):
     finding 150,000 ids costs a cache miss or two each, a tenth of a second and more."""
     number = dict(zip(place_ids, range(len(place_ids))))
-    return list(numbers_of(journey_starts, number)), list(numbers_of(leg_ends, number))
+    return list(_numbers_of(journey_starts, number)), list(_numbers_of(leg_ends, number))
 
 
-def numbers_of(ids: list, number: dict) -> list | tuple:
+def _numbers_of(ids: list, number: dict) -> list | tuple:
     """number[id] for each of the ids, in one C call (itemgetter) where there are two or
     more: a big map looks up 100,000 legs' ends, three times as fast as one lookup a call."""
     return itemgetter(*ids)(number) if len(ids) > 1 else [number[id_] for id_ in ids]
